@@ -1,0 +1,307 @@
+"""The terminal adapter: ``myoguide check``, ``topics``, ``explain``.
+
+Only click is imported at start-up; the engine, pydantic and Rich load when a command runs,
+so ``myoguide --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
+    from .knowledge import Knowledge
+
+FORMATS = ("text", "markdown", "json")
+_BANNER_STYLE = {
+    "emergency": "bold white on red",
+    "see_doctor_soon": "bold black on dark_orange",
+    "see_doctor": "bold white on blue",
+    "self_care": "bold white on dark_green",
+}
+
+
+def _fail(message: str) -> NoReturn:
+    """Bad input: a clear message on standard error and exit status 2, never a traceback."""
+    click.echo(f"myoguide: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="myoguide")
+def main() -> None:
+    """myoguide explains muscle twitches and spasms (cramps): which one it is, what is
+    most likely behind it, whether a doctor should see it and how soon, and what helps.
+    Every statement is cited.
+
+    It informs; it does not diagnose. If you think it may be an emergency, call your
+    local emergency number now.
+    """
+
+
+@main.command()
+@click.option(
+    "--answers",
+    "answers_path",
+    metavar="FILE",
+    help="Read answers from FILE instead of asking: one JSON object, or JSON Lines "
+    "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the result.",
+)
+def check(answers_path: str | None, output_format: str) -> None:
+    """Check your twitch or spasm: answer the questions (or pass --answers) and get the
+    kind, triage, likely causes and what to do."""
+    from .knowledge import load_knowledge
+
+    knowledge = load_knowledge()
+    if answers_path is None:
+        answers = _interview(knowledge)
+        _print_results([_assess(answers)], output_format, knowledge, batch=False)
+        return
+    text = _read_input(answers_path)
+    batch, items = _parse_answers(text, jsonl=answers_path.endswith(".jsonl"))
+    from .engine import default_engine
+
+    engine = default_engine()
+    _print_results([engine.assess(a) for a in items], output_format, knowledge, batch=batch)
+
+
+def _assess(answers: dict[str, Any]) -> Assessment:
+    from pydantic import ValidationError
+
+    from .engine import assess
+    from .errors import field_problems
+
+    try:
+        return assess(answers)
+    except ValidationError as error:
+        _fail("; ".join(str(p) for p in field_problems(error)))
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        _fail(f"--answers: cannot read {path!r}: {reason}")
+
+
+def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
+    """Validate every answer set before assessing any; report all problems with their line."""
+    import json
+
+    from pydantic import ValidationError
+
+    from .answers import Answers
+    from .errors import field_problems
+
+    if not jsonl:
+        try:
+            single = json.loads(text)
+        except json.JSONDecodeError as error:
+            lines = [line for line in text.splitlines() if line.strip()]
+            if len(lines) < 2:
+                _fail(f"--answers: not valid JSON: {error.msg} (line {error.lineno})")
+        else:
+            try:
+                return False, [Answers.model_validate(single)]
+            except ValidationError as error:
+                _fail("; ".join(str(p) for p in field_problems(error)))
+    items: list[Answers] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(Answers.model_validate_json(line))
+        except ValidationError as error:
+            problems += [f"line {number}: {p}" for p in field_problems(error)]
+    if problems:
+        shown = problems[:20]
+        more = f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
+        _fail("nothing was assessed: " + "; ".join(shown) + more)
+    if not items:
+        _fail("--answers: the input holds no answers")
+    return True, items
+
+
+def _print_results(
+    results: list[Assessment], output_format: str, knowledge: Knowledge, batch: bool
+) -> None:
+    if output_format == "json":
+        if batch:
+            out = sys.stdout
+            for result in results:
+                out.write(result.model_dump_json())
+                out.write("\n")
+        else:
+            click.echo(results[0].model_dump_json(indent=2))
+        return
+    from .render import assessment_markdown
+
+    if output_format == "markdown":
+        click.echo("\n\n".join(assessment_markdown(r, knowledge) for r in results), nl=False)
+        return
+    console = _console()
+    for number, result in enumerate(results, start=1):
+        if batch:
+            console.rule(f"Result {number} of {len(results)}")
+        _show_result(console, result, knowledge)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _show_result(console: Any, result: Assessment, knowledge: Knowledge) -> None:
+    from rich.markdown import Markdown
+
+    from .render import assessment_markdown
+
+    _show_banner(console, result, knowledge)
+    console.print(Markdown(assessment_markdown(result, knowledge, banner=False)))
+
+
+def _show_banner(console: Any, result: Assessment, knowledge: Knowledge) -> None:
+    from rich.panel import Panel
+
+    from .render import triage_banner
+
+    label, action = triage_banner(result, knowledge)
+    style = _BANNER_STYLE[result.triage.level]
+    console.print(Panel(f"[b]{label.upper()}[/b]\n\n{action}", style=style, expand=True))
+
+
+def _interview(knowledge: Knowledge) -> dict[str, Any]:
+    """Ask the questionnaire in the terminal. Unsure replies stay unknown."""
+    from .questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
+
+    console = _console()
+    console.print(
+        "[b]myoguide check[/b]: a few questions about your twitch or spasm. "
+        "Press Enter to skip any question you are not sure about.\n"
+        f"[dim]{knowledge.meta.disclaimer}[/dim]\n"
+    )
+    answers: dict[str, Any] = {}
+    warned = False
+    for section, questions in walk(knowledge):
+        console.print(f"\n[b u]{section.title}[/b u]  [dim]{section.intro}[/dim]")
+        for question in questions:
+            if not applies(question, answers):
+                continue
+            value = _ask(console, question, parse_reply, UNKNOWN)
+            set_answer(answers, question.id, value)
+            if question.warning_sign and value is True and not warned:
+                result = _assess(answers)
+                if result.triage.level == "emergency":
+                    warned = True
+                    _show_banner(console, result, knowledge)
+                    console.print("You can finish the questions, but please get help first.")
+    console.print()
+    return answers
+
+
+def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
+    console.print(f"\n[b]{question.text}[/b]\n[dim]{question.help}[/dim]")
+    if question.type in {"choice", "multi"}:
+        for number, option in enumerate(question.options, start=1):
+            console.print(f"  {number}. {option.label}")
+    hint = {
+        "yes_no": "y / n / Enter if not sure",
+        "choice": "a number, or Enter if not sure",
+        "multi": "numbers separated by commas, 'none', or Enter if not sure",
+        "integer": "a whole number, or Enter if not sure",
+        "number": "a number, or Enter if not sure",
+    }[question.type]
+    while True:
+        reply = click.prompt(f"({hint})", default="", show_default=False)
+        try:
+            return parse_reply(question, reply)
+        except ValueError as error:
+            console.print(f"[red]Sorry, {error}.[/red]")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the list.",
+)
+def topics(output_format: str) -> None:
+    """List the reading topics and every knowledge id: kinds, body regions, causes,
+    conditions, warning signs and remedies."""
+    from .knowledge import load_knowledge
+    from .render import topics_data, topics_markdown
+
+    knowledge = load_knowledge()
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(topics_data(knowledge), indent=2, ensure_ascii=False))
+        return
+    _print_markdown(topics_markdown(knowledge), output_format)
+
+
+@main.command()
+@click.argument("entry_id", metavar="ID")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the entry.",
+)
+def explain(entry_id: str, output_format: str) -> None:
+    """Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body
+    region, kind or source) with its citations. `myoguide topics` lists the ids."""
+    from .knowledge import load_knowledge
+    from .render import entry_data, entry_markdown
+
+    knowledge = load_knowledge()
+    try:
+        if output_format == "json":
+            import json
+
+            click.echo(json.dumps(entry_data(entry_id, knowledge), indent=2, ensure_ascii=False))
+            return
+        text = entry_markdown(entry_id, knowledge)
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(entry_id, knowledge.entry_ids(), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        _fail(
+            f"ID: no knowledge entry is called {entry_id!r}.{hint} "
+            "Run 'myoguide topics' to list them."
+        )
+    _print_markdown(text, output_format)
+
+
+def _print_markdown(text: str, output_format: str) -> None:
+    if output_format == "markdown":
+        click.echo(text, nl=False)
+        return
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(text))

@@ -1,0 +1,247 @@
+"""A small rule language over answers, with three-valued (Kleene) logic.
+
+A condition evaluates to True, False or None (unknown). An unanswered question makes a
+leaf unknown, and unknown never counts as "no": ``all`` is False only if some part is
+False, ``any`` is True if some part is True, ``not`` keeps unknown unknown. Rules fire
+only on True; a leaf may say what an unknown answer should count as with ``if_unknown``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from .answers import Answers
+
+Truth = bool | None
+Values = Mapping[str, Any]
+Test = Callable[[Values], Truth]
+
+DERIVED_FIELDS: dict[str, Any] = {"kind": str}
+_OPERATORS = ("is_", "in_", "any_of", "gte", "gt", "lte", "lt", "known")
+
+
+def answer_paths() -> dict[str, Any]:
+    """Every answer a condition can read, as dotted path -> type (``factors.nicotine``)."""
+    return dict(_answer_paths())
+
+
+@cache
+def _answer_paths() -> tuple[tuple[str, Any], ...]:
+    paths: list[tuple[str, Any]] = []
+    for name, info in Answers.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths.extend(
+                (f"{name}.{sub}", sub_info.annotation)
+                for sub, sub_info in annotation.model_fields.items()
+            )
+        else:
+            paths.append((name, annotation))
+    return tuple(paths)
+
+
+def flatten(answers: Answers) -> dict[str, Any]:
+    """The answers as one flat mapping of dotted path -> value (None when unknown)."""
+    values: dict[str, Any] = {}
+    for group, names in _GROUPS:
+        source = answers if group is None else getattr(answers, group)
+        prefix = "" if group is None else f"{group}."
+        for name in names:
+            values[prefix + name] = getattr(source, name)
+    return values
+
+
+def _groups() -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    top: list[str] = []
+    nested: dict[str, list[str]] = {}
+    for path, _ in _answer_paths():
+        group, _, name = path.rpartition(".")
+        if group:
+            nested.setdefault(group, []).append(name)
+        else:
+            top.append(name)
+    return ((None, tuple(top)), *((g, tuple(n)) for g, n in nested.items()))
+
+
+_GROUPS = _groups()
+
+
+def _is_list_type(annotation: Any) -> bool:
+    return any(get_origin(arg) is list for arg in (annotation, *get_args(annotation)))
+
+
+def _item_type(annotation: Any) -> Any:
+    for arg in (annotation, *get_args(annotation)):
+        if get_origin(arg) is list:
+            return get_args(arg)[0]
+    return annotation
+
+
+class Condition(BaseModel):
+    """One rule: a leaf test on one answer, or ``all``/``any``/``not`` of other rules."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    field: str | None = None
+    is_: bool | None = Field(None, alias="is")
+    in_: list[str | int | float] | None = Field(None, alias="in")
+    any_of: list[str] | None = None
+    gte: float | None = None
+    gt: float | None = None
+    lte: float | None = None
+    lt: float | None = None
+    known: bool | None = None
+    if_unknown: bool | None = None
+    all_: list[Condition] | None = Field(None, alias="all")
+    any_: list[Condition] | None = Field(None, alias="any")
+    not_: Condition | None = Field(None, alias="not")
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Condition:
+        combinators = [c for c in ("all_", "any_", "not_") if getattr(self, c) is not None]
+        operators = [o for o in _OPERATORS if getattr(self, o) is not None]
+        if combinators:
+            if len(combinators) > 1 or operators or self.field is not None:
+                raise ValueError("use exactly one of all/any/not, with no field or operator")
+            return self
+        if self.field is None:
+            raise ValueError("a condition needs a field, or all/any/not")
+        paths = {**answer_paths(), **DERIVED_FIELDS}
+        if self.field not in paths:
+            raise ValueError(f"unknown answer field {self.field!r}")
+        if len(operators) != 1:
+            raise ValueError(f"field {self.field!r}: use exactly one of {', '.join(_OPERATORS)}")
+        annotation = paths[self.field]
+        is_list = _is_list_type(annotation)
+        if self.any_of is not None and not is_list:
+            raise ValueError(f"field {self.field!r}: any_of needs a list field")
+        if self.in_ is not None and is_list:
+            raise ValueError(f"field {self.field!r}: use any_of on a list field")
+        for value in [*(self.in_ or []), *(self.any_of or [])]:
+            try:
+                TypeAdapter(_item_type(annotation)).validate_python(value, strict=True)
+            except ValidationError as error:
+                raise ValueError(f"field {self.field!r}: {value!r} is not a valid value") from error
+        return self
+
+    def describe(self) -> str:
+        """The rule in words, for people auditing the knowledge base."""
+        if self.all_ is not None:
+            return "(" + " and ".join(part.describe() for part in self.all_) + ")"
+        if self.any_ is not None:
+            return "(" + " or ".join(part.describe() for part in self.any_) + ")"
+        if self.not_ is not None:
+            return f"not {self.not_.describe()}"
+        name = self.field
+        if self.is_ is not None:
+            text = f"{name} is {'yes' if self.is_ else 'no'}"
+        elif self.in_ is not None:
+            text = f"{name} is {' or '.join(str(v) for v in self.in_)}"
+        elif self.any_of is not None:
+            text = f"{name} includes {' or '.join(self.any_of)}"
+        elif self.known is not None:
+            text = f"{name} is {'answered' if self.known else 'not answered'}"
+        else:
+            bounds = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
+            op = next(o for o in bounds if getattr(self, o) is not None)
+            bound = getattr(self, op)
+            text = f"{name} {bounds[op]} {int(bound) if float(bound).is_integer() else bound}"
+        if self.if_unknown is not None:
+            text += f" (counts as {'yes' if self.if_unknown else 'no'} when unknown)"
+        return text
+
+    def fields(self) -> set[str]:
+        """The answer fields this condition reads."""
+        if self.field is not None:
+            return {self.field}
+        parts = self.all_ or self.any_ or ([self.not_] if self.not_ else [])
+        return set().union(*(part.fields() for part in parts))
+
+
+def compile_condition(condition: Condition) -> Test:
+    """Turn a condition into a fast function over flat answer values."""
+    if condition.all_ is not None:
+        return _all([compile_condition(c) for c in condition.all_])
+    if condition.any_ is not None:
+        return _any([compile_condition(c) for c in condition.any_])
+    if condition.not_ is not None:
+        return _not(compile_condition(condition.not_))
+    assert condition.field is not None
+    if condition.known is not None:
+        known = condition.known
+        return _leaf(condition.field, lambda _value: known, not known)
+    return _leaf(condition.field, _predicate(condition), condition.if_unknown)
+
+
+def _all(parts: list[Test]) -> Test:
+    def test(values: Values) -> Truth:
+        result: Truth = True
+        for part in parts:
+            outcome = part(values)
+            if outcome is False:
+                return False
+            if outcome is None:
+                result = None
+        return result
+
+    return test
+
+
+def _any(parts: list[Test]) -> Test:
+    def test(values: Values) -> Truth:
+        result: Truth = False
+        for part in parts:
+            outcome = part(values)
+            if outcome is True:
+                return True
+            if outcome is None:
+                result = None
+        return result
+
+    return test
+
+
+def _not(part: Test) -> Test:
+    def test(values: Values) -> Truth:
+        outcome = part(values)
+        return None if outcome is None else not outcome
+
+    return test
+
+
+def _leaf(field: str, predicate: Callable[[Any], bool], if_unknown: Truth) -> Test:
+    def test(values: Values) -> Truth:
+        value = values.get(field)
+        if value is None:
+            return if_unknown
+        return predicate(value)
+
+    return test
+
+
+def _predicate(c: Condition) -> Callable[[Any], bool]:
+    if c.is_ is not None:
+        expected_bool = c.is_
+        return lambda value: value is expected_bool
+    if c.in_ is not None:
+        allowed = frozenset(c.in_)
+        return lambda value: value in allowed
+    if c.any_of is not None:
+        wanted = frozenset(c.any_of)
+        return lambda value: not wanted.isdisjoint(value)
+    if c.gte is not None:
+        bound = c.gte
+        return lambda value: bool(value >= bound)
+    if c.gt is not None:
+        bound = c.gt
+        return lambda value: bool(value > bound)
+    if c.lte is not None:
+        bound = c.lte
+        return lambda value: bool(value <= bound)
+    assert c.lt is not None
+    bound = c.lt
+    return lambda value: bool(value < bound)

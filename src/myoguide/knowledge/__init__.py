@@ -1,0 +1,201 @@
+"""The knowledge base: versioned YAML files in ``data/``, validated on load."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from .models import (
+    CarePlanEntry,
+    Citation,
+    Factor,
+    Kinds,
+    Meta,
+    Questionnaire,
+    Region,
+    RuleOut,
+    SeedFacts,
+    SourceDocument,
+    Topic,
+    WarningSign,
+)
+
+__all__ = ["Knowledge", "KnowledgeError", "load_knowledge"]
+
+FILES = (
+    "meta",
+    "sources",
+    "kinds",
+    "regions",
+    "factors",
+    "rule_outs",
+    "care_plan",
+    "warning_signs",
+    "topics",
+    "questions",
+    "seed_facts",
+)
+
+
+class KnowledgeError(ValueError):
+    """The knowledge files are malformed or refer to something that does not exist."""
+
+
+class Knowledge(BaseModel):
+    """All of it, cross-checked: every reference points at something that exists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    meta: Meta
+    sources: list[SourceDocument]
+    kinds: Kinds
+    regions: list[Region]
+    factors: list[Factor]
+    rule_outs: list[RuleOut]
+    care_plan: list[CarePlanEntry]
+    warning_signs: list[WarningSign]
+    topics: list[Topic]
+    questions: Questionnaire
+    seed_facts: SeedFacts
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Knowledge:
+        problems: list[str] = []
+        seen: dict[str, str] = {}
+        groups: dict[str, list[Any]] = {
+            "kind": self.kinds.kinds,
+            "region": self.regions,
+            "factor": self.factors,
+            "rule-out": self.rule_outs,
+            "care-plan item": self.care_plan,
+            "warning sign": self.warning_signs,
+            "topic": self.topics,
+            "source": self.sources,
+        }
+        for group, entries in groups.items():
+            for entry in entries:
+                if entry.id in seen:
+                    problems.append(f"{group} id {entry.id!r} is already a {seen[entry.id]} id")
+                seen[entry.id] = group
+
+        source_types = {s.id: s.type for s in self.sources}
+        region_ids = {r.id for r in self.regions}
+        care_ids = {c.id for c in self.care_plan}
+
+        def check_citations(owner: str, citations: list[Citation]) -> None:
+            for citation in citations:
+                kind = source_types.get(citation.source)
+                if kind is None:
+                    problems.append(f"{owner}: unknown source {citation.source!r}")
+                elif kind == "seed" and not citation.quote:
+                    problems.append(f"{owner}: a seed citation needs a verbatim quote")
+
+        for group, entries in groups.items():
+            for entry in entries:
+                if group != "source":
+                    cited = getattr(entry, "citations", None)
+                    for section in getattr(entry, "sections", []):
+                        check_citations(f"{group} {entry.id}", section.citations)
+                    if cited is not None:
+                        check_citations(f"{group} {entry.id}", cited)
+        check_citations("kinds", self.kinds.citations)
+
+        for kind in self.kinds.kinds:
+            for item in kind.care_plan:
+                if item not in care_ids:
+                    problems.append(f"kind {kind.id}: unknown care-plan item {item!r}")
+        for factor in self.factors:
+            for region in factor.regions:
+                if region not in region_ids:
+                    problems.append(f"factor {factor.id}: unknown region {region!r}")
+            for item in factor.care_plan:
+                if item not in care_ids:
+                    problems.append(f"factor {factor.id}: unknown care-plan item {item!r}")
+        question_ids = [q.id for q in self.questions.questions]
+        section_ids = {s.id for s in self.questions.sections}
+        for question in self.questions.questions:
+            if question.section not in section_ids:
+                problems.append(f"question {question.id}: unknown section {question.section!r}")
+        if len(set(question_ids)) != len(question_ids):
+            problems.append("questions: duplicate question ids")
+        for fact in self.seed_facts.facts:
+            if source_types.get(fact.source) != "seed":
+                problems.append(f"seed fact {fact.quote[:30]!r}: {fact.source!r} is not a seed")
+            for used in fact.used_by:
+                if used not in seen and used not in {"kinds"}:
+                    problems.append(f"seed fact {fact.quote[:30]!r}: unknown id {used!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _entries(self) -> Iterator[Any]:
+        yield from self.kinds.kinds
+        yield from self.regions
+        yield from self.factors
+        yield from self.rule_outs
+        yield from self.care_plan
+        yield from self.warning_signs
+        yield from self.topics
+        yield from self.sources
+
+    def entry(self, entry_id: str) -> Any | None:
+        """Any entry by id: kind, region, factor, rule-out, care-plan item, warning sign,
+        topic or source."""
+        return next((item for item in self._entries() if item.id == entry_id), None)
+
+    def entry_ids(self) -> list[str]:
+        return [item.id for item in self._entries()]
+
+    def source(self, source_id: str) -> SourceDocument:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files(__package__) / "data"))
+
+
+def load_knowledge(directory: Path | str | None = None) -> Knowledge:
+    """Read and validate the knowledge files (the packaged ones unless a directory is given)."""
+    if directory is None:
+        return _packaged()
+    return _load(Path(directory))
+
+
+@cache
+def _packaged() -> Knowledge:
+    return _load(data_dir())
+
+
+def _load(directory: Path) -> Knowledge:
+    raw: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for name in FILES:
+        path = directory / f"{name}.yaml"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise KnowledgeError(f"cannot read knowledge file {path}: {error}") from error
+        digest.update(text.encode())
+        try:
+            raw[name] = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as error:
+            raise KnowledgeError(f"{path.name}: not valid YAML: {error}") from error
+    raw["version"] = f"{raw['meta']['version']}+{digest.hexdigest()[:8]}"
+    try:
+        return Knowledge.model_validate(raw)
+    except ValidationError as error:
+        raise KnowledgeError(f"knowledge base is invalid:\n{error}") from error
+
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

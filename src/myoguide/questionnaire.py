@@ -1,0 +1,106 @@
+"""The questionnaire as logic: which questions apply, and how a typed reply becomes an answer.
+
+Interfaces (the terminal, the web form) ask the questions; this module decides which ones
+to ask and reads the replies, so every interface asks the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .answers import Answers
+from .conditions import compile_condition, flatten
+from .knowledge import Knowledge
+from .knowledge.models import Question, Section
+
+__all__ = ["UNKNOWN", "applies", "parse_reply", "set_answer", "walk"]
+
+
+class _Unknown:
+    """The reply "not sure": the answer stays unknown (it is never a "no")."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+_YES = {"y", "yes", "true", "1"}
+_NO = {"n", "no", "false", "0"}
+_NOT_SURE = {"", "?", "not sure", "unsure", "dont know", "don't know", "skip"}
+_NONE = {"none", "no", "0", "-"}
+
+
+def applies(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Ask a question unless its condition is known to be false for the answers so far."""
+    if question.ask_if is None:
+        return True
+    values = flatten(Answers.model_validate(answers))
+    return compile_condition(question.ask_if)(values) is not False
+
+
+def walk(knowledge: Knowledge) -> Iterator[tuple[Section, list[Question]]]:
+    """Sections in order, each with its questions."""
+    for section in knowledge.questions.sections:
+        yield section, [q for q in knowledge.questions.questions if q.section == section.id]
+
+
+def set_answer(answers: dict[str, Any], question_id: str, value: Any) -> None:
+    """Put a value at a dotted path (``factors.nicotine``) in a nested answers dict."""
+    group, _, name = question_id.rpartition(".")
+    target = answers.setdefault(group, {}) if group else answers
+    if value is UNKNOWN:
+        target.pop(name, None)
+    else:
+        target[name] = value
+
+
+def parse_reply(question: Question, reply: str) -> Any:
+    """Read what a person typed. Raises ValueError with a message they can act on."""
+    text = reply.strip().lower()
+    if text in _NOT_SURE:
+        return UNKNOWN
+    if question.type == "yes_no":
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        raise ValueError('please answer "y" (yes), "n" (no), or press Enter if not sure')
+    if question.type == "choice":
+        return _option(question, text)
+    if question.type == "multi":
+        if text in _NONE:
+            return []
+        picked = [_option(question, part.strip()) for part in text.split(",") if part.strip()]
+        return list(dict.fromkeys(picked))
+    return _number(question, text)
+
+
+def _option(question: Question, text: str) -> str:
+    values = [option.value for option in question.options]
+    if text.isdigit() and 1 <= int(text) <= len(values):
+        return values[int(text) - 1]
+    for option in question.options:
+        if text in {option.value, option.label.lower()}:
+            return option.value
+    raise ValueError(f"please pick a number from 1 to {len(values)}")
+
+
+def _number(question: Question, text: str) -> int | float:
+    try:
+        value: int | float = int(text) if question.type == "integer" else float(text)
+    except ValueError:
+        kind = "a whole number" if question.type == "integer" else "a number"
+        raise ValueError(f"please type {kind}, or press Enter if not sure") from None
+    if value != value or value in {float("inf"), float("-inf")}:
+        raise ValueError("please type an ordinary number")
+    if question.minimum is not None and value < question.minimum:
+        raise ValueError(f"please type a number of at least {_plain(question.minimum)}")
+    if question.maximum is not None and value > question.maximum:
+        raise ValueError(f"please type a number of at most {_plain(question.maximum)}")
+    return value
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)

@@ -1,0 +1,260 @@
+"""Plain renderers: an assessment or a knowledge entry as Markdown (and as JSON data).
+
+The terminal shows this Markdown through Rich; anything else can print it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .assessment import Assessment, Source
+from .knowledge import Knowledge
+from .knowledge.models import Citation, Factor, RuleOut, Topic, WarningSign
+
+__all__ = [
+    "assessment_markdown",
+    "entry_data",
+    "entry_markdown",
+    "topics_data",
+    "topics_markdown",
+    "triage_banner",
+]
+
+_GROUPS = (
+    ("Kinds", "kinds"),
+    ("Body regions", "regions"),
+    ("Causes (factors)", "factors"),
+    ("Conditions a doctor may rule out", "rule_outs"),
+    ("Warning signs", "warning_signs"),
+    ("What helps (care plan)", "care_plan"),
+)
+
+
+class _Numbering:
+    """Numbers source documents in the order a text first cites them."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def refs(self, sources: Iterable[Source]) -> str:
+        numbers = [self.order.setdefault(s.id, len(self.order) + 1) for s in sources]
+        return " ".join(f"[{n}]" for n in dict.fromkeys(numbers))
+
+
+def triage_banner(assessment: Assessment, knowledge: Knowledge) -> tuple[str, str]:
+    """The triage level's label and what to do now."""
+    info = knowledge.meta.triage_levels[assessment.triage.level]
+    return info.label, assessment.triage.action
+
+
+def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bool = True) -> str:
+    """The whole result, most urgent first. ``banner=False`` leaves the triage heading to
+    the caller (the terminal draws it as a coloured panel)."""
+    numbering = _Numbering()
+    lines: list[str] = []
+    label, action = triage_banner(assessment, knowledge)
+    if banner:
+        lines += [f"# {label.upper()}", "", action, ""]
+    triage = assessment.triage
+    if triage.reasons:
+        lines += ["## Why", ""]
+        lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
+        lines.append("")
+    if triage.unanswered:
+        questions = {q.id: q.text for q in knowledge.questions.questions}
+        lines += ["## Not checked", "", knowledge.meta.unanswered_note, ""]
+        lines += [f"- {questions.get(q, q)}" for q in triage.unanswered]
+        lines.append("")
+    kind_title = {
+        "twitch": "A twitch",
+        "spasm": "A spasm (cramp)",
+        "both": "Twitches and spasms",
+        "unclear": "Not clear yet",
+    }[assessment.kind]
+    lines += [f"## What it is: {kind_title}", "", assessment.kind_explanation, ""]
+    if assessment.factors:
+        lines += ["## Likely causes", ""]
+        for factor in assessment.factors:
+            lines.append(
+                f"- **{factor.name}** (score {factor.score:.2f}) {numbering.refs(factor.sources)}"
+            )
+            lines += [f"  - {why}" for why in factor.why]
+            lines += [f"  - Against: {against}" for against in factor.against]
+        lines.append("")
+    else:
+        lines += ["## Likely causes", "", "Your answers do not point to a particular cause.", ""]
+    if assessment.rule_out:
+        lines += ["## What a doctor should rule out", ""]
+        for item in assessment.rule_out:
+            lines.append(f"- **{item.name}**: {item.text} {numbering.refs(item.sources)}")
+            lines += [f"  - {why}" for why in item.why]
+        lines.append("")
+    if assessment.care_plan:
+        names = {f.id: f.name.lower() for f in assessment.factors}
+        names.update({"twitch": "twitches", "spasm": "spasms"})
+        lines += ["## What to do", ""]
+        for care in assessment.care_plan:
+            targets = ", ".join(names.get(t, t) for t in care.for_)
+            lines.append(
+                f"- **{care.title}**: {care.text} _(for {targets})_ {numbering.refs(care.sources)}"
+            )
+        lines.append("")
+    lines += ["## Sources", ""]
+    documents = {doc.id: doc for doc in knowledge.sources}
+    for source_id, number in numbering.order.items():
+        doc = documents[source_id]
+        where = f" <{doc.url}>" if doc.url else f" (file {doc.file})"
+        lines.append(f"{number}. {_cite(doc.title, doc.publisher)}{where}")
+    lines += [
+        "",
+        "---",
+        "",
+        f"_{assessment.disclaimer}_",
+        "",
+        f"Knowledge version {assessment.knowledge_version}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cite(title: str, publisher: str) -> str:
+    end = "" if title.endswith(("?", "!", ".")) else "."
+    return f"{title}{end} {publisher}."
+
+
+def _citations_markdown(citations: Sequence[Citation], knowledge: Knowledge) -> list[str]:
+    lines = []
+    for citation in citations:
+        doc = knowledge.source(citation.source)
+        where = f" <{doc.url}>" if doc.url else f" (seed file {doc.file})"
+        lines.append(f"- {_cite(doc.title, doc.publisher)}{where}")
+        if citation.quote:
+            lines.append(f'  > "{citation.quote}"')
+    return lines
+
+
+def _group(knowledge: Knowledge, name: str) -> Sequence[Any]:
+    if name == "kinds":
+        return knowledge.kinds.kinds
+    groups: Sequence[Any] = getattr(knowledge, name)
+    return groups
+
+
+def topics_markdown(knowledge: Knowledge) -> str:
+    lines = ["# Topics", ""]
+    lines += [f"- `{t.id}`: **{t.title}**. {t.summary}" for t in knowledge.topics]
+    lines.append("")
+    for title, group in _GROUPS:
+        lines += [f"## {title}", ""]
+        lines += [f"- `{e.id}`: {e.name}" for e in _group(knowledge, group)]
+        lines.append("")
+    lines.append("Read any of them with `myoguide explain ID`.")
+    return "\n".join(lines) + "\n"
+
+
+def topics_data(knowledge: Knowledge) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "topics": [{"id": t.id, "title": t.title, "summary": t.summary} for t in knowledge.topics]
+    }
+    for _, group in _GROUPS:
+        data[group] = [
+            {"id": e.id, "name": e.name, "summary": e.summary} for e in _group(knowledge, group)
+        ]
+    data["knowledge_version"] = knowledge.version
+    return data
+
+
+def entry_data(entry_id: str, knowledge: Knowledge) -> dict[str, Any]:
+    """A knowledge entry as JSON data; raises KeyError for an unknown id."""
+    entry = knowledge.entry(entry_id)
+    if entry is None:
+        raise KeyError(entry_id)
+    data: dict[str, Any] = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["type"] = _entry_type(entry_id, knowledge)
+    data["knowledge_version"] = knowledge.version
+    return data
+
+
+def _entry_type(entry_id: str, knowledge: Knowledge) -> str:
+    if any(t.id == entry_id for t in knowledge.topics):
+        return "topic"
+    if any(s.id == entry_id for s in knowledge.sources):
+        return "source"
+    for _, group in _GROUPS:
+        if any(e.id == entry_id for e in _group(knowledge, group)):
+            return group.rstrip("s") if group != "care_plan" else "care_plan"
+    raise KeyError(entry_id)
+
+
+def entry_markdown(entry_id: str, knowledge: Knowledge) -> str:
+    """A knowledge entry in full, with its citations; raises KeyError for an unknown id."""
+    entry = knowledge.entry(entry_id)
+    if entry is None:
+        raise KeyError(entry_id)
+    if isinstance(entry, Topic):
+        return _topic_markdown(entry, knowledge)
+    if entry_id in {s.id for s in knowledge.sources}:
+        doc = knowledge.source(entry_id)
+        lines = [f"# {doc.title}", "", f"{doc.publisher}.", ""]
+        lines.append(f"<{doc.url}>" if doc.url else f"Seed document, file `{doc.file}`.")
+        return "\n".join(lines) + "\n"
+    data = entry.model_dump()
+    lines = [f"# {data['name']}", "", f"**{data['summary']}**", "", data["description"], ""]
+    if data.get("signs"):
+        lines += ["## Signs", ""] + [f"- {sign}" for sign in data["signs"]] + [""]
+    if isinstance(entry, WarningSign):
+        label = knowledge.meta.triage_levels[entry.level].label
+        lines += [f"**If present:** {label}.", ""]
+        lines += [f"**Rule:** `{entry.when.describe()}`", ""]
+    if isinstance(entry, Factor):
+        lines += _factor_details(entry, knowledge)
+    if isinstance(entry, RuleOut):
+        lines += ["## When myoguide raises it", ""]
+        lines += [f"- {t.why} `{t.when.describe()}`" for t in entry.triggers]
+        lines.append("")
+    lines += ["## Sources", "", *_citations_markdown(getattr(entry, "citations", []), knowledge)]
+    return "\n".join(lines) + "\n"
+
+
+def _factor_details(factor: Factor, knowledge: Knowledge) -> list[str]:
+    regions = {r.id: r.name for r in knowledge.regions}
+    care = {c.id: c.name for c in knowledge.care_plan}
+    lines = [
+        f"**Kinds:** {', '.join(factor.kinds)}",
+        "",
+        f"**Where:** {', '.join(regions[r] for r in factor.regions)}",
+        "",
+        "## Answers that count",
+        "",
+    ]
+    for evidence in factor.evidence:
+        why = evidence.why.replace("{value}", "N")
+        rule = evidence.when.describe()
+        lines.append(f"- {_strength(evidence.weight)} ({evidence.weight:+g}): {why} `{rule}`")
+    lines += ["", "## What helps", ""] + [f"- {care[c]} (`{c}`)" for c in factor.care_plan]
+    lines.append("")
+    return lines
+
+
+def _strength(weight: float) -> str:
+    if weight < 0:
+        return "against"
+    if weight >= 2.5:
+        return "strong"
+    if weight >= 1.0:
+        return "moderate"
+    return "weak"
+
+
+def _topic_markdown(topic: Topic, knowledge: Knowledge) -> str:
+    lines = [f"# {topic.title}", "", f"**{topic.summary}**", ""]
+    for section in topic.sections:
+        lines += [f"## {section.heading}", "", section.text, ""]
+        lines += _citations_markdown(section.citations, knowledge)
+        lines.append("")
+    for group in topic.lists:
+        title = {g: t for t, g in _GROUPS}[group]
+        lines += [f"## {title}", ""]
+        lines += [f"- **{e.name}** (`{e.id}`): {e.summary}" for e in _group(knowledge, group)]
+        lines.append("")
+    return "\n".join(lines) + "\n"
