@@ -1,7 +1,8 @@
 """Clinical vignettes: per-case safety checks and a suite-level quality report.
 
-The expectations in vignettes/cases.yaml were judged by a clinician's standard, independently of
-the engine. Run with ``pytest -s tests/test_vignettes.py`` to see the report.
+The expectations in vignettes/cases.yaml and vignettes/cases_more.yaml were judged by a
+clinician's standard, independently of the engine. Run with
+``pytest -s tests/test_vignettes.py`` to see the report.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 
 from myoguide import Answers, assess
 
-CASES_PATH = Path(__file__).parent / "vignettes" / "cases.yaml"
+VIGNETTES_DIR = Path(__file__).parent / "vignettes"
+CASES_PATHS = [VIGNETTES_DIR / "cases.yaml", VIGNETTES_DIR / "cases_more.yaml"]
 MIN_CASES = 40
 
 TRIAGE_LEVELS = ("self_care", "see_doctor", "see_doctor_soon", "emergency")
@@ -80,8 +82,11 @@ Case = dict[str, Any]
 
 
 def load_cases() -> list[Case]:
-    with CASES_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    cases: list[Case] = []
+    for path in CASES_PATHS:
+        with path.open(encoding="utf-8") as handle:
+            cases.extend(yaml.safe_load(handle))
+    return cases
 
 
 CASES = load_cases()
@@ -302,7 +307,7 @@ def expect_problems(label: str, expect: Any) -> list[str]:
 
 
 def test_cases_file_is_well_formed() -> None:
-    assert isinstance(CASES, list), "cases.yaml must hold a list of cases"
+    assert isinstance(CASES, list), "the vignette files must hold lists of cases"
     problems = [problem for case in CASES for problem in case_problems(case)]
     duplicates = [case_id for case_id, n in Counter(c.get("id") for c in CASES).items() if n > 1]
     if duplicates:

@@ -68,7 +68,9 @@ class RuleOut(BaseModel):
 
 
 class CarePlanItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
+    )
 
     id: str
     title: str

@@ -6,6 +6,7 @@ so ``myoguide --help`` starts fast.
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -91,9 +92,9 @@ def _assess(answers: dict[str, Any]) -> Assessment:
 
 
 def _read_input(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
     try:
+        if path == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
@@ -193,6 +194,8 @@ def _interview(knowledge: Knowledge) -> dict[str, Any]:
     """Ask the questionnaire in the terminal. Unsure replies stay unknown."""
     from .questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
 
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
     console = _console()
     console.print(
         "[b]myoguide check[/b]: a few questions about your twitch or spasm. "

@@ -8,6 +8,7 @@ only on True; a leaf may say what an unknown answer should count as with ``if_un
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, get_args, get_origin
@@ -171,10 +172,15 @@ def compile_condition(condition: Condition) -> Test:
     if condition.not_ is not None:
         return _not(compile_condition(condition.not_))
     assert condition.field is not None
-    if condition.known is not None:
-        known = condition.known
-        return _leaf(condition.field, lambda _value: known, not known)
-    return _leaf(condition.field, _predicate(condition), condition.if_unknown)
+    return _leaf(condition)
+
+
+def uses_unknown(condition: Condition) -> bool:
+    """Whether the condition can hold when an answer it reads is unknown."""
+    if condition.field is not None:
+        return condition.if_unknown is True or condition.known is False
+    parts = condition.all_ or condition.any_ or ([condition.not_] if condition.not_ else [])
+    return condition.not_ is not None or any(uses_unknown(part) for part in parts)
 
 
 def _all(parts: list[Test]) -> Test:
@@ -213,35 +219,55 @@ def _not(part: Test) -> Test:
     return test
 
 
-def _leaf(field: str, predicate: Callable[[Any], bool], if_unknown: Truth) -> Test:
-    def test(values: Values) -> Truth:
-        value = values.get(field)
-        if value is None:
-            return if_unknown
-        return predicate(value)
-
-    return test
-
-
-def _predicate(c: Condition) -> Callable[[Any], bool]:
+def _leaf(c: Condition) -> Test:
+    # One specialised closure per operator: this is the engine's innermost loop.
+    assert c.field is not None
+    field: str = c.field
+    unknown = c.if_unknown
+    if c.known is not None:
+        known = c.known
+        return lambda values: (known if values.get(field) is not None else not known)
     if c.is_ is not None:
-        expected_bool = c.is_
-        return lambda value: value is expected_bool
+        expected = c.is_
+
+        def test_is(values: Values) -> Truth:
+            value = values.get(field)
+            return unknown if value is None else value is expected
+
+        return test_is
     if c.in_ is not None:
         allowed = frozenset(c.in_)
-        return lambda value: value in allowed
+
+        def test_in(values: Values) -> Truth:
+            value = values.get(field)
+            return unknown if value is None else value in allowed
+
+        return test_in
     if c.any_of is not None:
         wanted = frozenset(c.any_of)
-        return lambda value: not wanted.isdisjoint(value)
-    if c.gte is not None:
-        bound = c.gte
-        return lambda value: bool(value >= bound)
-    if c.gt is not None:
-        bound = c.gt
-        return lambda value: bool(value > bound)
-    if c.lte is not None:
-        bound = c.lte
-        return lambda value: bool(value <= bound)
-    assert c.lt is not None
-    bound = c.lt
-    return lambda value: bool(value < bound)
+
+        def test_any_of(values: Values) -> Truth:
+            value = values.get(field)
+            return unknown if value is None else not wanted.isdisjoint(value)
+
+        return test_any_of
+    compare, bound = _comparison(c)
+
+    def test_compare(values: Values) -> Truth:
+        value = values.get(field)
+        return unknown if value is None else compare(value, bound)
+
+    return test_compare
+
+
+def _comparison(c: Condition) -> tuple[Callable[[Any, Any], bool], float]:
+    for name, compare in (
+        ("gte", operator.ge),
+        ("gt", operator.gt),
+        ("lte", operator.le),
+        ("lt", operator.lt),
+    ):
+        bound = getattr(c, name)
+        if bound is not None:
+            return compare, bound
+    raise ValueError("a leaf condition needs an operator")

@@ -27,7 +27,7 @@ from .assessment import (
 )
 from .conditions import Condition, Test, Values, compile_condition, flatten
 from .knowledge import Knowledge, load_knowledge
-from .knowledge.models import Citation
+from .knowledge.models import Citation, Factor
 
 __all__ = ["Engine", "assess"]
 
@@ -54,7 +54,10 @@ class _Factor:
     id: str
     name: str
     prior: float
-    clues: tuple[_Clue, ...]
+    # Clues keep their place in the knowledge file; context clues are only weighed once a
+    # direct clue has brought the factor up.
+    direct: tuple[tuple[int, _Clue], ...]
+    context: tuple[tuple[int, _Clue], ...]
     care_plan: tuple[str, ...]
     sources: tuple[Source, ...]
 
@@ -125,17 +128,7 @@ class Engine:
         self._warning_questions = tuple(
             q.id for q in knowledge.questions.questions if q.warning_sign
         )
-        self._factors = tuple(
-            _Factor(
-                id=factor.id,
-                name=factor.name,
-                prior=factor.prior,
-                clues=tuple(_clue(e.when, e.weight, e.is_direct, e.why) for e in factor.evidence),
-                care_plan=tuple(factor.care_plan),
-                sources=self._cite(factor.citations),
-            )
-            for factor in knowledge.factors
-        )
+        self._factors = tuple(self._factor(factor) for factor in knowledge.factors)
         self._factor_care = {factor.id: factor.care_plan for factor in self._factors}
         self._rule_outs = tuple(
             _RuleOut(
@@ -157,6 +150,21 @@ class Engine:
             )
             for item in knowledge.care_plan
         }
+
+    def _factor(self, factor: Factor) -> _Factor:
+        clues = [
+            (index, _clue(e.when, e.weight, e.is_direct, e.why))
+            for index, e in enumerate(factor.evidence)
+        ]
+        return _Factor(
+            id=factor.id,
+            name=factor.name,
+            prior=factor.prior,
+            direct=tuple(item for item in clues if item[1].direct),
+            context=tuple(item for item in clues if not item[1].direct),
+            care_plan=tuple(factor.care_plan),
+            sources=self._cite(factor.citations),
+        )
 
     def _cite(self, citations: list[Citation]) -> tuple[Source, ...]:
         result = []
@@ -209,9 +217,11 @@ class Engine:
             explanation = text.sensation[sensation]
             other = {"twitch": "spasm", "spasm": "twitch"}.get(explicit)
             if other and score[other] - score[explicit] >= 2 * text.margin:
+                # What the person felt stands, but strong signs of the other kind count too.
                 explanation += " " + text.conflict.format(
                     other=self._kind_names[other], reasons=", ".join(reasons[other])
                 )
+                return "both", explanation
             return explicit, explanation
         lead = score["twitch"] - score["spasm"]
         opening = text.sensation["unsure"] + " " if sensation == "unsure" else ""
@@ -241,20 +251,14 @@ class Engine:
     def _rank_factors(self, values: Values) -> list[FactorFinding]:
         findings: list[tuple[float, int, FactorFinding]] = []
         for order, factor in enumerate(self._factors):
-            log_odds = factor.prior
-            why: list[str] = []
-            against: list[str] = []
-            direct = False
-            for clue in factor.clues:
-                if clue.test(values) is True:
-                    log_odds += clue.weight
-                    if clue.weight > 0:
-                        why.append(clue.render(values))
-                        direct = direct or clue.direct
-                    else:
-                        against.append(clue.render(values))
-            if not direct:
+            fired = [item for item in factor.direct if item[1].test(values) is True]
+            if not fired:
                 continue
+            fired += [item for item in factor.context if item[1].test(values) is True]
+            fired.sort(key=lambda item: item[0])
+            log_odds = factor.prior + sum(clue.weight for _, clue in fired)
+            why = [clue.render(values) for _, clue in fired if clue.weight > 0]
+            against = [clue.render(values) for _, clue in fired if clue.weight < 0]
             score = round(1.0 / (1.0 + math.exp(-log_odds)), 3)
             finding = FactorFinding(
                 id=factor.id,
