@@ -31,7 +31,7 @@ class TriageReason(BaseModel):
     id: str
     text: str
     level: TriageLevel
-    sources: list[Source]
+    sources: tuple[Source, ...]
 
 
 class Triage(BaseModel):
@@ -39,9 +39,9 @@ class Triage(BaseModel):
 
     level: TriageLevel
     action: str = Field(description="What to do now, in plain words.")
-    reasons: list[TriageReason]
-    unanswered: list[str] = Field(
-        default_factory=list,
+    reasons: tuple[TriageReason, ...]
+    unanswered: tuple[str, ...] = Field(
+        default_factory=tuple,
         description="Warning-sign questions left unanswered; unknown is never read as no.",
     )
 
@@ -52,9 +52,9 @@ class FactorFinding(BaseModel):
     id: str
     name: str
     score: float = Field(ge=0, le=1)
-    why: list[str]
-    against: list[str] = Field(default_factory=list)
-    sources: list[Source]
+    why: tuple[str, ...]
+    against: tuple[str, ...] = Field(default_factory=tuple)
+    sources: tuple[Source, ...]
 
 
 class RuleOut(BaseModel):
@@ -63,8 +63,8 @@ class RuleOut(BaseModel):
     id: str
     name: str
     text: str
-    why: list[str]
-    sources: list[Source]
+    why: tuple[str, ...]
+    sources: tuple[Source, ...]
 
 
 class CarePlanItem(BaseModel):
@@ -75,21 +75,23 @@ class CarePlanItem(BaseModel):
     id: str
     title: str
     text: str
-    for_: list[str] = Field(alias="for", serialization_alias="for")
-    sources: list[Source]
+    for_: tuple[str, ...] = Field(alias="for", serialization_alias="for")
+    sources: tuple[Source, ...]
 
 
 class Assessment(BaseModel):
-    """The result of :func:`myoguide.assess`; ``model_dump(mode="json")`` is the contract JSON."""
+    """The result of :func:`myoguide.assess`; ``model_dump(mode="json")`` is the contract JSON.
+
+    It is immutable all the way down (frozen models, tuples), so parts can be shared."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)
 
     kind: Kind
     kind_explanation: str
     triage: Triage
-    factors: list[FactorFinding]
-    rule_out: list[RuleOut]
-    care_plan: list[CarePlanItem]
-    sources: list[Source]
+    factors: tuple[FactorFinding, ...]
+    rule_out: tuple[RuleOut, ...]
+    care_plan: tuple[CarePlanItem, ...]
+    sources: tuple[Source, ...]
     disclaimer: str
     knowledge_version: str

@@ -20,6 +20,7 @@ from .answers import Answers
 Truth = bool | None
 Values = Mapping[str, Any]
 Test = Callable[[Values], Truth]
+Holds = Callable[[Values], bool]
 
 DERIVED_FIELDS: dict[str, Any] = {"kind": str}
 _OPERATORS = ("is_", "in_", "any_of", "gte", "gt", "lte", "lt", "known")
@@ -47,28 +48,24 @@ def _answer_paths() -> tuple[tuple[str, Any], ...]:
 
 def flatten(answers: Answers) -> dict[str, Any]:
     """The answers as one flat mapping of dotted path -> value (None when unknown)."""
-    values: dict[str, Any] = {}
-    for group, names in _GROUPS:
-        source = answers if group is None else getattr(answers, group)
-        prefix = "" if group is None else f"{group}."
-        for name in names:
-            values[prefix + name] = getattr(source, name)
+    values = answers.__dict__.copy()
+    for group, names, paths in _NESTED:
+        fields = values.pop(group).__dict__
+        values.update(zip(paths, map(fields.__getitem__, names), strict=True))
     return values
 
 
-def _groups() -> tuple[tuple[str | None, tuple[str, ...]], ...]:
-    top: list[str] = []
-    nested: dict[str, list[str]] = {}
-    for path, _ in _answer_paths():
-        group, _, name = path.rpartition(".")
-        if group:
-            nested.setdefault(group, []).append(name)
-        else:
-            top.append(name)
-    return ((None, tuple(top)), *((g, tuple(n)) for g, n in nested.items()))
+def _nested() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    groups = []
+    for name, info in Answers.model_fields.items():
+        model = info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            names = tuple(model.model_fields)
+            groups.append((name, names, tuple(f"{name}.{sub}" for sub in names)))
+    return tuple(groups)
 
 
-_GROUPS = _groups()
+_NESTED = _nested()
 
 
 def _is_list_type(annotation: Any) -> bool:
@@ -226,7 +223,7 @@ def _leaf(c: Condition) -> Test:
     unknown = c.if_unknown
     if c.known is not None:
         known = c.known
-        return lambda values: (known if values.get(field) is not None else not known)
+        return lambda values: known if values.get(field) is not None else not known
     if c.is_ is not None:
         expected = c.is_
 
@@ -271,3 +268,70 @@ def _comparison(c: Condition) -> tuple[Callable[[Any, Any], bool], float]:
         if bound is not None:
             return compare, bound
     raise ValueError("a leaf condition needs an operator")
+
+
+def compile_holds(condition: Condition) -> Holds:
+    """A fast test of "the condition is known to hold" (Kleene True), for the engine.
+
+    The condition is translated once into a single Python expression over the answer
+    values, so a rule costs one call instead of one per leaf. Only validated field names
+    reach the source text; every value is passed in as a named constant. It agrees with
+    :func:`compile_condition` wherever that returns True (a property test checks this).
+    """
+    constants: dict[str, Any] = {}
+    source = _holds(condition, constants)
+    code = compile(f"lambda v: bool({source})", "<condition>", "eval")
+    function: Holds = eval(code, {"__builtins__": {"bool": bool}, **constants})
+    return function
+
+
+def _constant(value: Any, constants: dict[str, Any]) -> str:
+    name = f"c{len(constants)}"
+    constants[name] = value
+    return name
+
+
+def _holds(c: Condition, constants: dict[str, Any]) -> str:
+    if c.all_ is not None:
+        return "(" + " and ".join(_holds(part, constants) for part in c.all_) + ")"
+    if c.any_ is not None:
+        return "(" + " or ".join(_holds(part, constants) for part in c.any_) + ")"
+    if c.not_ is not None:
+        return _fails(c.not_, constants)
+    return _leaf_source(c, constants, holds=True)
+
+
+def _fails(c: Condition, constants: dict[str, Any]) -> str:
+    if c.all_ is not None:
+        return "(" + " or ".join(_fails(part, constants) for part in c.all_) + ")"
+    if c.any_ is not None:
+        return "(" + " and ".join(_fails(part, constants) for part in c.any_) + ")"
+    if c.not_ is not None:
+        return _holds(c.not_, constants)
+    return _leaf_source(c, constants, holds=False)
+
+
+def _leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> str:
+    value = f"v[{c.field!r}]"
+    if c.known is not None:
+        return f"({value} is not None)" if c.known == holds else f"({value} is None)"
+    if c.is_ is not None:
+        test = f"({value} is {c.is_ == holds})"
+        known_test = test
+    else:
+        if c.in_ is not None:
+            predicate = f"{value} in {_constant(frozenset(c.in_), constants)}"
+        elif c.any_of is not None:
+            predicate = f"not {_constant(frozenset(c.any_of), constants)}.isdisjoint({value})"
+        else:
+            op, bound = next(
+                (symbol, getattr(c, name))
+                for name, symbol in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<"))
+                if getattr(c, name) is not None
+            )
+            predicate = f"{value} {op} {_constant(bound, constants)}"
+        known_test = predicate if holds else f"not ({predicate})"
+        test = f"({value} is not None and {known_test})"
+    if c.if_unknown is holds:
+        return f"({value} is None or {known_test})"
+    return test

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .answers import Answers
@@ -25,7 +25,7 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import Condition, Test, Values, compile_condition, flatten
+from .conditions import Condition, Holds, Values, compile_holds, flatten
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.models import Citation, Factor
 
@@ -37,7 +37,7 @@ _EXPLICIT_KIND: dict[str, Kind] = {"jumping": "twitch", "cramping": "spasm", "bo
 
 @dataclass(frozen=True, slots=True)
 class _Clue:
-    test: Test
+    test: Holds
     weight: float
     direct: bool
     text: str
@@ -54,6 +54,8 @@ class _Factor:
     id: str
     name: str
     prior: float
+    # Does any direct clue hold? Most factors fail this cheap test for a given person.
+    gate: Holds
     # Clues keep their place in the knowledge file; context clues are only weighed once a
     # direct clue has brought the factor up.
     direct: tuple[tuple[int, _Clue], ...]
@@ -64,11 +66,9 @@ class _Factor:
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
-    id: str
-    test: Test
-    level: TriageLevel
-    text: str
-    sources: tuple[Source, ...]
+    test: Holds
+    rank: int
+    reason: TriageReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,8 @@ class _RuleOut:
     id: str
     name: str
     check: str
-    triggers: tuple[tuple[Test, str], ...]
+    gate: Holds
+    triggers: tuple[tuple[Holds, str], ...]
     sources: tuple[Source, ...]
 
 
@@ -85,8 +86,12 @@ class _CareItem:
     id: str
     title: str
     text: str
-    not_when: Test | None
+    not_when: Holds | None
     sources: tuple[Source, ...]
+
+
+def _any_holds(conditions: list[Condition]) -> Holds:
+    return compile_holds(Condition.model_validate({"any": conditions}))
 
 
 def _number(value: Any) -> str:
@@ -97,7 +102,7 @@ def _number(value: Any) -> str:
 
 def _clue(when: Condition, weight: float, direct: bool, text: str) -> _Clue:
     value_field = when.field if "{value}" in text else None
-    return _Clue(compile_condition(when), weight, direct, text, value_field)
+    return _Clue(compile_holds(when), weight, direct, text, value_field)
 
 
 class Engine:
@@ -117,11 +122,14 @@ class Engine:
         self._kind_sources = self._cite(kinds.citations)
         self._rules = tuple(
             _Rule(
-                sign.id,
-                compile_condition(sign.when),
-                sign.level,
-                sign.summary,
-                self._cite(sign.citations),
+                test=compile_holds(sign.when),
+                rank=_RANK[sign.level],
+                reason=TriageReason(
+                    id=sign.id,
+                    text=sign.summary,
+                    level=sign.level,
+                    sources=self._cite(sign.citations),
+                ),
             )
             for sign in knowledge.warning_signs
         )
@@ -135,7 +143,8 @@ class Engine:
                 id=entry.id,
                 name=entry.name,
                 check=entry.check,
-                triggers=tuple((compile_condition(t.when), t.why) for t in entry.triggers),
+                gate=_any_holds([t.when for t in entry.triggers]),
+                triggers=tuple((compile_holds(t.when), t.why) for t in entry.triggers),
                 sources=self._cite(entry.citations),
             )
             for entry in knowledge.rule_outs
@@ -145,11 +154,16 @@ class Engine:
                 id=item.id,
                 title=item.name,
                 text=item.description,
-                not_when=compile_condition(item.not_when) if item.not_when else None,
+                not_when=compile_holds(item.not_when) if item.not_when else None,
                 sources=self._cite(item.citations),
             )
             for item in knowledge.care_plan
         }
+        # Results are frozen, so equal parts can be shared between assessments.
+        self._triage_for = lru_cache(maxsize=4096)(self._build_triage)
+        self._finding_for = lru_cache(maxsize=8192)(self._build_finding)
+        self._rule_out_for = lru_cache(maxsize=1024)(self._build_rule_out)
+        self._care_item_for = lru_cache(maxsize=4096)(self._build_care_item)
 
     def _factor(self, factor: Factor) -> _Factor:
         clues = [
@@ -160,6 +174,7 @@ class Engine:
             id=factor.id,
             name=factor.name,
             prior=factor.prior,
+            gate=_any_holds([e.when for e in factor.evidence if e.is_direct]),
             direct=tuple(item for item in clues if item[1].direct),
             context=tuple(item for item in clues if not item[1].direct),
             care_plan=tuple(factor.care_plan),
@@ -209,7 +224,7 @@ class Engine:
         score = {"twitch": 0.0, "spasm": 0.0}
         reasons: dict[str, list[str]] = {"twitch": [], "spasm": []}
         for clue, toward in self._kind_clues:
-            if clue.test(values) is True:
+            if clue.test(values):
                 score[toward] += clue.weight
                 reasons[toward].append(clue.render(values))
         explicit = _EXPLICIT_KIND.get(sensation) if sensation else None
@@ -235,58 +250,66 @@ class Engine:
         )
 
     def _triage(self, values: Values) -> Triage:
-        fired = [rule for rule in self._rules if rule.test(values) is True]
-        fired.sort(key=lambda rule: -_RANK[rule.level])
-        level: TriageLevel = fired[0].level if fired else "self_care"
+        fired = tuple(index for index, rule in enumerate(self._rules) if rule.test(values))
+        unanswered = tuple(q for q in self._warning_questions if values[q] is None)
+        return self._triage_for(fired, unanswered)
+
+    def _build_triage(self, fired: tuple[int, ...], unanswered: tuple[str, ...]) -> Triage:
+        rules = sorted((self._rules[index] for index in fired), key=lambda rule: -rule.rank)
+        level: TriageLevel = rules[0].reason.level if rules else "self_care"
         return Triage(
             level=level,
             action=self.knowledge.meta.triage_levels[level].action,
-            reasons=[
-                TriageReason(id=r.id, text=r.text, level=r.level, sources=list(r.sources))
-                for r in fired
-            ],
-            unanswered=[q for q in self._warning_questions if values.get(q) is None],
+            reasons=tuple(rule.reason for rule in rules),
+            unanswered=unanswered,
         )
 
     def _rank_factors(self, values: Values) -> list[FactorFinding]:
         findings: list[tuple[float, int, FactorFinding]] = []
         for order, factor in enumerate(self._factors):
-            fired = [item for item in factor.direct if item[1].test(values) is True]
-            if not fired:
+            if not factor.gate(values):
                 continue
-            fired += [item for item in factor.context if item[1].test(values) is True]
+            fired = [item for item in factor.direct if item[1].test(values)]
+            fired += [item for item in factor.context if item[1].test(values)]
             fired.sort(key=lambda item: item[0])
             log_odds = factor.prior + sum(clue.weight for _, clue in fired)
-            why = [clue.render(values) for _, clue in fired if clue.weight > 0]
-            against = [clue.render(values) for _, clue in fired if clue.weight < 0]
             score = round(1.0 / (1.0 + math.exp(-log_odds)), 3)
-            finding = FactorFinding(
-                id=factor.id,
-                name=factor.name,
-                score=score,
-                why=why,
-                against=against,
-                sources=list(factor.sources),
-            )
-            findings.append((-score, order, finding))
+            why = tuple(clue.render(values) for _, clue in fired if clue.weight > 0)
+            against = tuple(clue.render(values) for _, clue in fired if clue.weight < 0)
+            findings.append((-score, order, self._finding_for(order, score, why, against)))
         findings.sort(key=lambda item: item[:2])
         return [finding for _, _, finding in findings]
 
+    def _build_finding(
+        self, order: int, score: float, why: tuple[str, ...], against: tuple[str, ...]
+    ) -> FactorFinding:
+        factor = self._factors[order]
+        return FactorFinding(
+            id=factor.id,
+            name=factor.name,
+            score=score,
+            why=why,
+            against=against,
+            sources=factor.sources,
+        )
+
     def _rule_out(self, values: Values) -> list[RuleOut]:
         found = []
-        for entry in self._rule_outs:
-            why = [text for test, text in entry.triggers if test(values) is True]
-            if why:
-                found.append(
-                    RuleOut(
-                        id=entry.id,
-                        name=entry.name,
-                        text=entry.check,
-                        why=why,
-                        sources=list(entry.sources),
-                    )
-                )
+        for order, entry in enumerate(self._rule_outs):
+            if entry.gate(values):
+                fired = tuple(i for i, (test, _) in enumerate(entry.triggers) if test(values))
+                found.append(self._rule_out_for(order, fired))
         return found
+
+    def _build_rule_out(self, order: int, fired: tuple[int, ...]) -> RuleOut:
+        entry = self._rule_outs[order]
+        return RuleOut(
+            id=entry.id,
+            name=entry.name,
+            text=entry.check,
+            why=tuple(entry.triggers[i][1] for i in fired),
+            sources=entry.sources,
+        )
 
     def _care_plan(
         self, values: Values, kind: Kind, factors: list[FactorFinding]
@@ -300,19 +323,20 @@ class Engine:
                 addressed.setdefault(care_id, []).append(kind_id)
         plan = []
         for care_id, targets in addressed.items():
-            item = self._care[care_id]
-            if item.not_when is not None and item.not_when(values) is True:
-                continue
-            plan.append(
-                CarePlanItem(
-                    id=item.id,
-                    title=item.title,
-                    text=item.text,
-                    for_=targets,
-                    sources=list(item.sources),
-                )
-            )
+            not_when = self._care[care_id].not_when
+            if not_when is None or not not_when(values):
+                plan.append(self._care_item_for(care_id, tuple(targets)))
         return plan
+
+    def _build_care_item(self, care_id: str, targets: tuple[str, ...]) -> CarePlanItem:
+        item = self._care[care_id]
+        return CarePlanItem(
+            id=item.id,
+            title=item.title,
+            text=item.text,
+            for_=targets,
+            sources=item.sources,
+        )
 
 
 @cache
