@@ -7,9 +7,10 @@ signs alone, then causes ranked by a log-odds model, rule-outs and the care plan
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 from typing import Any
 
 from .answers import Answers
@@ -25,21 +26,24 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import Condition, Holds, Values, compile_holds, flatten
+from .conditions import Condition, Holds, Values, compile_holds, compile_selector, flatten
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.models import Citation, Factor
 
-__all__ = ["Engine", "assess"]
+__all__ = ["Engine", "assess", "default_engine"]
 
 _RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 _EXPLICIT_KIND: dict[str, Kind] = {"jumping": "twitch", "cramping": "spasm", "both": "both"}
+_OTHER_KIND = {"twitch": "spasm", "spasm": "twitch"}
+
+Selector = Callable[[Values], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class _Clue:
-    test: Holds
+    """A piece of evidence: its weight and the reason shown when it holds."""
+
     weight: float
-    direct: bool
     text: str
     value_field: str | None
 
@@ -54,21 +58,10 @@ class _Factor:
     id: str
     name: str
     prior: float
-    # Does any direct clue hold? Most factors fail this cheap test for a given person.
-    gate: Holds
-    # Clues keep their place in the knowledge file; context clues are only weighed once a
-    # direct clue has brought the factor up.
-    direct: tuple[tuple[int, _Clue], ...]
-    context: tuple[tuple[int, _Clue], ...]
+    select: Selector
+    clues: tuple[_Clue, ...]
     care_plan: tuple[str, ...]
     sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    test: Holds
-    rank: int
-    reason: TriageReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +69,8 @@ class _RuleOut:
     id: str
     name: str
     check: str
-    gate: Holds
-    triggers: tuple[tuple[Holds, str], ...]
+    select: Selector
+    whys: tuple[str, ...]
     sources: tuple[Source, ...]
 
 
@@ -90,65 +83,78 @@ class _CareItem:
     sources: tuple[Source, ...]
 
 
-def _any_holds(conditions: list[Condition]) -> Holds:
-    return compile_holds(Condition.model_validate({"any": conditions}))
-
-
 def _number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _clue(when: Condition, weight: float, direct: bool, text: str) -> _Clue:
-    value_field = when.field if "{value}" in text else None
-    return _Clue(compile_holds(when), weight, direct, text, value_field)
+def _clue(when: Condition, weight: float, text: str) -> _Clue:
+    return _Clue(weight, text, when.field if "{value}" in text else None)
+
+
+def _any(conditions: list[Condition]) -> Condition:
+    return Condition.model_validate({"any": conditions})
 
 
 class Engine:
-    """The knowledge base compiled into fast tests. Build once, then call :meth:`assess`."""
+    """The knowledge base compiled into fast tests. Build once, then call :meth:`assess`.
+
+    Every rule set is compiled into one function that returns which rules hold, and the
+    frozen parts of a result are shared between assessments that produce equal parts.
+    """
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._documents = {
             doc.id: Source(id=doc.id, title=doc.title, url=doc.url) for doc in knowledge.sources
         }
+
         kinds = knowledge.kinds
+        self._kind_select = compile_selector([rule.when for rule in kinds.inference])
         self._kind_clues = tuple(
-            (_clue(rule.when, rule.weight, True, rule.why), rule.toward) for rule in kinds.inference
+            (_clue(rule.when, rule.weight, rule.why), rule.toward) for rule in kinds.inference
         )
         self._kind_care = {kind.id: tuple(kind.care_plan) for kind in kinds.kinds}
         self._kind_names = {kind.id: kind.name for kind in kinds.kinds}
-        self._kind_sources = self._cite(kinds.citations)
-        self._rules = tuple(
-            _Rule(
-                test=compile_holds(sign.when),
-                rank=_RANK[sign.level],
-                reason=TriageReason(
-                    id=sign.id,
-                    text=sign.summary,
-                    level=sign.level,
-                    sources=self._cite(sign.citations),
-                ),
+        self._kind_docs = tuple(dict.fromkeys(c.source for c in kinds.citations))
+
+        signs = knowledge.warning_signs
+        self._signs_select = compile_selector([sign.when for sign in signs])
+        self._reasons = tuple(
+            TriageReason(
+                id=sign.id,
+                text=sign.summary,
+                level=sign.level,
+                sources=self._cite(sign.citations),
             )
-            for sign in knowledge.warning_signs
+            for sign in signs
         )
         self._warning_questions = tuple(
             q.id for q in knowledge.questions.questions if q.warning_sign
         )
+
+        self._factors_select = compile_selector(
+            [_any([e.when for e in f.evidence if e.is_direct]) for f in knowledge.factors]
+        )
         self._factors = tuple(self._factor(factor) for factor in knowledge.factors)
         self._factor_care = {factor.id: factor.care_plan for factor in self._factors}
+
+        self._rule_outs_select = compile_selector(
+            [_any([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
+        )
         self._rule_outs = tuple(
             _RuleOut(
                 id=entry.id,
                 name=entry.name,
                 check=entry.check,
-                gate=_any_holds([t.when for t in entry.triggers]),
-                triggers=tuple((compile_holds(t.when), t.why) for t in entry.triggers),
+                select=compile_selector([t.when for t in entry.triggers]),
+                whys=tuple(t.why for t in entry.triggers),
                 sources=self._cite(entry.citations),
             )
             for entry in knowledge.rule_outs
         )
+
         self._care = {
             item.id: _CareItem(
                 id=item.id,
@@ -159,34 +165,35 @@ class Engine:
             )
             for item in knowledge.care_plan
         }
-        # Results are frozen, so equal parts can be shared between assessments.
+
+        # Results are frozen all the way down, so equal parts can be shared.
         self._triage_for = lru_cache(maxsize=4096)(self._build_triage)
         self._finding_for = lru_cache(maxsize=8192)(self._build_finding)
         self._rule_out_for = lru_cache(maxsize=1024)(self._build_rule_out)
         self._care_item_for = lru_cache(maxsize=4096)(self._build_care_item)
+        self._sources_for = lru_cache(maxsize=4096)(self._build_sources)
 
     def _factor(self, factor: Factor) -> _Factor:
-        clues = [
-            (index, _clue(e.when, e.weight, e.is_direct, e.why))
-            for index, e in enumerate(factor.evidence)
-        ]
         return _Factor(
             id=factor.id,
             name=factor.name,
             prior=factor.prior,
-            gate=_any_holds([e.when for e in factor.evidence if e.is_direct]),
-            direct=tuple(item for item in clues if item[1].direct),
-            context=tuple(item for item in clues if not item[1].direct),
+            select=compile_selector([e.when for e in factor.evidence]),
+            clues=tuple(_clue(e.when, e.weight, e.why) for e in factor.evidence),
             care_plan=tuple(factor.care_plan),
             sources=self._cite(factor.citations),
         )
 
     def _cite(self, citations: list[Citation]) -> tuple[Source, ...]:
-        result = []
-        for citation in citations:
-            doc = self._documents[citation.source]
-            result.append(Source(id=doc.id, title=doc.title, quote=citation.quote, url=doc.url))
-        return tuple(result)
+        return tuple(
+            Source(
+                id=citation.source,
+                title=self._documents[citation.source].title,
+                quote=citation.quote,
+                url=self._documents[citation.source].url,
+            )
+            for citation in citations
+        )
 
     def assess(self, answers: Answers | Mapping[str, Any]) -> Assessment:
         if not isinstance(answers, Answers):
@@ -198,14 +205,7 @@ class Engine:
         factors = self._rank_factors(values)
         rule_out = self._rule_out(values)
         care_plan = self._care_plan(values, kind, factors)
-        cited = [
-            *(s for r in triage.reasons for s in r.sources),
-            *(s for f in factors for s in f.sources),
-            *(s for r in rule_out for s in r.sources),
-            *(s for c in care_plan for s in c.sources),
-            *(self._kind_sources if kind != "unclear" else ()),
-        ]
-        used = dict.fromkeys(source.id for source in cited)
+        cited = (triage.reasons, factors, rule_out, care_plan)
         return Assessment(
             kind=kind,
             kind_explanation=kind_explanation,
@@ -213,24 +213,33 @@ class Engine:
             factors=factors,
             rule_out=rule_out,
             care_plan=care_plan,
-            sources=[self._documents[source_id] for source_id in used],
+            sources=self._sources_for(kind != "unclear", cited),
             disclaimer=self.knowledge.meta.disclaimer,
             knowledge_version=self.knowledge.version,
         )
+
+    def _build_sources(
+        self, with_kind: bool, cited: tuple[tuple[Any, ...], ...]
+    ) -> tuple[Source, ...]:
+        ids = chain(
+            (source.id for part in cited for item in part for source in item.sources),
+            self._kind_docs if with_kind else (),
+        )
+        return tuple(self._documents[source_id] for source_id in dict.fromkeys(ids))
 
     def _kind(self, values: Values) -> tuple[Kind, str]:
         text = self.knowledge.kinds
         sensation = values["sensation"]
         score = {"twitch": 0.0, "spasm": 0.0}
         reasons: dict[str, list[str]] = {"twitch": [], "spasm": []}
-        for clue, toward in self._kind_clues:
-            if clue.test(values):
-                score[toward] += clue.weight
-                reasons[toward].append(clue.render(values))
+        for index in self._kind_select(values):
+            clue, toward = self._kind_clues[index]
+            score[toward] += clue.weight
+            reasons[toward].append(clue.render(values))
         explicit = _EXPLICIT_KIND.get(sensation) if sensation else None
         if explicit is not None:
             explanation = text.sensation[sensation]
-            other = {"twitch": "spasm", "spasm": "twitch"}.get(explicit)
+            other = _OTHER_KIND.get(explicit)
             if other and score[other] - score[explicit] >= 2 * text.margin:
                 # What the person felt stands, but strong signs of the other kind count too.
                 explanation += " " + text.conflict.format(
@@ -250,35 +259,31 @@ class Engine:
         )
 
     def _triage(self, values: Values) -> Triage:
-        fired = tuple(index for index, rule in enumerate(self._rules) if rule.test(values))
         unanswered = tuple(q for q in self._warning_questions if values[q] is None)
-        return self._triage_for(fired, unanswered)
+        return self._triage_for(self._signs_select(values), unanswered)
 
     def _build_triage(self, fired: tuple[int, ...], unanswered: tuple[str, ...]) -> Triage:
-        rules = sorted((self._rules[index] for index in fired), key=lambda rule: -rule.rank)
-        level: TriageLevel = rules[0].reason.level if rules else "self_care"
+        reasons = sorted((self._reasons[i] for i in fired), key=lambda r: -_RANK[r.level])
+        level: TriageLevel = reasons[0].level if reasons else "self_care"
         return Triage(
             level=level,
             action=self.knowledge.meta.triage_levels[level].action,
-            reasons=tuple(rule.reason for rule in rules),
+            reasons=tuple(reasons),
             unanswered=unanswered,
         )
 
-    def _rank_factors(self, values: Values) -> list[FactorFinding]:
+    def _rank_factors(self, values: Values) -> tuple[FactorFinding, ...]:
         findings: list[tuple[float, int, FactorFinding]] = []
-        for order, factor in enumerate(self._factors):
-            if not factor.gate(values):
-                continue
-            fired = [item for item in factor.direct if item[1].test(values)]
-            fired += [item for item in factor.context if item[1].test(values)]
-            fired.sort(key=lambda item: item[0])
-            log_odds = factor.prior + sum(clue.weight for _, clue in fired)
+        for order in self._factors_select(values):
+            factor = self._factors[order]
+            clues = [factor.clues[index] for index in factor.select(values)]
+            log_odds = factor.prior + sum(clue.weight for clue in clues)
             score = round(1.0 / (1.0 + math.exp(-log_odds)), 3)
-            why = tuple(clue.render(values) for _, clue in fired if clue.weight > 0)
-            against = tuple(clue.render(values) for _, clue in fired if clue.weight < 0)
+            why = tuple(clue.render(values) for clue in clues if clue.weight > 0)
+            against = tuple(clue.render(values) for clue in clues if clue.weight < 0)
             findings.append((-score, order, self._finding_for(order, score, why, against)))
         findings.sort(key=lambda item: item[:2])
-        return [finding for _, _, finding in findings]
+        return tuple(finding for _, _, finding in findings)
 
     def _build_finding(
         self, order: int, score: float, why: tuple[str, ...], against: tuple[str, ...]
@@ -293,13 +298,11 @@ class Engine:
             sources=factor.sources,
         )
 
-    def _rule_out(self, values: Values) -> list[RuleOut]:
-        found = []
-        for order, entry in enumerate(self._rule_outs):
-            if entry.gate(values):
-                fired = tuple(i for i, (test, _) in enumerate(entry.triggers) if test(values))
-                found.append(self._rule_out_for(order, fired))
-        return found
+    def _rule_out(self, values: Values) -> tuple[RuleOut, ...]:
+        return tuple(
+            self._rule_out_for(order, self._rule_outs[order].select(values))
+            for order in self._rule_outs_select(values)
+        )
 
     def _build_rule_out(self, order: int, fired: tuple[int, ...]) -> RuleOut:
         entry = self._rule_outs[order]
@@ -307,13 +310,13 @@ class Engine:
             id=entry.id,
             name=entry.name,
             text=entry.check,
-            why=tuple(entry.triggers[i][1] for i in fired),
+            why=tuple(entry.whys[i] for i in fired),
             sources=entry.sources,
         )
 
     def _care_plan(
-        self, values: Values, kind: Kind, factors: list[FactorFinding]
-    ) -> list[CarePlanItem]:
+        self, values: Values, kind: Kind, factors: tuple[FactorFinding, ...]
+    ) -> tuple[CarePlanItem, ...]:
         addressed: dict[str, list[str]] = {}
         for finding in factors:
             for care_id in self._factor_care[finding.id]:
@@ -326,16 +329,12 @@ class Engine:
             not_when = self._care[care_id].not_when
             if not_when is None or not not_when(values):
                 plan.append(self._care_item_for(care_id, tuple(targets)))
-        return plan
+        return tuple(plan)
 
     def _build_care_item(self, care_id: str, targets: tuple[str, ...]) -> CarePlanItem:
         item = self._care[care_id]
         return CarePlanItem(
-            id=item.id,
-            title=item.title,
-            text=item.text,
-            for_=targets,
-            sources=item.sources,
+            id=item.id, title=item.title, text=item.text, for_=targets, sources=item.sources
         )
 
 

@@ -72,7 +72,12 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
         "both": "Twitches and spasms",
         "unclear": "Not clear yet",
     }[assessment.kind]
-    lines += [f"## What it is: {kind_title}", "", assessment.kind_explanation, ""]
+    kind_text = assessment.kind_explanation
+    if assessment.kind != "unclear":
+        cited = {citation.source for citation in knowledge.kinds.citations}
+        refs = numbering.refs(s for s in assessment.sources if s.id in cited)
+        kind_text = f"{kind_text} {refs}".rstrip()
+    lines += [f"## What it is: {kind_title}", "", kind_text, ""]
     if assessment.factors:
         lines += ["## Likely causes", ""]
         for factor in assessment.factors:

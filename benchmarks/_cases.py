@@ -1,0 +1,17 @@
+"""Realistic answers for the benchmarks: the clinical vignettes from the test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "vignettes"
+
+
+def vignette_answers() -> list[dict[str, Any]]:
+    answers: list[dict[str, Any]] = []
+    for path in sorted(VIGNETTES.glob("*.yaml")):
+        answers += [case["answers"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return answers
