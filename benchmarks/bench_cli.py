@@ -17,9 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-from _cases import vignette_answers  # noqa: E402
+from _cases import vignette_answers
 
 LINES = 10_000
 HELP_TARGET = 0.300

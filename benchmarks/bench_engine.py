@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-from _cases import vignette_answers  # noqa: E402
-
-from myoguide import Answers  # noqa: E402
-from myoguide.engine import default_engine  # noqa: E402
+from _cases import vignette_answers
+from myoguide import Answers
+from myoguide.engine import default_engine
 
 TARGET = 20_000
 SECONDS = 2.0
@@ -56,7 +52,8 @@ def main() -> None:
     print(f"assess(Answers)                       {from_models:10,.0f} /s")
     print(f"assess(dict), validation included     {from_dicts:10,.0f} /s")
     print(f"target                                {TARGET:10,.0f} /s")
-    print(f"ratio to target: {from_models / TARGET:.2f} (models), {from_dicts / TARGET:.2f} (dicts)")
+    ratios = f"{from_models / TARGET:.2f} (models), {from_dicts / TARGET:.2f} (dicts)"
+    print(f"ratio to target: {ratios}")
 
 
 if __name__ == "__main__":
