@@ -94,12 +94,16 @@ def _assess(answers: dict[str, Any]) -> Assessment:
 def _read_input(path: str) -> str:
     try:
         if path == "-":
-            return sys.stdin.buffer.read().decode("utf-8")
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        else:
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         _fail(f"--answers: cannot read {path!r}: {reason}")
+    if not text.strip():
+        _fail(f"--answers: {path!r} is empty; it should hold answers as JSON")
+    return text
 
 
 def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
@@ -165,10 +169,10 @@ def _print_results(
         _show_result(console, result, knowledge)
 
 
-def _console() -> Any:
+def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, stderr=stderr)
 
 
 def _show_result(console: Any, result: Assessment, knowledge: Knowledge) -> None:
@@ -196,7 +200,7 @@ def _interview(knowledge: Knowledge) -> dict[str, Any]:
 
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
-    console = _console()
+    console = _console(stderr=True)  # the questions; the result alone goes to stdout
     console.print(
         "[b]myoguide check[/b]: a few questions about your twitch or spasm. "
         "Press Enter to skip any question you are not sure about.\n"
@@ -234,7 +238,7 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
         "number": "a number, or Enter if not sure",
     }[question.type]
     while True:
-        reply = click.prompt(f"({hint})", default="", show_default=False)
+        reply = click.prompt(f"({hint})", default="", show_default=False, err=True)
         try:
             return parse_reply(question, reply)
         except ValueError as error:
