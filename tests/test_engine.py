@@ -305,6 +305,21 @@ def test_a_possible_clot_is_never_massaged() -> None:
         ({"medical": {"spreading": True}}, "see_doctor"),
         ({"medical": {"conditions": ["pregnancy"]}}, "self_care"),
         ({"medical": {"conditions": ["kidney_disease"]}}, "see_doctor"),
+        ({"locations": ["chest"], "pain": "mild"}, "see_doctor"),
+        ({"sensation": "cramping", "locations": ["chest"]}, "see_doctor_soon"),
+        (
+            {"locations": ["chest"], "pain": "moderate", "episode_length": "seconds"},
+            "see_doctor_soon",
+        ),
+        ({"locations": ["chest"], "pain": "moderate"}, "emergency"),
+        (
+            {"sensation": "cramping", "locations": ["whole_body"], "medical": {"fever": True}},
+            "emergency",
+        ),
+        (
+            {"sensation": "cramping", "locations": ["calf"], "age": 72, "when": ["at_night"]},
+            "self_care",
+        ),
     ],
 )
 def test_warning_signs_set_the_level(answers: dict[str, Any], expected: str) -> None:
