@@ -15,93 +15,13 @@ from myoguide.conditions import Condition
 from myoguide.knowledge import KnowledgeError, data_dir
 
 from .conftest import SEEDS_DIR, normalise
+from .contract_ids import CARE_PLAN, FACTORS, REGIONS, RULE_OUTS
 
 CONTRACT = (
     (SEEDS_DIR.parent / "spec" / "CONTRACT.md").read_text(encoding="utf-8")
     if (SEEDS_DIR.parent / "spec" / "CONTRACT.md").exists()
     else None
 )
-
-REGIONS = {
-    "eyelid",
-    "face",
-    "neck",
-    "shoulder",
-    "shoulder_blade",
-    "upper_back",
-    "lower_back",
-    "chest",
-    "abdomen",
-    "arm",
-    "hand",
-    "thumb",
-    "hip",
-    "thigh",
-    "knee",
-    "calf",
-    "foot",
-    "whole_body",
-}
-FACTORS = {
-    "heavy_exercise",
-    "insufficient_stretching",
-    "stress_anxiety",
-    "dehydration",
-    "nutrient_deficiency",
-    "poor_circulation",
-    "caffeine",
-    "stimulants",
-    "medication_side_effect",
-    "nicotine",
-    "sleep_deprivation",
-    "muscle_fatigue",
-    "muscle_strain",
-    "overuse",
-    "sudden_movement",
-    "prolonged_sitting",
-    "poor_posture",
-    "sleep_position",
-    "cold_exposure",
-    "chemical_exposure",
-    "poor_nutrition",
-}
-RULE_OUTS = {
-    "als",
-    "muscular_dystrophy",
-    "spinal_muscular_atrophy",
-    "isaacs_syndrome",
-    "hypothyroidism",
-    "kidney_failure",
-    "brain_injury",
-    "parkinsons",
-    "deep_vein_thrombosis",
-    "rhabdomyolysis",
-    "meningitis",
-    "peripheral_neuropathy",
-}
-CARE_PLAN = {
-    "prioritize_sleep",
-    "reduce_stress",
-    "healthy_diet",
-    "limit_caffeine",
-    "avoid_stimulants",
-    "quit_nicotine",
-    "hydrate",
-    "stretch_before_after_exercise",
-    "rest_the_muscle",
-    "maintain_posture",
-    "take_breaks_from_sitting",
-    "heat_or_cold",
-    "massage",
-    "physical_therapy",
-    "progressive_relaxation",
-    "acupuncture",
-    "review_medication",
-    "check_nutrient_levels",
-    "keep_warm",
-    "sleep_position_support",
-    "protect_from_chemicals",
-}
 
 
 def all_citations(knowledge: Knowledge) -> list[tuple[str, Any]]:

@@ -22,53 +22,15 @@ from pydantic import ValidationError
 
 from myoguide import Answers, assess
 
+from .contract_ids import FACTORS as FACTOR_IDS
+from .contract_ids import RULE_OUTS as RULE_OUT_IDS
+
 VIGNETTES_DIR = Path(__file__).parent / "vignettes"
 CASES_PATHS = [VIGNETTES_DIR / "cases.yaml", VIGNETTES_DIR / "cases_more.yaml"]
 MIN_CASES = 40
 
 TRIAGE_LEVELS = ("self_care", "see_doctor", "see_doctor_soon", "emergency")
 KINDS = frozenset({"twitch", "spasm", "both", "unclear"})
-FACTOR_IDS = frozenset(
-    {
-        "heavy_exercise",
-        "insufficient_stretching",
-        "stress_anxiety",
-        "dehydration",
-        "nutrient_deficiency",
-        "poor_circulation",
-        "caffeine",
-        "stimulants",
-        "medication_side_effect",
-        "nicotine",
-        "sleep_deprivation",
-        "muscle_fatigue",
-        "muscle_strain",
-        "overuse",
-        "sudden_movement",
-        "prolonged_sitting",
-        "poor_posture",
-        "sleep_position",
-        "cold_exposure",
-        "chemical_exposure",
-        "poor_nutrition",
-    }
-)
-RULE_OUT_IDS = frozenset(
-    {
-        "als",
-        "muscular_dystrophy",
-        "spinal_muscular_atrophy",
-        "isaacs_syndrome",
-        "hypothyroidism",
-        "kidney_failure",
-        "brain_injury",
-        "parkinsons",
-        "deep_vein_thrombosis",
-        "rhabdomyolysis",
-        "meningitis",
-        "peripheral_neuropathy",
-    }
-)
 CASE_KEYS = frozenset({"id", "description", "rationale", "answers", "expect"})
 EXPECT_KEYS = frozenset({"kind", "triage", "top3_factors", "rule_out", "benign"})
 CASE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -25,6 +26,17 @@ _BANNER_STYLE = {
     "see_doctor": "bold white on blue",
     "self_care": "bold white on dark_green",
 }
+
+
+def _format_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help=f"How to print the {what}.",
+    )
 
 
 def _fail(message: str) -> NoReturn:
@@ -53,14 +65,7 @@ def main() -> None:
     help="Read answers from FILE instead of asking: one JSON object, or JSON Lines "
     "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="How to print the result.",
-)
+@_format_option("result")
 def check(answers_path: str | None, output_format: str) -> None:
     """Check your twitch or spasm: answer the questions (or pass --answers) and get the
     kind, triage, likely causes and what to do."""
@@ -246,14 +251,7 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
 
 
 @main.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="How to print the list.",
-)
+@_format_option("list")
 def topics(output_format: str) -> None:
     """List the reading topics and every knowledge id: kinds, body regions, causes,
     conditions, warning signs and remedies."""
@@ -271,14 +269,7 @@ def topics(output_format: str) -> None:
 
 @main.command()
 @click.argument("entry_id", metavar="ID")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="How to print the entry.",
-)
+@_format_option("entry")
 def explain(entry_id: str, output_format: str) -> None:
     """Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body
     region, kind or source) with its citations. `myoguide topics` lists the ids."""
