@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench docs install dev clean
+.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,9 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 run: install
+	$(BIN)/myoguide serve --host $(HOST) --port $(PORT)
+
+check: install
 	$(BIN)/myoguide check
 
 lint: dev
@@ -31,7 +36,17 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-pytest: dev
+# axe-core for the accessibility audit, from the npm registry (skipped where npm is missing;
+# the browser tests then skip too, except in CI where they must run).
+E2E_DEPS := tests/e2e/node_modules/axe-core/axe.min.js
+$(E2E_DEPS): tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility audit will be skipped"; fi
+
+e2e-deps: $(E2E_DEPS)
+
+pytest: dev e2e-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -44,4 +59,4 @@ docs: install
 	$(BIN)/python -m myoguide.clidoc > docs/cli.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/artifacts

@@ -88,6 +88,9 @@ class Assessment(BaseModel):
 
     kind: Kind
     kind_explanation: str
+    kind_sources: tuple[Source, ...] = Field(
+        default_factory=tuple, description="Where the description of the kind comes from."
+    )
     triage: Triage
     factors: tuple[FactorFinding, ...]
     rule_out: tuple[RuleOut, ...]

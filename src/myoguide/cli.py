@@ -303,3 +303,35 @@ def _print_markdown(text: str, output_format: str) -> None:
     from rich.markdown import Markdown
 
     _console().print(Markdown(text))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app and the JSON API (pages at /, API at /api/v1, docs at /docs)."""
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"myoguide is serving at http://{shown}:{port}/ (API docs at /docs). Press Ctrl+C to stop."
+    )
+    uvicorn.run(
+        "myoguide.web:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )

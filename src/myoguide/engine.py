@@ -117,7 +117,14 @@ class Engine:
         )
         self._kind_care = {kind.id: tuple(kind.care_plan) for kind in kinds.kinds}
         self._kind_names = {kind.id: kind.name for kind in kinds.kinds}
-        self._kind_docs = tuple(dict.fromkeys(c.source for c in kinds.citations))
+        general = kinds.citations
+        by_kind = {kind.id: kind.citations for kind in kinds.kinds}
+        self._kind_sources: dict[str, tuple[Source, ...]] = {
+            "twitch": self._cite([*by_kind["twitch"], *general]),
+            "spasm": self._cite([*by_kind["spasm"], *general]),
+            "both": self._cite([*by_kind["twitch"], *by_kind["spasm"], *general]),
+            "unclear": self._cite(general),
+        }
 
         signs = knowledge.warning_signs
         self._signs_select = compile_selector([sign.when for sign in signs])
@@ -205,25 +212,25 @@ class Engine:
         factors = self._rank_factors(values)
         rule_out = self._rule_out(values)
         care_plan = self._care_plan(values, kind, factors)
+        kind_sources = self._kind_sources[kind]
         cited = (triage.reasons, factors, rule_out, care_plan)
         return Assessment(
             kind=kind,
             kind_explanation=kind_explanation,
+            kind_sources=kind_sources,
             triage=triage,
             factors=factors,
             rule_out=rule_out,
             care_plan=care_plan,
-            sources=self._sources_for(kind != "unclear", cited),
+            sources=self._sources_for(kind, cited),
             disclaimer=self.knowledge.meta.disclaimer,
             knowledge_version=self.knowledge.version,
         )
 
-    def _build_sources(
-        self, with_kind: bool, cited: tuple[tuple[Any, ...], ...]
-    ) -> tuple[Source, ...]:
+    def _build_sources(self, kind: Kind, cited: tuple[tuple[Any, ...], ...]) -> tuple[Source, ...]:
         ids = chain(
+            (source.id for source in self._kind_sources[kind]),
             (source.id for part in cited for item in part for source in item.sources),
-            self._kind_docs if with_kind else (),
         )
         return tuple(self._documents[source_id] for source_id in dict.fromkeys(ids))
 

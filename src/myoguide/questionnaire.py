@@ -14,7 +14,7 @@ from .conditions import compile_condition, flatten
 from .knowledge import Knowledge
 from .knowledge.models import Question, Section
 
-__all__ = ["UNKNOWN", "applies", "parse_reply", "set_answer", "walk"]
+__all__ = ["NONE_OF_THESE", "UNKNOWN", "applies", "parse_reply", "read_form", "set_answer", "walk"]
 
 
 class _Unknown:
@@ -30,6 +30,8 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _NOT_SURE = {"", "?", "not sure", "unsure", "dont know", "don't know", "skip"}
 _NONE = {"none", "no", "0", "-"}
+NONE_OF_THESE = "none"
+"""A form's "none of these" box for a multi-choice question: none, which is not unknown."""
 
 
 def applies(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -66,7 +68,7 @@ def parse_reply(question: Question, reply: str) -> Any:
             return True
         if text in _NO:
             return False
-        raise ValueError('please answer "y" (yes), "n" (no), or press Enter if not sure')
+        raise ValueError('please answer yes ("y") or no ("n"), or leave it blank if not sure')
     if question.type == "choice":
         return _option(question, text)
     if question.type == "multi":
@@ -92,7 +94,7 @@ def _number(question: Question, text: str) -> int | float:
         value: int | float = int(text) if question.type == "integer" else float(text)
     except ValueError:
         kind = "a whole number" if question.type == "integer" else "a number"
-        raise ValueError(f"please type {kind}, or press Enter if not sure") from None
+        raise ValueError(f"please type {kind}, or leave it blank if not sure") from None
     if value != value or value in {float("inf"), float("-inf")}:
         raise ValueError("please type an ordinary number")
     if question.minimum is not None and value < question.minimum:
@@ -104,3 +106,31 @@ def _number(question: Question, text: str) -> int | float:
 
 def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def read_form(
+    knowledge: Knowledge, form: Mapping[str, list[str]]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Answers from a submitted questionnaire form (field name = question id).
+
+    Returns the nested answers and, per question id, a message for any reply that could not
+    be read. An empty or "not sure" reply leaves the answer unknown.
+    """
+    answers: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for question in knowledge.questions.questions:
+        replies = [r.strip().lower() for r in form.get(question.id, []) if r.strip()]
+        try:
+            if question.type == "multi":
+                picked = [_option(question, r) for r in replies if r != NONE_OF_THESE]
+                none_ticked = NONE_OF_THESE in replies
+                value: Any = list(dict.fromkeys(picked)) if picked else UNKNOWN
+                if none_ticked and not picked:
+                    value = []
+            else:
+                value = parse_reply(question, replies[-1] if replies else "")
+        except ValueError as error:
+            problems[question.id] = str(error)
+            continue
+        set_answer(answers, question.id, value)
+    return answers, problems

@@ -10,12 +10,13 @@ from typing import Any
 
 from .assessment import Assessment, Source
 from .knowledge import Knowledge
-from .knowledge.models import Citation, Factor, RuleOut, Topic, WarningSign
+from .knowledge.models import Citation, Factor, RuleOutEntry, Topic, WarningSign
 
 __all__ = [
     "assessment_markdown",
     "entry_data",
     "entry_markdown",
+    "source_numbers",
     "topics_data",
     "topics_markdown",
     "triage_banner",
@@ -40,6 +41,23 @@ class _Numbering:
     def refs(self, sources: Iterable[Source]) -> str:
         numbers = [self.order.setdefault(s.id, len(self.order) + 1) for s in sources]
         return " ".join(f"[{n}]" for n in dict.fromkeys(numbers))
+
+
+def source_numbers(assessment: Assessment) -> dict[str, int]:
+    """Numbers for the source documents, in the order a result cites them."""
+    numbering = _Numbering()
+    for item in assessment.triage.reasons:
+        numbering.refs(item.sources)
+    numbering.refs(assessment.kind_sources)
+    parts: tuple[tuple[Any, ...], ...] = (
+        assessment.factors,
+        assessment.rule_out,
+        assessment.care_plan,
+    )
+    for part in parts:
+        for entry in part:
+            numbering.refs(entry.sources)
+    return numbering.order
 
 
 def triage_banner(assessment: Assessment, knowledge: Knowledge) -> tuple[str, str]:
@@ -72,11 +90,7 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
         "both": "Twitches and spasms",
         "unclear": "Not clear yet",
     }[assessment.kind]
-    kind_text = assessment.kind_explanation
-    if assessment.kind != "unclear":
-        cited = {citation.source for citation in knowledge.kinds.citations}
-        refs = numbering.refs(s for s in assessment.sources if s.id in cited)
-        kind_text = f"{kind_text} {refs}".rstrip()
+    kind_text = f"{assessment.kind_explanation} {numbering.refs(assessment.kind_sources)}"
     lines += [f"## What it is: {kind_title}", "", kind_text, ""]
     if assessment.factors:
         lines += ["## Likely causes", ""]
@@ -213,7 +227,7 @@ def entry_markdown(entry_id: str, knowledge: Knowledge) -> str:
         lines += [f"**Rule:** `{entry.when.describe()}`", ""]
     if isinstance(entry, Factor):
         lines += _factor_details(entry, knowledge)
-    if isinstance(entry, RuleOut):
+    if isinstance(entry, RuleOutEntry):
         lines += ["## When myoguide raises it", ""]
         lines += [f"- {t.why} `{t.when.describe()}`" for t in entry.triggers]
         lines.append("")

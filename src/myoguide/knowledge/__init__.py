@@ -20,7 +20,7 @@ from .models import (
     Meta,
     Questionnaire,
     Region,
-    RuleOut,
+    RuleOutEntry,
     SeedFacts,
     SourceDocument,
     Topic,
@@ -59,7 +59,7 @@ class Knowledge(BaseModel):
     kinds: Kinds
     regions: list[Region]
     factors: list[Factor]
-    rule_outs: list[RuleOut]
+    rule_outs: list[RuleOutEntry]
     care_plan: list[CarePlanEntry]
     warning_signs: list[WarningSign]
     topics: list[Topic]

@@ -132,7 +132,7 @@ class RuleOutTrigger(BaseModel):
     why: str
 
 
-class RuleOut(Entry):
+class RuleOutEntry(Entry):
     check: str = Field(description="Why a doctor should check this, shown in a result.")
     triggers: list[RuleOutTrigger] = Field(min_length=1)
 

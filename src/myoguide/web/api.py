@@ -1,0 +1,171 @@
+"""The JSON API under /api/v1: assessments, the questionnaire and the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel, ConfigDict
+
+from ..answers import Answers
+from ..assessment import Assessment
+from ..engine import Engine
+from ..knowledge import Knowledge
+from ..knowledge.models import (
+    CarePlanEntry,
+    Factor,
+    KindInfo,
+    Questionnaire,
+    Region,
+    RuleOutEntry,
+    SourceDocument,
+    Topic,
+    WarningSign,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "The request body is too large."},
+}
+
+
+class EntrySummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    summary: str
+
+
+class KnowledgeIndex(BaseModel):
+    """Every entry of the knowledge base by group, with the version that answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    knowledge_version: str
+    disclaimer: str
+    groups: dict[str, list[EntrySummary]]
+
+
+class QuestionsOut(Questionnaire):
+    knowledge_version: str
+
+
+def _groups(knowledge: Knowledge) -> list[tuple[str, str, type[BaseModel], Sequence[Any]]]:
+    """(path, what one is called, model, entries) for each knowledge group."""
+    return [
+        ("topics", "topic", Topic, knowledge.topics),
+        ("kinds", "kind", KindInfo, knowledge.kinds.kinds),
+        ("regions", "region", Region, knowledge.regions),
+        ("factors", "factor", Factor, knowledge.factors),
+        ("rule-outs", "rule-out", RuleOutEntry, knowledge.rule_outs),
+        ("warning-signs", "warning sign", WarningSign, knowledge.warning_signs),
+        ("care-plan", "care-plan item", CarePlanEntry, knowledge.care_plan),
+        ("sources", "source", SourceDocument, knowledge.sources),
+    ]
+
+
+def _summary(entry: Any) -> EntrySummary:
+    if isinstance(entry, Topic):
+        return EntrySummary(id=entry.id, name=entry.title, summary=entry.summary)
+    if isinstance(entry, SourceDocument):
+        return EntrySummary(id=entry.id, name=entry.title, summary=entry.publisher)
+    return EntrySummary(id=entry.id, name=entry.name, summary=entry.summary)
+
+
+def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+    @router.post(
+        "/assessments",
+        response_model=Assessment,
+        tags=["assessments"],
+        summary="Assess a person's answers",
+    )
+    async def create_assessment(answers: Answers) -> Response:
+        """Answers in, assessment out (CONTRACT.md). Every field is optional: an absent
+        field is unknown, never "no". Nothing about the person is stored."""
+        result = engine.assess(answers)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @router.get(
+        "/questions",
+        response_model=QuestionsOut,
+        response_model_exclude_none=True,
+        tags=["questionnaire"],
+        summary="The questionnaire as data",
+    )
+    async def questions() -> QuestionsOut:
+        """Sections and questions with their ids (the answer field each fills), help text,
+        options and skip rules (`ask_if`: ask unless it is known to be false)."""
+        return QuestionsOut(
+            sections=knowledge.questions.sections,
+            questions=knowledge.questions.questions,
+            knowledge_version=knowledge.version,
+        )
+
+    @router.get(
+        "/knowledge",
+        response_model=KnowledgeIndex,
+        tags=["knowledge"],
+        summary="Index of the knowledge base",
+    )
+    async def knowledge_index() -> KnowledgeIndex:
+        """Every entry by group, with its id, name and summary."""
+        return KnowledgeIndex(
+            knowledge_version=knowledge.version,
+            disclaimer=knowledge.meta.disclaimer,
+            groups={
+                path: [_summary(entry) for entry in entries]
+                for path, _, _, entries in _groups(knowledge)
+            },
+        )
+
+    for path, noun, model, entries in _groups(knowledge):
+        _add_group(router, path, noun, model, entries)
+    return router
+
+
+def _add_group(
+    router: APIRouter, path: str, noun: str, model: type[BaseModel], entries: Sequence[Any]
+) -> None:
+    by_id = {entry.id: entry for entry in entries}
+
+    async def list_group() -> Sequence[Any]:
+        return entries
+
+    async def one_entry(entry_id: str) -> Any:
+        entry = by_id.get(entry_id)
+        if entry is None:
+            raise HTTPException(404, detail=f"No {noun} is called {entry_id!r}.")
+        return entry
+
+    common: dict[str, Any] = {"tags": ["knowledge"], "response_model_exclude_none": True}
+    _register(router, f"/knowledge/{path}", list_group, list[model], f"All {path}", common)  # type: ignore[valid-type]
+    _register(
+        router,
+        f"/knowledge/{path}/{{entry_id}}",
+        one_entry,
+        model,
+        f"One {noun}",
+        {**common, "responses": {404: {"description": f"No such {noun}."}}},
+    )
+
+
+def _register(
+    router: APIRouter,
+    path: str,
+    endpoint: Callable[..., Any],
+    response_model: Any,
+    summary: str,
+    options: dict[str, Any],
+) -> None:
+    endpoint.__name__ = summary.lower().replace(" ", "_").replace("-", "_")
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["GET"],
+        response_model=response_model,
+        summary=summary,
+        **options,
+    )

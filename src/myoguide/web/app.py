@@ -1,0 +1,118 @@
+"""The web application: one FastAPI app serving the pages and the JSON API.
+
+Both are thin adapters over the same engine and knowledge, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..engine import Engine, default_engine
+from ..knowledge import Knowledge, load_knowledge
+from .api import build_router
+from .pages import build_pages, make_templates
+from .security import BodyLimit, SecurityHeaders
+
+HERE = Path(__file__).parent
+
+
+def create_app(knowledge: Knowledge | None = None) -> FastAPI:
+    """Build the app (over the packaged knowledge unless another is given)."""
+    knowledge = knowledge or load_knowledge()
+    engine = default_engine() if knowledge is load_knowledge() else Engine(knowledge)
+    app = FastAPI(
+        title="myoguide",
+        version=__version__,
+        summary="Explains muscle twitches and spasms: kind, triage, likely causes, what helps.",
+        description=(
+            "Every statement is cited. myoguide informs; it does not diagnose. "
+            + knowledge.meta.disclaimer
+        ),
+        docs_url=None,
+        redoc_url=None,
+    )
+    templates = make_templates(knowledge)
+    app.state.knowledge = knowledge
+    app.state.engine = engine
+    app.state.templates = templates
+
+    @app.get("/healthz", tags=["service"], summary="Liveness check")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "knowledge_version": knowledge.version}
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        page: HTMLResponse = templates.TemplateResponse(
+            request, "docs.html", {"title": "API documentation"}
+        )
+        return page
+
+    app.include_router(build_router(knowledge, engine))
+    app.include_router(build_pages(knowledge, engine, templates))
+    app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _swagger_ui() -> Path:
+    """Swagger UI's files, as shipped inside the fastapi-offline package."""
+    from importlib.resources import files
+
+    return Path(str(files("fastapi_offline") / "static"))
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in {
+        "/openapi.json",
+        "/healthz",
+    }
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    detail: list[dict[str, Any]] = []
+    for item in error.errors():
+        loc = [part for part in item["loc"] if part != "body"]
+        field = ".".join(str(part) for part in loc)
+        detail.append(
+            {
+                "loc": list(item["loc"]),
+                "msg": item["msg"],
+                "type": item["type"],
+                "field": field or "body",
+            }
+        )
+    return JSONResponse(jsonable_encoder({"detail": detail}), status_code=422)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    headers = getattr(error, "headers", None)
+    if _wants_json(request):
+        return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
+    page: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": "Not found" if error.status_code == 404 else "Something went wrong",
+            "status": error.status_code,
+            "detail": error.detail,
+        },
+        status_code=error.status_code,
+        headers=headers,
+    )
+    return page
