@@ -13,6 +13,7 @@ from myoguide import Answers, Assessment, Knowledge, assess
 from myoguide import answers as contract
 from myoguide.assessment import TRIAGE_ORDER
 from myoguide.conditions import Condition, compile_condition, flatten
+from myoguide.jsonout import assessment_json
 
 RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 WARNING_FIELDS = [
@@ -181,6 +182,7 @@ def test_the_json_is_the_contract_shape(answers: dict[str, Any]) -> None:
     }
     assert all("for" in item for item in data["care_plan"])
     assert Assessment.model_validate(data) == assess(answers)
+    assert assessment_json(assess(answers)) == assess(answers).model_dump_json().encode()
 
 
 def test_no_answers_at_all_is_unknown_not_benign(knowledge: Knowledge) -> None:

@@ -5,9 +5,9 @@ Every field is optional and ``None`` means "not asked / unknown", never "no".
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Sensation = Literal["jumping", "cramping", "both", "unsure"]
 Region = Literal[
@@ -61,6 +61,24 @@ Condition = Literal[
 FamilyCondition = Literal["muscular_dystrophy", "als", "spinal_muscular_atrophy"]
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+def _whole_number(value: object) -> object:
+    """40.0 is the integer 40 in JSON (and in its schema); 40.5 stays an error."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+_WHOLE = BeforeValidator(_whole_number)
+
+
+def _null_group_is_empty(value: object) -> object:
+    return {} if value is None else value
+
+
+def _group(model: type[BaseModel]) -> BeforeValidator:
+    """A group of answers that may be null, meaning nothing in it was answered (the JSON
+    schema says so too)."""
+    return BeforeValidator(_null_group_is_empty, json_schema_input_type=model | None)
 
 
 class Factors(BaseModel):
@@ -124,16 +142,11 @@ class Answers(BaseModel):
     locations: list[Region] | None = None
     pain: Pain | None = None
     episode_length: EpisodeLength | None = None
-    history_days: int | None = Field(None, ge=0)
+    history_days: Annotated[int, Field(ge=0), _WHOLE] | None = None
     frequency: Frequency | None = None
     when: list[Timing] | None = None
     movement_limited: bool | None = None
     relieved_by_stretching: bool | None = None
-    age: int | None = Field(None, ge=0, le=120)
-    factors: Factors = Field(default_factory=Factors)
-    medical: Medical = Field(default_factory=Medical)
-
-    @field_validator("factors", "medical", mode="before")
-    @classmethod
-    def _null_group_is_empty(cls, value: object) -> object:
-        return {} if value is None else value
+    age: Annotated[int, Field(ge=0, le=120), _WHOLE] | None = None
+    factors: Annotated[Factors, _group(Factors)] = Field(default_factory=Factors)
+    medical: Annotated[Medical, _group(Medical)] = Field(default_factory=Medical)

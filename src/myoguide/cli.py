@@ -155,10 +155,12 @@ def _print_results(
 ) -> None:
     if output_format == "json":
         if batch:
-            out = sys.stdout
+            from .jsonout import assessment_json
+
+            out = sys.stdout.buffer
             for result in results:
-                out.write(result.model_dump_json())
-                out.write("\n")
+                out.write(assessment_json(result) + b"\n")
+            out.flush()
         else:
             click.echo(results[0].model_dump_json(indent=2))
         return

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from ..answers import Answers
 from ..assessment import Assessment
 from ..engine import Engine
+from ..jsonout import assessment_json
 from ..knowledge import Knowledge
 from ..knowledge.models import (
     CarePlanEntry,
@@ -85,8 +86,7 @@ def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
     async def create_assessment(answers: Answers) -> Response:
         """Answers in, assessment out (CONTRACT.md). Every field is optional: an absent
         field is unknown, never "no". Nothing about the person is stored."""
-        result = engine.assess(answers)
-        return Response(result.model_dump_json(), media_type="application/json")
+        return Response(assessment_json(engine.assess(answers)), media_type="application/json")
 
     @router.get(
         "/questions",

@@ -5,13 +5,14 @@ Both are thin adapters over the same engine and knowledge, so they cannot drift 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -49,6 +50,10 @@ def create_app(knowledge: Knowledge | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "knowledge_version": knowledge.version}
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
         page: HTMLResponse = templates.TemplateResponse(
@@ -84,10 +89,15 @@ def _wants_json(request: Request) -> bool:
 
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    return _problems(error.errors())
+
+
+def _problems(errors: Sequence[Mapping[str, Any]]) -> JSONResponse:
+    """422 with one item per problem, each naming its field as a dotted path."""
     detail: list[dict[str, Any]] = []
-    for item in error.errors():
+    for item in errors:
         loc = [part for part in item["loc"] if part != "body"]
-        field = ".".join(str(part) for part in loc)
+        field = "" if item["type"] == "json_invalid" else ".".join(str(part) for part in loc)
         detail.append(
             {
                 "loc": list(item["loc"]),
@@ -102,6 +112,10 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     headers = getattr(error, "headers", None)
+    if error.status_code == 400 and _wants_json(request):
+        # FastAPI's answer to a JSON body it cannot even decode (not UTF-8, nested too deep,
+        # a number too long): malformed JSON, so 422 like any other.
+        return _problems([{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
     if _wants_json(request):
         return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
     page: Response = request.app.state.templates.TemplateResponse(
