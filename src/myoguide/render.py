@@ -79,7 +79,7 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
         lines += ["## Why", ""]
         lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
         lines.append("")
-    if triage.unanswered:
+    if triage.unanswered and triage.level != "emergency":
         questions = {q.id: q.text for q in knowledge.questions.questions}
         lines += ["## Not checked", "", knowledge.meta.unanswered_note, ""]
         lines += [f"- {questions.get(q, q)}" for q in triage.unanswered]

@@ -25,8 +25,15 @@ from ..knowledge.models import (
     WarningSign,
 )
 
+
+class Problem(BaseModel):
+    """An error that is not about one field: what went wrong, in words."""
+
+    detail: str
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"description": "The request body is too large."},
+    413: {"model": Problem, "description": "The request body is too large."},
 }
 
 
@@ -148,7 +155,7 @@ def _add_group(
         one_entry,
         model,
         f"One {noun}",
-        {**common, "responses": {404: {"description": f"No such {noun}."}}},
+        {**common, "responses": {404: {"model": Problem, "description": f"No such {noun}."}}},
     )
 
 

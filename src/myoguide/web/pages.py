@@ -119,6 +119,7 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
             sections=list(walk(knowledge)),
             values=values,
             problems=problems,
+            questions=questions,
         )
 
     async def _answers(
