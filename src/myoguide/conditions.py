@@ -20,7 +20,6 @@ from .answers import Answers
 Truth = bool | None
 Values = Mapping[str, Any]
 Test = Callable[[Values], Truth]
-Holds = Callable[[Values], bool]
 
 DERIVED_FIELDS: dict[str, Any] = {"kind": str}
 _OPERATORS = ("is_", "in_", "any_of", "gte", "gt", "lte", "lt", "known")
@@ -270,21 +269,6 @@ def _comparison(c: Condition) -> tuple[Callable[[Any, Any], bool], float]:
     raise ValueError("a leaf condition needs an operator")
 
 
-def compile_holds(condition: Condition) -> Holds:
-    """A fast test of "the condition is known to hold" (Kleene True), for the engine.
-
-    The condition is translated once into a single Python expression over the answer
-    values, so a rule costs one call instead of one per leaf. Only validated field names
-    reach the source text; every value is passed in as a named constant. It agrees with
-    :func:`compile_condition` wherever that returns True (a property test checks this).
-    """
-    constants: dict[str, Any] = {}
-    source = _holds(condition, constants)
-    code = compile(f"lambda v: bool({source})", "<condition>", "eval")
-    function: Holds = eval(code, {"__builtins__": {"bool": bool}, **constants})
-    return function
-
-
 def _constant(value: Any, constants: dict[str, Any]) -> str:
     name = f"c{len(constants)}"
     constants[name] = value
@@ -340,7 +324,10 @@ def _leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> str:
 def compile_selector(conditions: Sequence[Condition]) -> Callable[[Values], tuple[int, ...]]:
     """One fast function for a whole list of rules: the indices of those that hold.
 
-    Like :func:`compile_holds`, but a rule set costs one call, not one per rule.
+    The rules are translated once into Python source over the answer values, so a whole
+    rule set costs one call. Only validated field names reach the source text; every value
+    is passed in as a named constant. A rule "holds" when :func:`compile_condition` would
+    give True (a property test checks that they agree).
     """
     constants: dict[str, Any] = {}
     lines = ["def select(v):", "    held = []"]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from .answers import Answers
@@ -26,7 +27,7 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import Condition, Holds, Values, compile_holds, compile_selector, flatten
+from .conditions import Condition, Values, compile_selector, flatten
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.models import Citation, Factor
 
@@ -60,6 +61,8 @@ class _Factor:
     prior: float
     select: Selector
     clues: tuple[_Clue, ...]
+    # The answers its reasons quote ("about {value} cups"): part of what makes a finding.
+    shown: Callable[[Values], tuple[Any, ...]]
     care_plan: tuple[str, ...]
     sources: tuple[Source, ...]
 
@@ -79,7 +82,6 @@ class _CareItem:
     id: str
     title: str
     text: str
-    not_when: Holds | None
     sources: tuple[Source, ...]
 
 
@@ -95,6 +97,17 @@ def _clue(when: Condition, weight: float, text: str) -> _Clue:
 
 def _any(conditions: list[Condition]) -> Condition:
     return Condition.model_validate({"any": conditions})
+
+
+def _getter(fields: list[str]) -> Callable[[Values], tuple[Any, ...]]:
+    """A fast function giving the values of these answer fields, as a tuple."""
+    if not fields:
+        return lambda _values: ()
+    if len(fields) == 1:
+        field = fields[0]
+        return lambda values: (values[field],)
+    get = itemgetter(*fields)
+    return lambda values: tuple(get(values))
 
 
 class Engine:
@@ -115,6 +128,10 @@ class Engine:
         self._kind_clues = tuple(
             (_clue(rule.when, rule.weight, rule.why), rule.toward) for rule in kinds.inference
         )
+        self._kind_value_fields = sorted(
+            {c.value_field for c, _ in self._kind_clues if c.value_field}
+        )
+        self._kind_shown = _getter(self._kind_value_fields)
         self._kind_care = {kind.id: tuple(kind.care_plan) for kind in kinds.kinds}
         self._kind_names = {kind.id: kind.name for kind in kinds.kinds}
         general = kinds.citations
@@ -140,6 +157,7 @@ class Engine:
         self._warning_questions = tuple(
             q.id for q in knowledge.questions.questions if q.warning_sign
         )
+        self._warning_answers = _getter(list(self._warning_questions))
 
         self._factors_select = compile_selector(
             [_any([e.when for e in f.evidence if e.is_direct]) for f in knowledge.factors]
@@ -167,26 +185,39 @@ class Engine:
                 id=item.id,
                 title=item.name,
                 text=item.description,
-                not_when=compile_holds(item.not_when) if item.not_when else None,
                 sources=self._cite(item.citations),
             )
             for item in knowledge.care_plan
         }
+        guarded = [item for item in knowledge.care_plan if item.not_when is not None]
+        self._guarded = tuple(item.id for item in guarded)
+        self._guards_select = compile_selector([item.not_when for item in guarded if item.not_when])
 
-        # Results are frozen all the way down, so equal parts can be shared.
+        # The documents each part of a result cites (ids are unique across the knowledge).
+        parts: list[Any] = [*self._reasons, *self._factors, *self._rule_outs]
+        parts += self._care.values()
+        self._cited_documents = {
+            part.id: tuple(source.id for source in part.sources) for part in parts
+        }
+
+        # Results are frozen all the way down, so equal parts can be shared: each part is
+        # made once for the answers that decide it (a key), then reused.
+        self._kind_for = lru_cache(maxsize=1024)(self._build_kind)
         self._triage_for = lru_cache(maxsize=4096)(self._build_triage)
         self._finding_for = lru_cache(maxsize=8192)(self._build_finding)
         self._rule_out_for = lru_cache(maxsize=1024)(self._build_rule_out)
         self._care_item_for = lru_cache(maxsize=4096)(self._build_care_item)
-        self._sources_for = lru_cache(maxsize=4096)(self._build_sources)
+        self._plan_for = lru_cache(maxsize=8192)(self._build_plan)
 
     def _factor(self, factor: Factor) -> _Factor:
+        clues = [_clue(e.when, e.weight, e.why) for e in factor.evidence]
         return _Factor(
             id=factor.id,
             name=factor.name,
             prior=factor.prior,
             select=compile_selector([e.when for e in factor.evidence]),
-            clues=tuple(_clue(e.when, e.weight, e.why) for e in factor.evidence),
+            clues=tuple(clues),
+            shown=_getter(sorted({c.value_field for c in clues if c.value_field})),
             care_plan=tuple(factor.care_plan),
             sources=self._cite(factor.citations),
         )
@@ -206,46 +237,51 @@ class Engine:
         if not isinstance(answers, Answers):
             answers = Answers.model_validate(answers)
         values = flatten(answers)
-        kind, kind_explanation = self._kind(values)
+        kind, kind_explanation = self._kind_for(
+            values["sensation"], self._kind_select(values), self._kind_shown(values)
+        )
         values["kind"] = kind
-        triage = self._triage(values)
+        signs = self._signs_select(values)
         factors = self._rank_factors(values)
-        rule_out = self._rule_out(values)
-        care_plan = self._care_plan(values, kind, factors)
-        kind_sources = self._kind_sources[kind]
-        cited = (triage.reasons, factors, rule_out, care_plan)
+        rule_out = tuple(
+            self._rule_out_for(order, self._rule_outs[order].select(values))
+            for order in self._rule_outs_select(values)
+        )
+        care_plan, sources = self._plan_for(
+            kind,
+            signs,
+            tuple(finding.id for finding in factors),
+            tuple(item.id for item in rule_out),
+            self._guards_select(values),
+        )
         return Assessment(
             kind=kind,
             kind_explanation=kind_explanation,
-            kind_sources=kind_sources,
-            triage=triage,
+            kind_sources=self._kind_sources[kind],
+            triage=self._triage_for(signs, self._warning_answers(values)),
             factors=factors,
             rule_out=rule_out,
             care_plan=care_plan,
-            sources=self._sources_for(kind, cited),
+            sources=sources,
             disclaimer=self.knowledge.meta.disclaimer,
             knowledge_version=self.knowledge.version,
         )
 
-    def _build_sources(self, kind: Kind, cited: tuple[tuple[Any, ...], ...]) -> tuple[Source, ...]:
-        ids = chain(
-            (source.id for source in self._kind_sources[kind]),
-            (source.id for part in cited for item in part for source in item.sources),
-        )
-        return tuple(self._documents[source_id] for source_id in dict.fromkeys(ids))
-
-    def _kind(self, values: Values) -> tuple[Kind, str]:
+    def _build_kind(
+        self, sensation: str | None, fired: tuple[int, ...], shown: tuple[Any, ...]
+    ) -> tuple[Kind, str]:
         text = self.knowledge.kinds
-        sensation = values["sensation"]
+        values = dict(zip(self._kind_value_fields, shown, strict=True))
         score = {"twitch": 0.0, "spasm": 0.0}
         reasons: dict[str, list[str]] = {"twitch": [], "spasm": []}
-        for index in self._kind_select(values):
+        for index in fired:
             clue, toward = self._kind_clues[index]
             score[toward] += clue.weight
             reasons[toward].append(clue.render(values))
         explicit = _EXPLICIT_KIND.get(sensation) if sensation else None
         if explicit is not None:
-            explanation = text.sensation[sensation]
+            assert sensation is not None
+            explanation = text.sensation[sensation]  # type: ignore[index]
             other = _OTHER_KIND.get(explicit)
             if other and score[other] - score[explicit] >= 2 * text.margin:
                 # What the person felt stands, but strong signs of the other kind count too.
@@ -265,13 +301,14 @@ class Engine:
             kind=self._kind_names[winner], reasons=", ".join(reasons[winner])
         )
 
-    def _triage(self, values: Values) -> Triage:
-        unanswered = tuple(q for q in self._warning_questions if values[q] is None)
-        return self._triage_for(self._signs_select(values), unanswered)
-
-    def _build_triage(self, fired: tuple[int, ...], unanswered: tuple[str, ...]) -> Triage:
+    def _build_triage(self, fired: tuple[int, ...], warning_answers: tuple[Any, ...]) -> Triage:
         reasons = sorted((self._reasons[i] for i in fired), key=lambda r: -_RANK[r.level])
         level: TriageLevel = reasons[0].level if reasons else "self_care"
+        unanswered = tuple(
+            question
+            for question, answer in zip(self._warning_questions, warning_answers, strict=True)
+            if answer is None
+        )
         return Triage(
             level=level,
             action=self.knowledge.meta.triage_levels[level].action,
@@ -280,35 +317,29 @@ class Engine:
         )
 
     def _rank_factors(self, values: Values) -> tuple[FactorFinding, ...]:
-        findings: list[tuple[float, int, FactorFinding]] = []
-        for order in self._factors_select(values):
-            factor = self._factors[order]
-            clues = [factor.clues[index] for index in factor.select(values)]
-            log_odds = factor.prior + sum(clue.weight for clue in clues)
-            score = round(1.0 / (1.0 + math.exp(-log_odds)), 3)
-            why = tuple(clue.render(values) for clue in clues if clue.weight > 0)
-            against = tuple(clue.render(values) for clue in clues if clue.weight < 0)
-            findings.append((-score, order, self._finding_for(order, score, why, against)))
-        findings.sort(key=lambda item: item[:2])
-        return tuple(finding for _, _, finding in findings)
+        findings = [
+            self._finding_for(order, factor.select(values), factor.shown(values))
+            for order in self._factors_select(values)
+            for factor in (self._factors[order],)
+        ]
+        findings.sort(key=lambda finding: -finding.score)  # stable: ties keep file order
+        return tuple(findings)
 
     def _build_finding(
-        self, order: int, score: float, why: tuple[str, ...], against: tuple[str, ...]
+        self, order: int, fired: tuple[int, ...], shown: tuple[Any, ...]
     ) -> FactorFinding:
         factor = self._factors[order]
+        fields = sorted({c.value_field for c in factor.clues if c.value_field})
+        values = dict(zip(fields, shown, strict=True))
+        clues = [factor.clues[index] for index in fired]
+        log_odds = factor.prior + sum(clue.weight for clue in clues)
         return FactorFinding(
             id=factor.id,
             name=factor.name,
-            score=score,
-            why=why,
-            against=against,
+            score=round(1.0 / (1.0 + math.exp(-log_odds)), 3),
+            why=tuple(clue.render(values) for clue in clues if clue.weight > 0),
+            against=tuple(clue.render(values) for clue in clues if clue.weight < 0),
             sources=factor.sources,
-        )
-
-    def _rule_out(self, values: Values) -> tuple[RuleOut, ...]:
-        return tuple(
-            self._rule_out_for(order, self._rule_outs[order].select(values))
-            for order in self._rule_outs_select(values)
         )
 
     def _build_rule_out(self, order: int, fired: tuple[int, ...]) -> RuleOut:
@@ -321,22 +352,39 @@ class Engine:
             sources=entry.sources,
         )
 
-    def _care_plan(
-        self, values: Values, kind: Kind, factors: tuple[FactorFinding, ...]
-    ) -> tuple[CarePlanItem, ...]:
+    def _build_plan(
+        self,
+        kind: Kind,
+        signs: tuple[int, ...],
+        factor_ids: tuple[str, ...],
+        rule_out_ids: tuple[str, ...],
+        guards: tuple[int, ...],
+    ) -> tuple[tuple[CarePlanItem, ...], tuple[Source, ...]]:
+        """The care plan, and the documents the whole result cites, in order."""
         addressed: dict[str, list[str]] = {}
-        for finding in factors:
-            for care_id in self._factor_care[finding.id]:
-                addressed.setdefault(care_id, []).append(finding.id)
+        for factor_id in factor_ids:
+            for care_id in self._factor_care[factor_id]:
+                addressed.setdefault(care_id, []).append(factor_id)
         for kind_id in ("twitch", "spasm") if kind == "both" else (kind,):
             for care_id in self._kind_care.get(kind_id, ()):
                 addressed.setdefault(care_id, []).append(kind_id)
-        plan = []
-        for care_id, targets in addressed.items():
-            not_when = self._care[care_id].not_when
-            if not_when is None or not not_when(values):
-                plan.append(self._care_item_for(care_id, tuple(targets)))
-        return tuple(plan)
+        harmful = {self._guarded[index] for index in guards}
+        plan = tuple(
+            self._care_item_for(care_id, tuple(targets))
+            for care_id, targets in addressed.items()
+            if care_id not in harmful
+        )
+        parts = (
+            *(self._reasons[index].id for index in signs),
+            *factor_ids,
+            *rule_out_ids,
+            *(item.id for item in plan),
+        )
+        ids = chain(
+            (source.id for source in self._kind_sources[kind]),
+            chain.from_iterable(self._cited_documents[part] for part in parts),
+        )
+        return plan, tuple(self._documents[source_id] for source_id in dict.fromkeys(ids))
 
     def _build_care_item(self, care_id: str, targets: tuple[str, ...]) -> CarePlanItem:
         item = self._care[care_id]

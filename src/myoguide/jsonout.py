@@ -17,8 +17,10 @@ from .assessment import Assessment
 __all__ = ["assessment_json"]
 
 _LIMIT = 100_000
-# id -> (the part itself, its JSON). Holding the part keeps its id from being reused.
-_made: dict[int, tuple[object, bytes]] = {}
+# A part's identity -> (the part, its JSON). Keeping the part alive keeps its identity from
+# being reused. A model is known by its id; a tuple by its items' ids, since pydantic copies
+# tuples when it builds a result but keeps the (shared) models inside them.
+_made: dict[object, tuple[object, bytes]] = {}
 
 
 def assessment_json(assessment: Assessment) -> bytes:
@@ -32,14 +34,19 @@ def assessment_json(assessment: Assessment) -> bytes:
 
 def _json(value: Any) -> bytes:
     if isinstance(value, tuple):
-        return b"[" + b",".join(map(_json, value)) + b"]"
-    if not isinstance(value, BaseModel):
+        key: object = tuple(map(id, value))
+    elif isinstance(value, BaseModel):
+        key = id(value)
+    else:
         return to_json(value)
-    made = _made.get(id(value))
-    if made is not None and made[0] is value:
+    made = _made.get(key)
+    if made is not None:
         return made[1]
-    text = value.model_dump_json().encode()
+    if isinstance(value, tuple):
+        text = b"[" + b",".join(map(_json, value)) + b"]"
+    else:
+        text = value.model_dump_json().encode()
     if len(_made) >= _LIMIT:
         _made.clear()
-    _made[id(value)] = (value, text)
+    _made[key] = (value, text)
     return text

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict
 
-from ..answers import Answers
-from ..assessment import Assessment
 from ..engine import Engine
-from ..jsonout import assessment_json
 from ..knowledge import Knowledge
 from ..knowledge.models import (
     CarePlanEntry,
@@ -24,13 +21,7 @@ from ..knowledge.models import (
     Topic,
     WarningSign,
 )
-
-
-class Problem(BaseModel):
-    """An error that is not about one field: what went wrong, in words."""
-
-    detail: str
-
+from .problems import Problem
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "The request body is too large."},
@@ -83,17 +74,6 @@ def _summary(entry: Any) -> EntrySummary:
 
 def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=ERRORS)
-
-    @router.post(
-        "/assessments",
-        response_model=Assessment,
-        tags=["assessments"],
-        summary="Assess a person's answers",
-    )
-    async def create_assessment(answers: Answers) -> Response:
-        """Answers in, assessment out (CONTRACT.md). Every field is optional: an absent
-        field is unknown, never "no". Nothing about the person is stored."""
-        return Response(assessment_json(engine.assess(answers)), media_type="application/json")
 
     @router.get(
         "/questions",

@@ -5,7 +5,6 @@ Both are thin adapters over the same engine and knowledge, so they cannot drift 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 
 from .. import __version__
 from ..engine import Engine, default_engine
 from ..knowledge import Knowledge, load_knowledge
+from . import assessments
 from .api import build_router
 from .pages import build_pages, make_templates
+from .problems import validation_detail
 from .security import BodyLimit, SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -61,11 +63,22 @@ def create_app(knowledge: Knowledge | None = None) -> FastAPI:
         )
         return page
 
+    app.router.routes.append(
+        Route(assessments.PATH, assessments.AssessmentEndpoint(engine), methods=["POST"])
+    )
     app.include_router(build_router(knowledge, engine))
     app.include_router(build_pages(knowledge, engine, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            assessments.document(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(BodyLimit)
@@ -89,24 +102,7 @@ def _wants_json(request: Request) -> bool:
 
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
-    return _problems(error.errors())
-
-
-def _problems(errors: Sequence[Mapping[str, Any]]) -> JSONResponse:
-    """422 with one item per problem, each naming its field as a dotted path."""
-    detail: list[dict[str, Any]] = []
-    for item in errors:
-        loc = [part for part in item["loc"] if part != "body"]
-        field = "" if item["type"] == "json_invalid" else ".".join(str(part) for part in loc)
-        detail.append(
-            {
-                "loc": list(item["loc"]),
-                "msg": item["msg"],
-                "type": item["type"],
-                "field": field or "body",
-            }
-        )
-    return JSONResponse(jsonable_encoder({"detail": detail}), status_code=422)
+    return JSONResponse(jsonable_encoder(validation_detail(error.errors())), status_code=422)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -115,7 +111,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 400 and _wants_json(request):
         # FastAPI's answer to a JSON body it cannot even decode (not UTF-8, nested too deep,
         # a number too long): malformed JSON, so 422 like any other.
-        return _problems([{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}])
+        problem = {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
+        return JSONResponse(validation_detail([problem]), status_code=422)
     if _wants_json(request):
         return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
     page: Response = request.app.state.templates.TemplateResponse(

@@ -1,0 +1,126 @@
+"""POST /api/v1/assessments, the hot path of the API.
+
+It is a plain ASGI endpoint rather than a framework route: the framework's per-request
+machinery (dependency solving, body parsing, response models) cost more than the
+assessment itself. Validation and errors are the same as everywhere else in the API, and
+the operation is documented in the OpenAPI schema by :func:`document`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
+
+from ..answers import Answers
+from ..assessment import Assessment
+from ..engine import Engine
+from ..jsonout import assessment_json
+from .problems import Problem, ValidationProblem, validation_detail
+
+PATH = "/api/v1/assessments"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class AssessmentEndpoint:
+    """Answers JSON in, assessment JSON out. Nothing about the person is kept."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
+        body = await _read(receive)
+        if (
+            content_type
+            and content_type != b"application/json"
+            and not content_type.endswith(b"+json")
+        ):
+            error = {
+                "loc": ("body",),
+                "msg": "Send the answers as JSON, with Content-Type: application/json",
+                "type": "content_type",
+            }
+            await _respond(send, 422, json.dumps(validation_detail([error])).encode())
+            return
+        try:
+            answers = Answers.model_validate_json(body)
+        except ValidationError as error:
+            problems = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+            await _respond(send, 422, json.dumps(validation_detail(problems)).encode())
+            return
+        await _respond(send, 200, assessment_json(self.engine.assess(answers)))
+
+
+async def _read(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def document(schema: dict[str, Any]) -> None:
+    """Add the operation, and the models it uses, to an OpenAPI schema."""
+    _, definitions = models_json_schema(
+        [
+            (Answers, "validation"),
+            (Assessment, "serialization"),
+            (ValidationProblem, "serialization"),
+            (Problem, "serialization"),
+        ],
+        ref_template="#/components/schemas/{model}",
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in definitions.get("$defs", {}).items():
+        if components.setdefault(name, definition) != definition:
+            raise ValueError(f"two different OpenAPI schemas are called {name!r}")
+
+    def ref(name: str) -> dict[str, Any]:
+        return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+    schema.setdefault("paths", {})[PATH] = {
+        "post": {
+            "tags": ["assessments"],
+            "summary": "Assess a person's answers",
+            "description": (
+                "Answers in, assessment out (CONTRACT.md). Every field is optional: an absent "
+                'field is unknown, never "no". Nothing about the person is stored.'
+            ),
+            "operationId": "create_assessment",
+            "requestBody": {"required": True, "content": ref("Answers")},
+            "responses": {
+                "200": {"description": "The assessment.", "content": ref("Assessment")},
+                "413": {"description": "The request body is too large.", "content": ref("Problem")},
+                "422": {
+                    "description": "The answers are not valid; each problem names its field.",
+                    "content": ref("ValidationProblem"),
+                },
+            },
+        }
+    }

@@ -1,0 +1,46 @@
+"""Error bodies of the JSON API, the same for every endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Problem(BaseModel):
+    """An error that is not about one field: what went wrong, in words."""
+
+    detail: str
+
+
+class FieldProblem(BaseModel):
+    """One invalid input: `field` names it as a dotted path (`factors.nicotine`)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    field: str
+
+
+class ValidationProblem(BaseModel):
+    """422: the input was not valid; one item per problem."""
+
+    detail: list[FieldProblem]
+
+
+def validation_detail(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The 422 body for pydantic's errors: each names its field, or `body` for the whole."""
+    detail = []
+    for item in errors:
+        loc = [part for part in item["loc"] if part != "body"]
+        field = "" if item["type"] == "json_invalid" else ".".join(str(part) for part in loc)
+        detail.append(
+            {
+                "loc": [part if isinstance(part, int) else str(part) for part in item["loc"]],
+                "msg": str(item["msg"]),
+                "type": str(item["type"]),
+                "field": field or "body",
+            }
+        )
+    return {"detail": detail}
