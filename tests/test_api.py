@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -138,26 +138,26 @@ class Page(HTMLParser):
         return any("checked" in e.attrs for e in self.find("input", name=name, value=value))
 
 
-def csp(response: httpx.Response) -> dict[str, list[str]]:
+def csp(response: httpx2.Response) -> dict[str, list[str]]:
     policy = response.headers["content-security-policy"]
     directives = (part.split() for part in policy.split(";") if part.strip())
     return {name: sources for name, *sources in directives}
 
 
-def post_json(client: TestClient, body: Any) -> httpx.Response:
+def post_json(client: TestClient, body: Any) -> httpx2.Response:
     return client.post(ASSESSMENTS, content=json.dumps(body), headers=JSON)
 
 
-def check(client: TestClient, form: dict[str, str | list[str]]) -> httpx.Response:
+def check(client: TestClient, form: dict[str, str | list[str]]) -> httpx2.Response:
     return client.post("/check", data=form)
 
 
-def hidden_answers(result_page: httpx.Response) -> str:
+def hidden_answers(result_page: httpx2.Response) -> str:
     (field,) = Page(result_page.text).find("input", name="answers", type="hidden")
     return field.attrs["value"]
 
 
-def download(client: TestClient, answers: str) -> httpx.Response:
+def download(client: TestClient, answers: str) -> httpx2.Response:
     return client.post("/check/result.json", data={"answers": answers})
 
 
