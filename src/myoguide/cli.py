@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
+from .diary.commands import diary
 
 if TYPE_CHECKING:
     from .assessment import Assessment
@@ -337,3 +338,6 @@ def serve(host: str, port: int, workers: int) -> None:
         access_log=False,
         proxy_headers=False,
     )
+
+
+main.add_command(diary)

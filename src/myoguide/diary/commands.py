@@ -1,0 +1,528 @@
+"""`myoguide diary ...`: the diary in the terminal. Only click is imported at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from .store import Diary
+
+REGIONS_HELP = "Body regions, comma separated (eyelid, calf, ...; see `myoguide topics`)."
+_DURATION = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$"
+)
+_FIELD_OPTIONS = {
+    "at": "--at",
+    "kind": "--kind",
+    "regions": "--where",
+    "intensity": "--intensity",
+    "duration_s": "--duration",
+    "note": "--note",
+    "caffeine_cups": "--caffeine",
+    "sleep_hours": "--sleep",
+    "stress": "--stress",
+    "water_glasses": "--water",
+    "exercise": "--exercise",
+    "nicotine": "--nicotine",
+    "alcohol_units": "--alcohol",
+    "medications": "--medication",
+    "custom": "--custom",
+}
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"myoguide: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _open(context: click.Context) -> Diary:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store import DiaryStore
+
+    try:
+        store = DiaryStore.open(context.obj.get("db"))
+    except (SQLAlchemyError, OSError) as error:
+        _fail(f"--db: cannot open the diary database: {error.__class__.__name__}: {error}")
+    context.call_on_close(store.close)
+    return store.local_diary()
+
+
+def _validated(model: Any, data: dict[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    from ..errors import field_problems
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        _fail(
+            "; ".join(
+                f"{_FIELD_OPTIONS.get(p.field.split('.')[0].split('[')[0], p.field)}: {p.message}"
+                for p in field_problems(error)
+            )
+        )
+
+
+def parse_duration(text: str) -> int:
+    """Seconds from "45", "45s", "2m", "1.5 min", "2h"."""
+    match = _DURATION.match(text)
+    if not match:
+        raise click.BadParameter("use seconds, or a number with s, m or h (for example 90s, 2m)")
+    number, unit = float(match.group(1)), (match.group(2) or "s")[0]
+    return round(number * {"s": 1, "m": 60, "h": 3600}[unit])
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """An ISO 8601 time; "now"; or a time without an offset, read in the local time zone."""
+    if text.strip().lower() == "now":
+        return dt.datetime.now().astimezone()
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            "use ISO 8601, for example 2026-11-22T08:30+01:00, or 'now'"
+        ) from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def parse_date(text: str) -> dt.date:
+    word = text.strip().lower()
+    today = dt.date.today()
+    if word in {"today", ""}:
+        return today
+    if word == "yesterday":
+        return today - dt.timedelta(days=1)
+    try:
+        return dt.date.fromisoformat(word)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD, 'today' or 'yesterday'") from None
+
+
+def _converter(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def convert(_context: click.Context, _param: click.Parameter, value: Any) -> Any:
+        return None if value is None else parse(value)
+
+    return convert
+
+
+@click.group()
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    envvar="MYOGUIDE_DATABASE_URL",
+    help="The diary database: a SQLite file or a database URL (postgresql://...). "
+    "Default: $MYOGUIDE_DATABASE_URL, else diary.sqlite3 in your data folder.",
+)
+@click.pass_context
+def diary(context: click.Context, db: str | None) -> None:
+    """Keep a diary of your twitches and spasms and of your days, and find what sets off
+    yours. Your diary stays on your computer unless you point --db elsewhere."""
+    context.ensure_object(dict)
+    context.obj["db"] = db
+
+
+def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--kind", type=click.Choice(["twitch", "spasm"]), help="Twitch or spasm."),
+        click.option("--where", "regions", metavar="REGIONS", help=REGIONS_HELP),
+        click.option("--intensity", type=click.IntRange(0, 10), help="How strong, 0 to 10."),
+        click.option(
+            "--duration",
+            metavar="TIME",
+            callback=_converter(parse_duration),
+            help="How long it lasted: seconds, or 90s, 2m, 1h.",
+        ),
+        click.option(
+            "--at",
+            "moment",
+            metavar="TIME",
+            callback=_converter(parse_moment),
+            help="When (ISO 8601, e.g. 2026-11-22T08:30+01:00); default now.",
+        ),
+        click.option("--note", help="A short note."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _ask_missing(values: dict[str, Any], required: list[str]) -> None:
+    """Ask for what the flags left out, when a person is at the keyboard."""
+    missing = [name for name in required if values.get(name) is None]
+    if not missing:
+        return
+    if not sys.stdin.isatty():
+        names = [_FIELD_OPTIONS[name] for name in missing]
+        _fail(" and ".join(names) + (" are" if len(names) > 1 else " is") + " needed")
+    prompts: dict[str, tuple[str, Any]] = {
+        "kind": ("Twitch or spasm?", click.Choice(["twitch", "spasm"])),
+        "regions": ("Where (regions, comma separated)?", str),
+        "intensity": ("How strong, 0 to 10?", click.IntRange(0, 10)),
+    }
+    for name in missing:
+        label, kind = prompts[name]
+        values[name] = click.prompt(label, type=kind)
+
+
+@diary.command()
+@_episode_options
+@click.pass_context
+def add(context: click.Context, /, **flags: Any) -> None:
+    """Log a twitch or spasm (asks for what the flags leave out)."""
+    from .models import EpisodeIn
+
+    values = dict(flags)
+    _ask_missing(values, ["kind", "regions", "intensity"])
+    data = {
+        "at": values["moment"] or dt.datetime.now().astimezone(),
+        "kind": values["kind"],
+        "regions": _regions(values["regions"]),
+        "intensity": values["intensity"],
+        "duration_s": values["duration"],
+        "note": values["note"] or "",
+    }
+    episode = _validated(EpisodeIn, data)
+    saved = _open(context).add_episode(episode)
+    click.echo(f"Added episode {saved.id}: {_describe(saved)}")
+
+
+@diary.command()
+@click.argument("episode_id", type=int, metavar="ID")
+@_episode_options
+@click.pass_context
+def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
+    """Change an episode: only the fields you give change."""
+    from .models import EpisodeIn
+
+    book = _open(context)
+    current = book.episode(episode_id)
+    if current is None:
+        _fail(f"ID: there is no episode {episode_id} (see `myoguide diary list`)")
+    data = current.model_dump(exclude={"id"})
+    changes = {
+        "at": flags["moment"],
+        "kind": flags["kind"],
+        "regions": _regions(flags["regions"]) if flags["regions"] is not None else None,
+        "intensity": flags["intensity"],
+        "duration_s": flags["duration"],
+        "note": flags["note"],
+    }
+    data.update({name: value for name, value in changes.items() if value is not None})
+    saved = book.update_episode(episode_id, _validated(EpisodeIn, data))
+    assert saved is not None
+    click.echo(f"Changed episode {saved.id}: {_describe(saved)}")
+
+
+@diary.command()
+@click.argument("episode_id", type=int, metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def delete(context: click.Context, episode_id: int, yes: bool) -> None:
+    """Delete an episode (asks first unless --yes)."""
+    book = _open(context)
+    current = book.episode(episode_id)
+    if current is None:
+        _fail(f"ID: there is no episode {episode_id} (see `myoguide diary list`)")
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("--yes is needed to delete without asking")
+        click.confirm(f"Delete episode {episode_id} ({_describe(current)})?", abort=True)
+    book.delete_episode(episode_id)
+    click.echo(f"Deleted episode {episode_id}: {_describe(current)}")
+
+
+@diary.command()
+@click.argument("date", required=False, default="today", metavar="[DATE]")
+@click.option("--caffeine", type=click.FloatRange(0, 100), help="Cups of coffee, tea, cola...")
+@click.option("--sleep", type=click.FloatRange(0, 24), help="Hours of sleep last night.")
+@click.option("--stress", type=click.IntRange(0, 10), help="Stress, 0 to 10.")
+@click.option("--water", type=click.FloatRange(0, 100), help="Glasses of water.")
+@click.option("--exercise", type=click.Choice(["none", "light", "heavy"]), help="Exercise.")
+@click.option("--nicotine/--no-nicotine", default=None, help="Any nicotine today?")
+@click.option("--alcohol", type=click.FloatRange(0, 100), help="Units of alcohol.")
+@click.option("--medication", multiple=True, metavar="NAME", help="A medicine taken (repeat).")
+@click.option(
+    "--custom",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Your own factor, e.g. screen_hours=6 or period=yes (repeat).",
+)
+@click.pass_context
+def day(context: click.Context, /, date: str, **flags: Any) -> None:
+    """Log a day's factors (today unless DATE). Only what you give changes; blank means not
+    logged, never zero."""
+    from .models import DayIn
+
+    try:
+        when = parse_date(date)
+    except click.BadParameter as error:
+        _fail(f"DATE: {error.message}")
+    fields = {
+        "caffeine_cups": flags["caffeine"],
+        "sleep_hours": flags["sleep"],
+        "stress": flags["stress"],
+        "water_glasses": flags["water"],
+        "exercise": flags["exercise"],
+        "nicotine": flags["nicotine"],
+        "alcohol_units": flags["alcohol"],
+    }
+    data: dict[str, Any] = {"date": when}
+    data.update({name: value for name, value in fields.items() if value is not None})
+    if flags["medication"]:
+        data["medications"] = list(flags["medication"])
+    if flags["custom"]:
+        data["custom"] = dict(_custom(item) for item in flags["custom"])
+    if len(data) == 1:
+        _fail("give at least one factor, for example --sleep 6 --caffeine 3")
+    saved = _open(context).set_day(_validated(DayIn, data))
+    click.echo(f"Saved {saved.date.isoformat()}: {_describe_day(saved)}")
+
+
+@diary.command(name="list")
+@click.option(
+    "--from",
+    "start",
+    metavar="DATE",
+    callback=_converter(parse_date),
+    help="From this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--to",
+    "end",
+    metavar="DATE",
+    callback=_converter(parse_date),
+    help="Up to and including this day.",
+)
+@click.option("--limit", type=click.IntRange(1), help="At most this many episodes (newest).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="How to print the list.",
+)
+@click.pass_context
+def list_entries(
+    context: click.Context,
+    start: dt.date | None,
+    end: dt.date | None,
+    limit: int | None,
+    output_format: str,
+) -> None:
+    """List your episodes and days, oldest first."""
+    import json
+
+    book = _open(context)
+    start_at = _start_of(start) if start else None
+    end_at = _start_of(end + dt.timedelta(days=1)) if end else None
+    episodes = book.episodes(start_at, end_at, limit=limit, newest_first=limit is not None)
+    episodes.sort(key=lambda e: (e.at, e.id))
+    days = book.days(start, end)
+    if output_format == "json":
+        data = {
+            "episodes": [e.model_dump(mode="json") for e in episodes],
+            "days": [d.model_dump(mode="json") for d in days],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if output_format == "csv":
+        from .csvio import write_episodes
+
+        write_episodes(episodes, sys.stdout)
+        return
+    if not episodes and not days:
+        click.echo("The diary is empty. Log an episode with `myoguide diary add`.")
+        return
+    for episode in episodes:
+        click.echo(f"#{episode.id:<5} {_describe(episode)}")
+    if days:
+        click.echo("")
+        for entry in days:
+            click.echo(f"{entry.date.isoformat()}  {_describe_day(entry)}")
+
+
+@diary.command(name="import")
+@click.option(
+    "--episodes",
+    "episodes_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Episodes CSV: timestamp,kind,regions,intensity,duration_s,note",
+)
+@click.option(
+    "--days",
+    "days_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Days CSV: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,"
+    "nicotine,alcohol_units",
+)
+@click.pass_context
+def import_(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
+    """Import episodes and days from CSV. Every row is checked first; if any is wrong,
+    nothing is imported."""
+    from .csvio import CsvProblem, read_days, read_episodes
+
+    if not episodes_path and not days_path:
+        _fail("give --episodes FILE, --days FILE, or both")
+    try:
+        episodes = read_episodes(_read(episodes_path, "--episodes")) if episodes_path else []
+        days = read_days(_read(days_path, "--days")) if days_path else []
+    except CsvProblem as problem:
+        which = "--episodes" if episodes_path and "episodes" in str(problem.args) else ""
+        _fail(
+            f"{which + ': ' if which else ''}nothing was imported: "
+            + "; ".join(problem.problems[:20])
+        )
+    _open(context).replace_all(episodes, days)
+    click.echo(f"Imported {len(episodes)} episodes and {len(days)} days.")
+
+
+@diary.command()
+@click.option(
+    "--episodes",
+    "episodes_path",
+    metavar="FILE",
+    help="Write episodes CSV here ('-' for standard output).",
+)
+@click.option(
+    "--days", "days_path", metavar="FILE", help="Write days CSV here ('-' for standard output)."
+)
+@click.pass_context
+def export(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
+    """Export the whole diary as CSV (the format `import` reads)."""
+    from .csvio import write_days, write_episodes
+
+    if not episodes_path and not days_path:
+        _fail("give --episodes FILE, --days FILE, or both")
+    book = _open(context)
+    if episodes_path:
+        _write(episodes_path, "--episodes", lambda out: write_episodes(book.episodes(), out))
+    if days_path:
+        _write(days_path, "--days", lambda out: write_days(book.days(), out))
+
+
+@diary.command()
+@click.option("--kind", type=click.Choice(["twitch", "spasm"]), help="Only twitches or spasms.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.pass_context
+def triggers(context: click.Context, kind: str | None, output_format: str) -> None:
+    """What seems to go with more (or fewer) episodes in your own diary, with how sure."""
+    import json
+
+    from .analysis import find_triggers
+
+    book = _open(context)
+    findings = find_triggers(book.days(), book.episodes(), kind=kind)  # type: ignore[arg-type]
+    if output_format == "json":
+        click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
+        return
+    for finding in findings:
+        click.echo(f"- {finding.text}")
+    click.echo("\nThese are patterns in your diary, not a diagnosis. Talk to a doctor about them.")
+
+
+@diary.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def erase(context: click.Context, yes: bool) -> None:
+    """Delete the whole diary: every episode and every day."""
+    book = _open(context)
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("--yes is needed to erase without asking")
+        click.confirm(
+            "Delete every episode and day in this diary? This cannot be undone", abort=True
+        )
+    episodes, days = book.erase()
+    click.echo(f"Erased {episodes} episodes and {days} days.")
+
+
+def _read(path: str, option: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read().decode("utf-8-sig")
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"{option}: cannot read {path!r}: {getattr(error, 'strerror', None) or error}")
+
+
+def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
+    if path == "-":
+        write(sys.stdout)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+    except OSError as error:
+        _fail(f"{option}: cannot write {path!r}: {error.strerror or error}")
+    click.echo(f"Wrote {path}", err=True)
+
+
+def _regions(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+def _custom(item: str) -> tuple[str, float | bool]:
+    name, sep, raw = item.partition("=")
+    if not sep or not name.strip():
+        _fail(f"--custom: {item!r} should look like NAME=VALUE")
+    value = raw.strip().lower()
+    if value in {"yes", "true", "y"}:
+        return name.strip(), True
+    if value in {"no", "false", "n"}:
+        return name.strip(), False
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        _fail(f"--custom: {name.strip()}: use a number or yes/no, not {raw!r}")
+
+
+def _start_of(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time()).astimezone()
+
+
+def _describe(episode: Any) -> str:
+    when = episode.at.strftime("%Y-%m-%d %H:%M %z")
+    parts = [f"{episode.kind} in {', '.join(episode.regions)}", f"intensity {episode.intensity}"]
+    if episode.duration_s is not None:
+        parts.append(f"{episode.duration_s} s")
+    text = f"{when}  " + ", ".join(parts)
+    return f"{text} ({episode.note})" if episode.note else text
+
+
+def _describe_day(entry: Any) -> str:
+    shown = {
+        "caffeine": entry.caffeine_cups,
+        "sleep": entry.sleep_hours,
+        "stress": entry.stress,
+        "water": entry.water_glasses,
+        "exercise": entry.exercise,
+        "nicotine": {True: "yes", False: "no"}.get(entry.nicotine),
+        "alcohol": entry.alcohol_units,
+    }
+    parts = [
+        f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
+        for name, value in shown.items()
+        if value is not None
+    ]
+    if entry.medications:
+        parts.append("medications " + ", ".join(entry.medications))
+    parts += [f"{name} {value}" for name, value in entry.custom.items()]
+    return ", ".join(parts) or "nothing logged"

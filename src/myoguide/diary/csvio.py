@@ -1,0 +1,173 @@
+"""The diary's CSV format, for import and export (a lossless round trip).
+
+Episodes: timestamp,kind,regions,intensity,duration_s,note
+  (ISO 8601 timestamp with its offset; regions separated by ";").
+Days: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units
+  (blank = not logged), then two optional columns: medications (separated by ";") and
+  custom (the custom factors as a JSON object), so nothing is lost on the way round.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from ..errors import field_problems
+from .models import Day, DayIn, Episode, EpisodeIn
+
+EPISODE_COLUMNS = ("timestamp", "kind", "regions", "intensity", "duration_s", "note")
+DAY_COLUMNS = (
+    "date",
+    "caffeine_cups",
+    "sleep_hours",
+    "stress",
+    "water_glasses",
+    "exercise",
+    "nicotine",
+    "alcohol_units",
+)
+DAY_EXTRA_COLUMNS = ("medications", "custom")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+class CsvProblem(ValueError):
+    """Rows that could not be read, each named by its line and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def write_episodes(episodes: Iterable[Episode | EpisodeIn], out: TextIO) -> None:
+    writer = csv.writer(out)  # CRLF rows: a CR or LF inside a field is then quoted
+    writer.writerow(EPISODE_COLUMNS)
+    for e in episodes:
+        writer.writerow(
+            [
+                e.at.isoformat(),
+                e.kind,
+                ";".join(e.regions),
+                e.intensity,
+                "" if e.duration_s is None else e.duration_s,
+                e.note,
+            ]
+        )
+
+
+def write_days(days: Iterable[Day | DayIn], out: TextIO) -> None:
+    writer = csv.writer(out)  # CRLF rows: a CR or LF inside a field is then quoted
+    writer.writerow((*DAY_COLUMNS, *DAY_EXTRA_COLUMNS))
+    for d in days:
+        writer.writerow(
+            [
+                d.date.isoformat(),
+                _number(d.caffeine_cups),
+                _number(d.sleep_hours),
+                _number(d.stress),
+                _number(d.water_glasses),
+                d.exercise or "",
+                "" if d.nicotine is None else ("true" if d.nicotine else "false"),
+                _number(d.alcohol_units),
+                ";".join(d.medications),
+                json.dumps(d.custom, ensure_ascii=False, sort_keys=True) if d.custom else "",
+            ]
+        )
+
+
+def read_episodes(text: str) -> list[EpisodeIn]:
+    """Every episode in the CSV, or CsvProblem listing every bad row."""
+    rows = _rows(text, EPISODE_COLUMNS, ())
+    episodes: list[EpisodeIn] = []
+    problems: list[str] = []
+    for line, row in rows:
+        data: dict[str, Any] = {
+            "at": row["timestamp"],
+            "kind": row["kind"],
+            "regions": [r.strip() for r in row["regions"].split(";") if r.strip()],
+            "intensity": row["intensity"],
+            "duration_s": row["duration_s"] or None,
+            "note": row["note"],
+        }
+        try:
+            episodes.append(EpisodeIn.model_validate(data))
+        except ValidationError as error:
+            problems += [
+                f"line {line}: {_column(p.field)}: {p.message}" for p in field_problems(error)
+            ]
+    if problems:
+        raise CsvProblem(problems)
+    return episodes
+
+
+def read_days(text: str) -> list[DayIn]:
+    """Every day in the CSV, or CsvProblem listing every bad row."""
+    rows = _rows(text, DAY_COLUMNS, DAY_EXTRA_COLUMNS)
+    days: list[DayIn] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        data: dict[str, Any] = {name: row[name] or None for name in DAY_COLUMNS}
+        nicotine = (row["nicotine"] or "").strip().lower()
+        if nicotine in _TRUE | _FALSE:
+            data["nicotine"] = nicotine in _TRUE
+        data["medications"] = [
+            m.strip() for m in (row.get("medications") or "").split(";") if m.strip()
+        ]
+        custom_text = (row.get("custom") or "").strip()
+        try:
+            data["custom"] = json.loads(custom_text) if custom_text else {}
+        except json.JSONDecodeError:
+            problems.append(f"line {line}: custom: not a JSON object")
+            continue
+        if row["date"] in seen:
+            problems.append(
+                f"line {line}: date: {row['date']} is already on line {seen[row['date']]}"
+            )
+            continue
+        seen[row["date"]] = line
+        try:
+            days.append(DayIn.model_validate(data))
+        except ValidationError as error:
+            problems += [f"line {line}: {p.field}: {p.message}" for p in field_problems(error)]
+    if problems:
+        raise CsvProblem(problems)
+    return days
+
+
+def _rows(
+    text: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = reader.fieldnames or []
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise CsvProblem([f"line 1: the header is missing {', '.join(missing)}"])
+    unknown = [name for name in header if name not in (*required, *optional)]
+    if unknown:
+        raise CsvProblem([f"line 1: unknown column {', '.join(unknown)}"])
+    rows = []
+    for row in reader:
+        if None in row or any(value is None for value in row.values()):
+            raise CsvProblem([f"line {reader.line_num}: wrong number of columns"])
+        if not any(value.strip() for value in row.values()):
+            continue
+        rows.append((reader.line_num, row))
+    return rows
+
+
+def _column(field: str) -> str:
+    return {"at": "timestamp"}.get(field, field)
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)

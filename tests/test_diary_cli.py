@@ -1,0 +1,275 @@
+"""`myoguide diary ...` run as a real process, the way a person uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def myoguide() -> str:
+    local = Path(sys.executable).parent / "myoguide"
+    found = str(local) if local.exists() else shutil.which("myoguide")
+    assert found, "the myoguide command is not installed"
+    return found
+
+
+def run(
+    db: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **(env or {})}
+    if env is None:
+        environment.pop("MYOGUIDE_DATABASE_URL", None)
+    done = subprocess.run(
+        [myoguide(), "diary", "--db", str(db), *args],
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr + done.stdout
+    return done
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "diary.sqlite3"
+
+
+def listed(db: Path) -> dict[str, list[dict[str, object]]]:
+    done = run(db, "list", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data: dict[str, list[dict[str, object]]] = json.loads(done.stdout)
+    return data
+
+
+def test_add_list_edit_delete(db: Path) -> None:
+    added = run(
+        db,
+        "add",
+        "--kind",
+        "twitch",
+        "--where",
+        "eyelid,thumb",
+        "--intensity",
+        "3",
+        "--duration",
+        "2m",
+        "--at",
+        "2026-11-20T08:30+01:00",
+        "--note",
+        "exams",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Added episode 1" in added.stdout
+    [episode] = listed(db)["episodes"]
+    assert episode == {
+        "at": "2026-11-20T08:30:00+01:00",
+        "kind": "twitch",
+        "regions": ["eyelid", "thumb"],
+        "intensity": 3,
+        "duration_s": 120,
+        "note": "exams",
+        "id": 1,
+    }
+    edited = run(db, "edit", "1", "--intensity", "6")
+    assert edited.returncode == 0, edited.stderr
+    assert listed(db)["episodes"][0]["intensity"] == 6
+    assert listed(db)["episodes"][0]["note"] == "exams"
+    refused = run(db, "delete", "1")
+    assert refused.returncode == 2
+    assert "--yes" in refused.stderr
+    assert len(listed(db)["episodes"]) == 1
+    deleted = run(db, "delete", "1", "--yes")
+    assert deleted.returncode == 0
+    assert "Deleted episode 1" in deleted.stdout
+    assert listed(db)["episodes"] == []
+
+
+def test_day_factors_merge_and_blank_stays_blank(db: Path) -> None:
+    assert run(db, "day", "2026-11-20", "--sleep", "5.5", "--caffeine", "4").returncode == 0
+    assert (
+        run(
+            db,
+            "day",
+            "2026-11-20",
+            "--stress",
+            "8",
+            "--custom",
+            "screen_hours=6",
+            "--custom",
+            "period=yes",
+            "--medication",
+            "ibuprofen",
+        ).returncode
+        == 0
+    )
+    [day] = listed(db)["days"]
+    assert day["sleep_hours"] == 5.5
+    assert day["caffeine_cups"] == 4
+    assert day["stress"] == 8
+    assert day["water_glasses"] is None
+    assert day["custom"] == {"screen_hours": 6.0, "period": True}
+    assert day["medications"] == ["ibuprofen"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["add", "--kind", "twitch"], "--where and --intensity are needed"),
+        (["add", "--kind", "twitch", "--where", "tail", "--intensity", "3"], "--where"),
+        (["add", "--kind", "twitch", "--where", "calf", "--intensity", "11"], "--intensity"),
+        (
+            ["add", "--kind", "twitch", "--where", "calf", "--intensity", "3", "--at", "soon"],
+            "--at",
+        ),
+        (
+            [
+                "add",
+                "--kind",
+                "twitch",
+                "--where",
+                "calf",
+                "--intensity",
+                "3",
+                "--duration",
+                "ages",
+            ],
+            "--duration",
+        ),
+        (["day", "2026-13-40", "--sleep", "5"], "DATE"),
+        (["day", "today"], "at least one factor"),
+        (["day", "today", "--sleep", "30"], "--sleep"),
+        (["day", "today", "--custom", "screen"], "--custom"),
+        (["edit", "99", "--intensity", "3"], "no episode 99"),
+        (["delete", "99", "--yes"], "no episode 99"),
+        (["import"], "--episodes"),
+    ],
+    ids=[
+        "missing-flags",
+        "bad-region",
+        "intensity-11",
+        "bad-time",
+        "bad-duration",
+        "bad-date",
+        "empty-day",
+        "sleep-30",
+        "bad-custom",
+        "edit-missing",
+        "delete-missing",
+        "import-nothing",
+    ],
+)
+def test_bad_input_names_the_option(db: Path, args: list[str], fragment: str) -> None:
+    done = run(db, *args)
+    assert done.returncode == 2, done.stdout
+    assert fragment in done.stderr
+
+
+def test_import_export_round_trip_is_lossless(db: Path, tmp_path: Path) -> None:
+    episodes = tmp_path / "episodes.csv"
+    days = tmp_path / "days.csv"
+    episodes.write_text(
+        "timestamp,kind,regions,intensity,duration_s,note\n"
+        '2026-11-20T08:30:15.5+01:00,twitch,eyelid;thumb,3,20,"exams, coffee"\n'
+        "2026-11-21T23:10:00-05:00,spasm,calf,8,,\n",
+        encoding="utf-8",
+    )
+    days.write_text(
+        "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units\n"
+        "2026-11-20,5,5.5,8,,heavy,false,\n"
+        "2026-11-21,,7,,6,none,,2.5\n",
+        encoding="utf-8",
+    )
+    done = run(db, "import", "--episodes", str(episodes), "--days", str(days))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 episodes and 2 days" in done.stdout
+    out_e, out_d = tmp_path / "out-e.csv", tmp_path / "out-d.csv"
+    assert run(db, "export", "--episodes", str(out_e), "--days", str(out_d)).returncode == 0
+    again = tmp_path / "again.sqlite3"
+    assert run(again, "import", "--episodes", str(out_e), "--days", str(out_d)).returncode == 0
+    assert listed(again)["episodes"] == listed(db)["episodes"]
+    assert listed(again)["days"] == listed(db)["days"]
+    first = listed(db)["episodes"][0]
+    assert first["at"] == "2026-11-20T08:30:15.500000+01:00"
+    assert first["note"] == "exams, coffee"
+
+
+def test_a_bad_import_imports_nothing(db: Path, tmp_path: Path) -> None:
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "timestamp,kind,regions,intensity,duration_s,note\n"
+        "2026-11-20T08:30+01:00,twitch,eyelid,3,,\n"
+        "2026-11-20T09:30+01:00,twitch,eyelid,30,,\n",
+        encoding="utf-8",
+    )
+    done = run(db, "import", "--episodes", str(episodes))
+    assert done.returncode == 2
+    assert "line 3" in done.stderr
+    assert "intensity" in done.stderr
+    assert listed(db)["episodes"] == []
+
+
+def test_the_database_can_come_from_the_environment(tmp_path: Path) -> None:
+    target = tmp_path / "from-env.sqlite3"
+    done = subprocess.run(
+        [myoguide(), "diary", "add", "--kind", "spasm", "--where", "calf", "--intensity", "5"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+        env={**os.environ, "MYOGUIDE_DATABASE_URL": str(target)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.exists()
+
+
+def test_erase_deletes_everything(db: Path) -> None:
+    run(db, "add", "--kind", "spasm", "--where", "calf", "--intensity", "5")
+    run(db, "day", "today", "--sleep", "6")
+    done = run(db, "erase", "--yes")
+    assert done.returncode == 0
+    assert "Erased 1 episodes and 1 days" in done.stdout
+    assert listed(db) == {"episodes": [], "days": []}
+
+
+def test_triggers_as_json(db: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    episodes = ["timestamp,kind,regions,intensity,duration_s,note"]
+    days = ["date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units"]
+    for offset in range(60):
+        date = dt.date(2026, 6, 1) + dt.timedelta(days=offset)
+        cups = int(rng.integers(0, 7))
+        days.append(f"{date},{cups},{rng.normal(7, 1):.1f},,,,,")
+        for hour in range(int(rng.poisson(3 if cups >= 4 else 1))):
+            episodes.append(f"{date}T{8 + hour:02d}:00:00+01:00,twitch,eyelid,3,,")
+    (tmp_path / "e.csv").write_text("\n".join(episodes) + "\n", encoding="utf-8")
+    (tmp_path / "d.csv").write_text("\n".join(days) + "\n", encoding="utf-8")
+    assert (
+        run(
+            db, "import", "--episodes", str(tmp_path / "e.csv"), "--days", str(tmp_path / "d.csv")
+        ).returncode
+        == 0
+    )
+    done = run(db, "triggers", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    findings = {f["factor"]: f for f in json.loads(done.stdout)}
+    keys = {"factor", "verdict", "rate_ratio", "ci95", "p_adjusted", "days_needed", "text"}
+    assert all(set(f) == keys for f in findings.values())
+    assert findings["caffeine_cups"]["verdict"] == "trigger"
+    assert findings["stress"]["verdict"] == "not_enough_data"
+    text = run(db, "triggers")
+    assert "not a diagnosis" in text.stdout
