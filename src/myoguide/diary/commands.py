@@ -438,6 +438,59 @@ def triggers(context: click.Context, kind: str | None, output_format: str) -> No
 
 
 @diary.command()
+@click.option(
+    "--pdf",
+    "pdf_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the PDF here.",
+)
+@click.option(
+    "--from",
+    "start",
+    metavar="DATE",
+    callback=_converter(parse_date),
+    help="From this day (YYYY-MM-DD); default the first entry.",
+)
+@click.option(
+    "--to",
+    "end",
+    metavar="DATE",
+    callback=_converter(parse_date),
+    help="Up to and including this day; default the last entry.",
+)
+@click.pass_context
+def report(
+    context: click.Context, pdf_path: str, start: dt.date | None, end: dt.date | None
+) -> None:
+    """A one- or two-page PDF for your doctor: episodes and their trend, where, how strong,
+    likely triggers with their figures, medications, and the charts."""
+    from .report import diary_period, doctor_report, page_count
+
+    if start and end and start > end:
+        _fail("--from: comes after --to")
+    book = _open(context)
+    # A day either side: the report places each episode on its own local date, whatever the
+    # time zone of this computer.
+    margin = dt.timedelta(days=1)
+    start_at = _start_of(start - margin) if start else None
+    end_at = _start_of(end + 2 * margin) if end else None
+    episodes = book.episodes(start_at, end_at)
+    days = book.days(start, end)
+    period = diary_period(days, episodes, start, end)
+    # The diary does not record warning signs yet, so there are none to list.
+    pdf = doctor_report(days, episodes, period=period, warning_signs=[])
+    try:
+        with open(pdf_path, "wb") as handle:
+            handle.write(pdf)
+    except OSError as error:
+        _fail(f"--pdf: cannot write {pdf_path!r}: {error.strerror or error}")
+    pages = page_count(pdf)
+    click.echo(f"Wrote {pdf_path} ({pages} page{'' if pages == 1 else 's'})", err=True)
+
+
+@diary.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def erase(context: click.Context, yes: bool) -> None:

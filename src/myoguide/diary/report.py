@@ -1,0 +1,442 @@
+"""A one- or two-page PDF of the diary for a doctor: the figures first, then the charts.
+
+The charts are the same SVG the web shows, placed by fpdf2. Text uses the PDF core font
+Helvetica, so anything outside Latin-1 is replaced (typographic dashes and quotes by their
+plain forms, the rest by "?") rather than making the report fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fpdf import FPDF
+
+from .analysis import TriggerFinding, find_triggers
+from .charts import (
+    body_map,
+    episodes_over_time,
+    exposure_name,
+    factor_name,
+    forest_plot,
+    has_figure,
+    long_date,
+    regions_ranked,
+)
+from .models import DayIn, EpisodeIn
+
+__all__ = ["DISCLAIMER", "diary_period", "doctor_report", "page_count"]
+
+DISCLAIMER = "A diary summary made by myoguide; it informs and does not diagnose."
+FONT = "Helvetica"
+INK = (27, 27, 27)
+MUTED = (74, 74, 74)
+RULE = (201, 206, 214)
+CHART_WIDTH = 88.0  # mm: two charts side by side; 13-unit chart text prints at about 8 pt
+LABEL_WIDTH = 40.0
+MAX_FINDINGS = 12  # keeps the triggers to one page however many custom factors there are
+MAX_LISTED = 12
+MIN_TREND_DAYS = 14
+SAME_WITHIN = 0.2  # halves within 20% of each other are "about the same"
+METHOD = (
+    "Each factor compares the days with it against the days without it (and the day after),"
+    " as a rate ratio: 2 means twice as many episodes, 0.5 half as many. p values are"
+    " adjusted for testing many factors at once."
+)
+
+_PLAIN = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "≥": ">=",
+        "≤": "<=",
+        "•": "-",
+        "→": "->",
+        "\u00a0": " ",
+    }
+)
+_SVG_ONLY_FOR_SCREEN = re.compile(r"<(title|desc)\b[^>]*>[^<]*</\1>")
+
+
+def doctor_report(
+    days: Sequence[DayIn],
+    episodes: Sequence[EpisodeIn],
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    warning_signs: list[str] | None = None,
+) -> bytes:
+    """The PDF as bytes. Entries outside `period` (default: the whole diary) are left out.
+
+    Raises ValueError when the period ends before it starts."""
+    span = period or diary_period(days, episodes)
+    if span is not None:
+        first, last = span
+        if last < first:
+            raise ValueError(f"the period ends ({last}) before it starts ({first})")
+        days = [day for day in days if first <= day.date <= last]
+        episodes = [e for e in episodes if first <= e.at.date() <= last]
+    pdf = _Report()
+    pdf.add_page()
+    _heading(pdf, span, days)
+    _facts(pdf, _Summary.of(days, episodes, span), warning_signs or [])
+    findings = find_triggers(days, episodes)
+    if span is not None:
+        _charts(pdf, days, episodes, span, findings)
+    _triggers(pdf, days, findings)
+    return bytes(pdf.output())
+
+
+def diary_period(
+    days: Sequence[DayIn],
+    episodes: Sequence[EpisodeIn],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> tuple[dt.date, dt.date] | None:
+    """From `start` to `end`, each defaulting to the first or last entry of the diary; None
+    when nothing bounds it."""
+    known = sorted({day.date for day in days} | {e.at.date() for e in episodes})
+    first = start or (known[0] if known else end)
+    last = end or (known[-1] if known else start)
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF made by `doctor_report` has."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def plain(text: str) -> str:
+    """Text Helvetica can show: plain dashes and quotes, "?" for anything else."""
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Report(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_title("Muscle twitch and spasm diary: summary for a doctor")
+        self.set_creator("myoguide")
+        self.alias_nb_pages()
+
+    def normalize_text(self, text: str) -> str:
+        return super().normalize_text(plain(text))
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 4, DISCLAIMER)
+        self.set_x(self.l_margin)
+        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    episodes: int
+    twitches: int
+    spasms: int
+    length: int
+    trend: str
+    intensity: str
+    regions: str
+    medications: str
+
+    @classmethod
+    def of(
+        cls,
+        days: Sequence[DayIn],
+        episodes: Sequence[EpisodeIn],
+        span: tuple[dt.date, dt.date] | None,
+    ) -> _Summary:
+        kinds = Counter(episode.kind for episode in episodes)
+        return cls(
+            episodes=len(episodes),
+            twitches=kinds["twitch"],
+            spasms=kinds["spasm"],
+            length=(span[1] - span[0]).days + 1 if span else 0,
+            trend=_trend(episodes, span),
+            intensity=_intensity(episodes),
+            regions=_regions(episodes),
+            medications=_medications(days),
+        )
+
+
+def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[DayIn]) -> None:
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "B", 17)
+    pdf.cell(0, 9, "Muscle twitch and spasm diary", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 11)
+    pdf.set_text_color(*MUTED)
+    if span is None:
+        pdf.cell(0, 6, "Summary for a doctor. The diary is empty.", new_x="LMARGIN", new_y="NEXT")
+    else:
+        first, last = span
+        length = (last - first).days + 1
+        text = (
+            f"Summary for a doctor, {long_date(first)} to {long_date(last)}"
+            f" ({_plural(length, 'day')}; daily factors logged on {len(days)} of them)."
+        )
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    _rule(pdf, 3)
+
+
+def _facts(pdf: FPDF, summary: _Summary, warning_signs: list[str]) -> None:
+    episodes = f"{summary.episodes}"
+    if summary.episodes:
+        per_week = 7 * summary.episodes / summary.length
+        episodes += (
+            f" ({_plural(summary.twitches, 'twitch', 'twitches')},"
+            f" {_plural(summary.spasms, 'spasm')}); {per_week:.1f} a week on average"
+        )
+    signs = "; ".join(warning_signs) if warning_signs else "None were recorded in the diary."
+    for label, value in (
+        ("Episodes", episodes),
+        ("Trend", summary.trend),
+        ("Where", summary.regions),
+        ("Intensity (0 to 10)", summary.intensity),
+        ("Warning signs", signs),
+        ("Medications logged", summary.medications),
+    ):
+        _fact(pdf, label, value)
+    _rule(pdf, 2)
+
+
+def _fact(pdf: FPDF, label: str, value: str) -> None:
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(LABEL_WIDTH, 5.5, label)
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(0, 5.5, value, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(0.8)
+
+
+def _trend(episodes: Sequence[EpisodeIn], span: tuple[dt.date, dt.date] | None) -> str:
+    if span is None or not episodes:
+        return "No episodes in this period."
+    first, last = span
+    length = (last - first).days + 1
+    if length < MIN_TREND_DAYS:
+        return "The period is under two weeks: too short to show a trend."
+    middle = first + dt.timedelta(days=length // 2)
+    early = sum(1 for e in episodes if e.at.date() < middle)
+    late = len(episodes) - early
+    early_rate, late_rate = 7 * early / (length // 2), 7 * late / (length - length // 2)
+    halves = (
+        f"{early} in the first half (to {long_date(middle - dt.timedelta(days=1))}),"
+        f" {early_rate:.1f} a week; {late} in the second half, {late_rate:.1f} a week"
+    )
+    return f"{_change(early_rate, late_rate)}: {halves}."
+
+
+def _change(early: float, late: float) -> str:
+    if early == 0:
+        return "New in the second half"
+    change = (late - early) / early
+    if abs(change) < SAME_WITHIN:
+        return "About the same"
+    direction = "More" if change > 0 else "Fewer"
+    return f"{direction} in the second half ({change:+.0%})"
+
+
+def _intensity(episodes: Sequence[EpisodeIn]) -> str:
+    if not episodes:
+        return "None logged."
+    text = _spread([e.intensity for e in episodes])
+    by_kind = {
+        kind: [e.intensity for e in episodes if e.kind == kind] for kind in ("twitch", "spasm")
+    }
+    if all(by_kind.values()):
+        text += (
+            f" (twitches median {_g(statistics.median(by_kind['twitch']))},"
+            f" spasms median {_g(statistics.median(by_kind['spasm']))})"
+        )
+    return text
+
+
+def _spread(values: list[int]) -> str:
+    return f"median {_g(statistics.median(values))}, range {min(values)} to {max(values)}"
+
+
+def _regions(episodes: Sequence[EpisodeIn]) -> str:
+    ranked = regions_ranked(episodes)
+    if not ranked:
+        return "No episodes logged."
+    shown = ", ".join(f"{name} {count}" for name, count in ranked[:MAX_LISTED])
+    more = len(ranked) - MAX_LISTED
+    return shown + (f", and {more} more" if more > 0 else "")
+
+
+def _medications(days: Sequence[DayIn]) -> str:
+    counts = Counter(name for day in days for name in set(day.medications))
+    if not counts:
+        return "None logged."
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
+    shown = ", ".join(f"{name} ({_plural(count, 'day')})" for name, count in ranked[:MAX_LISTED])
+    more = len(ranked) - MAX_LISTED
+    return shown + (f", and {more} more" if more > 0 else "")
+
+
+def _charts(
+    pdf: FPDF,
+    days: Sequence[DayIn],
+    episodes: Sequence[EpisodeIn],
+    span: tuple[dt.date, dt.date],
+    findings: Sequence[TriggerFinding],
+) -> None:
+    clearest = next((f.factor for f in findings if f.verdict in ("trigger", "protective")), None)
+    over_time = episodes_over_time(days, episodes, clearest, period=span)
+    caption = "Episodes over time"
+    if clearest:
+        caption += f", with {factor_name(clearest, mid_sentence=True)}"
+    top = pdf.get_y() + 2
+    right = pdf.l_margin + CHART_WIDTH + 4
+    _chart(pdf, pdf.l_margin, top, caption, over_time)
+    below = pdf.get_y()
+    _chart(pdf, right, top, "Where in the body", body_map(episodes))
+    pdf.set_y(max(below, pdf.get_y()))
+
+
+def _chart(pdf: FPDF, x: float, y: float, caption: str, svg: str) -> None:
+    pdf.set_xy(x, y)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*INK)
+    pdf.cell(CHART_WIDTH, 6, caption)
+    info = pdf.image(_for_pdf(svg), x=x, y=y + 7, w=CHART_WIDTH)
+    pdf.set_y(y + 7 + float(info.rendered_height) + 2)
+
+
+def _for_pdf(svg: str) -> io.BytesIO:
+    # Title and desc are for screen readers on the web; the PDF says the same in its text.
+    return io.BytesIO(plain(_SVG_ONLY_FOR_SCREEN.sub("", svg)).encode())
+
+
+def _triggers(pdf: FPDF, days: Sequence[DayIn], findings: Sequence[TriggerFinding]) -> None:
+    measured = [f for f in findings if has_figure(f)]
+    if measured:
+        pdf.add_page()
+    _section(pdf, "Likely triggers")
+    if not days:
+        _paragraph(pdf, "No daily factors were logged, so triggers cannot be checked yet.")
+        return
+    shown = measured[:MAX_FINDINGS]
+    if shown:
+        _paragraph(pdf, METHOD)
+        _forest_beside_likely(pdf, shown)
+        _findings_table(pdf, shown)
+    _the_rest(pdf, findings, len(measured) - len(shown))
+
+
+def _forest_beside_likely(pdf: FPDF, shown: Sequence[TriggerFinding]) -> None:
+    top = pdf.get_y() + 1
+    info = pdf.image(_for_pdf(forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
+    pdf.set_xy(pdf.l_margin + CHART_WIDTH + 14, top + 1)
+    _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")])
+    pdf.set_y(max(top + float(info.rendered_height) + 3, pdf.get_y() + 3))
+
+
+def _likely(pdf: FPDF, likely: Sequence[TriggerFinding]) -> None:
+    """The likely triggers in words, in the column beside the forest plot."""
+    x = pdf.get_x()
+    width = pdf.w - pdf.r_margin - x
+    pdf.set_text_color(*INK)
+    _column(pdf, x, width, "What stands out", "B", 10)
+    if not likely:
+        _column(pdf, x, width, "No factor stands out clearly yet.")
+    for finding in likely:
+        _column(pdf, x, width, exposure_name(finding.factor), "B")
+        _column(pdf, x, width, finding.text)
+        pdf.ln(2)
+
+
+def _column(
+    pdf: FPDF, x: float, width: float, text: str, style: str = "", size: float = 9.5
+) -> None:
+    pdf.set_x(x)
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(width, 4.8, text, new_x="LEFT", new_y="NEXT", align="L")
+
+
+def _findings_table(pdf: FPDF, measured: Sequence[TriggerFinding]) -> None:
+    pdf.set_font(FONT, "", 9.5)
+    pdf.set_text_color(*INK)
+    with pdf.table(
+        col_widths=(52, 26, 36, 26, 40),
+        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+        line_height=5.2,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        table.row(("Factor", "Rate ratio", "95% range", "Adjusted p", "Verdict"))
+        for finding in measured:
+            assert finding.rate_ratio is not None and finding.ci95 is not None
+            low, high = finding.ci95
+            table.row(
+                (
+                    exposure_name(finding.factor),
+                    _ratio(finding.rate_ratio),
+                    f"{_ratio(low)} to {_ratio(high)}",
+                    _p(finding.p_adjusted),
+                    finding.verdict.replace("_", " "),
+                )
+            )
+    pdf.ln(2)
+
+
+def _the_rest(pdf: FPDF, findings: Sequence[TriggerFinding], hidden: int) -> None:
+    waiting = [f for f in findings if not has_figure(f)]
+    if waiting:
+        names = ", ".join(exposure_name(f.factor) for f in waiting)
+        _paragraph(pdf, f"No figure yet (not enough data or too uneven) for: {names}.")
+    if hidden > 0:
+        verb = "is" if hidden == 1 else "are"
+        _paragraph(pdf, f"{_plural(hidden, 'more factor')} with weaker evidence {verb} not shown.")
+
+
+def _section(pdf: FPDF, title: str) -> None:
+    pdf.set_font(FONT, "B", 13)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+
+
+def _paragraph(pdf: FPDF, text: str) -> None:
+    pdf.set_font(FONT, "", 9.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(0, 4.8, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(1.5)
+
+
+def _rule(pdf: FPDF, space: float) -> None:
+    pdf.ln(space)
+    pdf.set_draw_color(*RULE)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(space)
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}" if value < 1 else f"{value:.1f}"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
