@@ -6,12 +6,18 @@ Both are thin adapters over the same engine and knowledge, so they cannot drift 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
@@ -21,15 +27,24 @@ from ..engine import Engine, default_engine
 from ..knowledge import Knowledge, load_knowledge
 from . import assessments
 from .api import build_router
+from .diary_api import build_diary_api
+from .diary_pages import build_diary_pages
 from .pages import build_pages, make_templates
 from .problems import validation_detail
 from .security import BodyLimit, SecurityHeaders
+from .sessions import DiaryBackend, LoginRequired
+
+if TYPE_CHECKING:
+    from ..diary.store import DiaryStore
 
 HERE = Path(__file__).parent
 
 
-def create_app(knowledge: Knowledge | None = None) -> FastAPI:
-    """Build the app (over the packaged knowledge unless another is given)."""
+def create_app(
+    knowledge: Knowledge | None = None, store: DiaryStore | str | None = None
+) -> FastAPI:
+    """Build the app (over the packaged knowledge unless another is given). The diary lives
+    in `store` (a DiaryStore, a path or a URL), else where $MYOGUIDE_DATABASE_URL says."""
     knowledge = knowledge or load_knowledge()
     engine = default_engine() if knowledge is load_knowledge() else Engine(knowledge)
     app = FastAPI(
@@ -47,6 +62,7 @@ def create_app(knowledge: Knowledge | None = None) -> FastAPI:
     app.state.knowledge = knowledge
     app.state.engine = engine
     app.state.templates = templates
+    app.state.diary = DiaryBackend(store)
 
     @app.get("/healthz", tags=["service"], summary="Liveness check")
     async def healthz() -> dict[str, str]:
@@ -67,7 +83,9 @@ def create_app(knowledge: Knowledge | None = None) -> FastAPI:
         Route(assessments.PATH, assessments.AssessmentEndpoint(engine), methods=["POST"])
     )
     app.include_router(build_router(knowledge, engine))
+    app.include_router(build_diary_api())
     app.include_router(build_pages(knowledge, engine, templates))
+    app.include_router(build_diary_pages(knowledge, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -81,6 +99,7 @@ def create_app(knowledge: Knowledge | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(LoginRequired, _login_required)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
@@ -105,6 +124,23 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     return JSONResponse(jsonable_encoder(validation_detail(error.errors())), status_code=422)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method the schema gives this path (the router names only one route's)."""
+    from starlette.routing import compile_path
+
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods))
+
+
+async def _login_required(request: Request, error: Exception) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": "Log in first (POST /diary/login)."}, status_code=401)
+    return RedirectResponse("/diary/login", status_code=303)
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     headers = getattr(error, "headers", None)
@@ -113,6 +149,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
         # a number too long): malformed JSON, so 422 like any other.
         problem = {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
         return JSONResponse(validation_detail([problem]), status_code=422)
+    if error.status_code == 405 and request.url.path.startswith("/api/"):
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     if _wants_json(request):
         return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
     page: Response = request.app.state.templates.TemplateResponse(

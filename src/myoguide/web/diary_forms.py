@@ -1,0 +1,140 @@
+"""Reading the diary's HTML forms into the diary's models, with messages a person can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..diary.models import DayIn, Episode, EpisodeIn
+from ..errors import field_problems
+
+Form = Mapping[str, Sequence[str]]
+Problems = dict[str, str]
+
+QUICK_REGIONS = ("eyelid", "calf", "foot", "thigh", "hand", "face")
+# Plainer words than the validator's for the choices a person makes by tapping.
+FRIENDLY = {
+    "kind": "Choose twitch or spasm.",
+    "regions": "Choose where in the body (at least one place).",
+    "intensity": "Choose how strong it was, from 0 to 10.",
+    "exercise": "Choose none, light or heavy exercise.",
+}
+DAY_NUMBERS = ("sleep_hours", "caffeine_cups", "stress", "water_glasses", "alcohol_units")
+
+
+def first(form: Form, name: str) -> str:
+    values = form.get(name) or [""]
+    return values[-1].strip()
+
+
+def zone_of(form: Form, fallback: dt.tzinfo) -> dt.tzinfo:
+    """The person's UTC offset, from the field the page's script fills in."""
+    text = first(form, "utc_offset")
+    try:
+        minutes = int(text)
+    except ValueError:
+        return fallback
+    if not -16 * 60 < minutes < 16 * 60:
+        return fallback
+    return dt.timezone(dt.timedelta(minutes=minutes))
+
+
+def read_episode(form: Form, zone: dt.tzinfo) -> tuple[EpisodeIn | None, Problems]:
+    problems: Problems = {}
+    at = _moment(first(form, "at"), zone, problems)
+    duration = _minutes(first(form, "duration_min"), problems)
+    data: dict[str, Any] = {
+        "at": at,
+        "kind": first(form, "kind"),
+        "regions": [value for value in form.get("regions", []) if value],
+        "intensity": first(form, "intensity"),
+        "duration_s": duration,
+        "note": first(form, "note"),
+    }
+    if problems:
+        return None, problems
+    try:
+        return EpisodeIn.model_validate(data), {}
+    except ValidationError as error:
+        return None, _messages(error)
+
+
+def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Problems]:
+    """A day from a form. `full` (the day's own page) sets blanks to "not logged"; the quick
+    form changes only what was filled in."""
+    data: dict[str, Any] = {"date": date}
+    for name in DAY_NUMBERS:
+        value = first(form, name)
+        if value or full:
+            data[name] = value or None
+    for name, choices in (("exercise", {"none", "light", "heavy"}), ("nicotine", {"yes", "no"})):
+        value = first(form, name)
+        if value in choices:
+            data[name] = value == "yes" if name == "nicotine" else value
+        elif full:
+            data[name] = None
+    if full:
+        text = first(form, "medications")
+        data["medications"] = [m.strip() for m in text.split(",") if m.strip()]
+    try:
+        return DayIn.model_validate(data), {}
+    except ValidationError as error:
+        return None, _messages(error)
+
+
+def episode_values(episode: Episode) -> dict[str, Any]:
+    """The form's fields filled in from a saved episode."""
+    offset = episode.at.utcoffset() or dt.timedelta()
+    return {
+        "kind": episode.kind,
+        "regions": list(episode.regions),
+        "intensity": str(episode.intensity),
+        "at": episode.at.strftime("%Y-%m-%dT%H:%M"),
+        "utc_offset": str(int(offset.total_seconds() // 60)),
+        "duration_min": "" if episode.duration_s is None else f"{episode.duration_s / 60:g}",
+        "note": episode.note,
+    }
+
+
+def form_values(form: Form) -> dict[str, Any]:
+    """What was sent, to show again beside the problems."""
+    values: dict[str, Any] = {name: first(form, name) for name in form if name != "csrf_token"}
+    values["regions"] = list(form.get("regions", []))
+    return values
+
+
+def _moment(text: str, zone: dt.tzinfo, problems: Problems) -> dt.datetime:
+    now = dt.datetime.now(zone).replace(second=0, microsecond=0)
+    if not text:
+        return now
+    try:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=zone)
+    except ValueError:
+        problems["at"] = "Give the date and time like 2026-11-22 08:30."
+        return now
+
+
+def _minutes(text: str, problems: Problems) -> int | None:
+    if not text:
+        return None
+    try:
+        minutes = float(text)
+    except ValueError:
+        problems["duration_min"] = "Give the length in minutes, as a number."
+        return None
+    if not 0 <= minutes <= 7 * 24 * 60:
+        problems["duration_min"] = "Give a length between 0 minutes and 7 days."
+        return None
+    return round(minutes * 60)
+
+
+def _messages(error: ValidationError) -> Problems:
+    found: Problems = {}
+    for problem in field_problems(error):
+        name = re.split(r"[.\[]", problem.field)[0] or "form"
+        found.setdefault(name, FRIENDLY.get(name, problem.message.capitalize() + "."))
+    return found

@@ -1,0 +1,459 @@
+"""The diary's HTML pages: accounts, quick-add, the list, days, triggers and the account.
+
+Every page works without JavaScript. Every form carries a CSRF token that every POST checks,
+and every query goes through the signed-in person's own `Diary`, so another person's entry
+is simply not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+
+from ..diary.accounts import AccountError, LoginSession, TooManyAttempts
+from ..diary.models import BUILT_IN_FACTORS, Day, Episode
+from ..diary.store import Diary
+from ..knowledge import Knowledge
+from .diary_forms import (
+    QUICK_REGIONS,
+    Form,
+    episode_values,
+    first,
+    form_values,
+    read_day,
+    read_episode,
+    zone_of,
+)
+from .sessions import (
+    CSRF_FIELD,
+    FORM_COOKIE,
+    SESSION_COOKIE,
+    backend,
+    check_csrf,
+    clear_session_cookie,
+    form_token,
+    require_login,
+    set_form_cookie,
+    set_session_cookie,
+)
+
+PAGE_SIZE = 50
+Login = Annotated[LoginSession, Depends(require_login)]
+
+
+async def posted(request: Request) -> Form:
+    form: FormData = await request.form()
+    return {key: [str(value) for value in form.getlist(key)] for key in form}
+
+
+Posted = Annotated[Form, Depends(posted)]
+
+
+def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRouter:
+    router = APIRouter(prefix="/diary", include_in_schema=False)
+    region_names = {region.id: region.name for region in knowledge.regions}
+    templates.env.globals.update(
+        region_names=region_names,
+        quick_regions=QUICK_REGIONS,
+        csrf_field=CSRF_FIELD,
+    )
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        response: HTMLResponse = templates.TemplateResponse(
+            request, f"diary/{template}", context, status_code=status
+        )
+        return response
+
+    def diary_of(request: Request, login: LoginSession) -> Diary:
+        return backend(request).diary(login.account)
+
+    def redirect(path: str) -> RedirectResponse:
+        return RedirectResponse(path, status_code=303)
+
+    def checked(form: Form, login: LoginSession) -> None:
+        check_csrf(first(form, CSRF_FIELD), login.csrf_token)
+
+    # Accounts
+
+    def account_form(
+        request: Request, mode: str, status: int = 200, problem: str = "", name: str = ""
+    ) -> HTMLResponse:
+        token = form_token(request)
+        title = "Create your diary" if mode == "register" else "Log in to your diary"
+        response = page(
+            request,
+            "account_form.html",
+            status,
+            title=title,
+            mode=mode,
+            token=token,
+            problem=problem,
+            name=name,
+        )
+        set_form_cookie(response, request, token)
+        return response
+
+    def anonymous_checked(request: Request, form: Form) -> None:
+        cookie = request.cookies.get(FORM_COOKIE) or ""
+        check_csrf(first(form, CSRF_FIELD), cookie or "\0missing")
+
+    def signed_in(request: Request, login_account: Any) -> RedirectResponse:
+        token, _ = backend(request).accounts.start_session(login_account)
+        response = redirect("/diary")
+        set_session_cookie(response, request, token)
+        return response
+
+    @router.get("/register", response_class=HTMLResponse)
+    def register_form(request: Request) -> HTMLResponse:
+        return account_form(request, "register")
+
+    @router.post("/register", response_class=HTMLResponse)
+    def register(request: Request, form: Posted) -> Response:
+        anonymous_checked(request, form)
+        name = first(form, "name")
+        try:
+            account = backend(request).accounts.register(name, first(form, "password"))
+        except AccountError as error:
+            return account_form(request, "register", 422, str(error), name)
+        return signed_in(request, account)
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request) -> HTMLResponse:
+        return account_form(request, "login")
+
+    @router.post("/login", response_class=HTMLResponse)
+    def login(request: Request, form: Posted) -> Response:
+        anonymous_checked(request, form)
+        name = first(form, "name")
+        ip = request.client.host if request.client else "unknown"
+        try:
+            account = backend(request).accounts.authenticate(name, first(form, "password"), ip)
+        except TooManyAttempts as error:
+            response = account_form(request, "login", 429, str(error), name)
+            response.headers["Retry-After"] = str(error.retry_after_s)
+            return response
+        except AccountError as error:
+            return account_form(request, "login", 401, str(error), name)
+        return signed_in(request, account)
+
+    @router.post("/logout")
+    def logout(request: Request, login: Login, form: Posted) -> Response:
+        checked(form, login)
+        token = request.cookies.get(SESSION_COOKIE, "")
+        backend(request).accounts.end_session(token)
+        response = redirect("/diary/login")
+        clear_session_cookie(response, request)
+        return response
+
+    # The diary
+
+    def home_page(
+        request: Request,
+        login: LoginSession,
+        status: int = 200,
+        problems: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        which: str = "",
+    ) -> HTMLResponse:
+        book = diary_of(request, login)
+        recent = book.episodes(limit=10, newest_first=True)
+        zone = _zone_guess(recent)
+        today = dt.datetime.now(zone).date()
+        return page(
+            request,
+            "home.html",
+            status,
+            title="Your diary",
+            login=login,
+            recent=recent,
+            today=today,
+            today_logged=book.day(today),
+            offset_min=_offset_minutes(zone),
+            problems=problems or {},
+            values=values or {"kind": "twitch", "intensity": "3", "regions": []},
+            which=which,
+            saved=request.query_params.get("saved", ""),
+        )
+
+    @router.get("", response_class=HTMLResponse)
+    def home(request: Request, login: Login) -> HTMLResponse:
+        return home_page(request, login)
+
+    @router.post("/episodes", response_class=HTMLResponse)
+    def add_episode(request: Request, login: Login, form: Posted) -> Response:
+        checked(form, login)
+        book = diary_of(request, login)
+        zone = zone_of(form, _zone_guess(book.episodes(limit=1, newest_first=True)))
+        episode, problems = read_episode(form, zone)
+        if episode is None:
+            return home_page(request, login, 422, problems, form_values(form), "episode")
+        book.add_episode(episode)
+        return redirect("/diary?saved=episode")
+
+    @router.post("/days", response_class=HTMLResponse)
+    def add_day(request: Request, login: Login, form: Posted) -> Response:
+        checked(form, login)
+        date = _date(first(form, "date")) or dt.date.today()
+        day, problems = read_day(form, date, full=False)
+        if day is None:
+            return home_page(request, login, 422, problems, form_values(form), "day")
+        diary_of(request, login).set_day(day)
+        return redirect("/diary?saved=day")
+
+    @router.get("/episodes", response_class=HTMLResponse)
+    def episode_list(
+        request: Request, login: Login, page_number: Annotated[int, Query(alias="page")] = 1
+    ) -> HTMLResponse:
+        book = diary_of(request, login)
+        page_number = max(1, page_number)
+        total = book.count_episodes()
+        episodes = book.episodes(
+            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, newest_first=True
+        )
+        return page(
+            request,
+            "episodes.html",
+            title="Your episodes",
+            login=login,
+            episodes=episodes,
+            total=total,
+            page_number=page_number,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            days=book.days(),
+            deleted=request.query_params.get("deleted") == "1",
+        )
+
+    def own_episode(request: Request, login: LoginSession, episode_id: int) -> Episode:
+        found = diary_of(request, login).episode(episode_id)
+        if found is None:
+            raise HTTPException(404, "There is no such episode in your diary.")
+        return found
+
+    def edit_page(
+        request: Request,
+        login: LoginSession,
+        episode: Episode,
+        values: dict[str, Any],
+        problems: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        return page(
+            request,
+            "edit_episode.html",
+            status,
+            title="Change an episode",
+            login=login,
+            episode=episode,
+            values=values,
+            problems=problems or {},
+        )
+
+    @router.get("/episodes/{episode_id}/edit", response_class=HTMLResponse)
+    def edit_episode_form(request: Request, login: Login, episode_id: int) -> HTMLResponse:
+        episode = own_episode(request, login, episode_id)
+        return edit_page(request, login, episode, episode_values(episode))
+
+    @router.post("/episodes/{episode_id}/edit", response_class=HTMLResponse)
+    def edit_episode(request: Request, login: Login, episode_id: int, form: Posted) -> Response:
+        checked(form, login)
+        episode = own_episode(request, login, episode_id)
+        changed, problems = read_episode(form, zone_of(form, episode.at.tzinfo or dt.UTC))
+        if changed is None:
+            return edit_page(request, login, episode, form_values(form), problems, 422)
+        diary_of(request, login).update_episode(episode_id, changed)
+        return redirect("/diary/episodes")
+
+    @router.get("/episodes/{episode_id}/delete", response_class=HTMLResponse)
+    def delete_episode_form(request: Request, login: Login, episode_id: int) -> HTMLResponse:
+        episode = own_episode(request, login, episode_id)
+        return page(
+            request,
+            "delete_episode.html",
+            title="Delete an episode",
+            login=login,
+            episode=episode,
+        )
+
+    @router.post("/episodes/{episode_id}/delete")
+    def delete_episode(request: Request, login: Login, episode_id: int, form: Posted) -> Response:
+        checked(form, login)
+        if diary_of(request, login).delete_episode(episode_id) is None:
+            raise HTTPException(404, "There is no such episode in your diary.")
+        return redirect("/diary/episodes?deleted=1")
+
+    def day_page(
+        request: Request,
+        login: LoginSession,
+        date: dt.date,
+        day: Day | None,
+        problems: dict[str, str] | None = None,
+        status: int = 200,
+        saved: bool = False,
+    ) -> HTMLResponse:
+        return page(
+            request,
+            "day.html",
+            status,
+            title=f"Your day, {date.isoformat()}",
+            login=login,
+            date=date,
+            day=day,
+            problems=problems or {},
+            saved=saved,
+        )
+
+    def parsed_date(text: str) -> dt.date:
+        date = _date(text)
+        if date is None:
+            raise HTTPException(404, "Give a date like 2026-11-22.")
+        return date
+
+    @router.get("/days/{date}", response_class=HTMLResponse)
+    def day_form(request: Request, login: Login, date: str) -> HTMLResponse:
+        when = parsed_date(date)
+        return day_page(request, login, when, diary_of(request, login).day(when))
+
+    @router.post("/days/{date}", response_class=HTMLResponse)
+    def save_day(request: Request, login: Login, date: str, form: Posted) -> HTMLResponse:
+        checked(form, login)
+        when = parsed_date(date)
+        day, problems = read_day(form, when, full=True)
+        book = diary_of(request, login)
+        if day is None:
+            return day_page(request, login, when, book.day(when), problems, 422)
+        return day_page(request, login, when, book.set_day(day), saved=True)
+
+    @router.get("/triggers", response_class=HTMLResponse)
+    def triggers(request: Request, login: Login, factor: str | None = None) -> HTMLResponse:
+        from ..diary.analysis import find_triggers
+
+        book = diary_of(request, login)
+        days, episodes = book.days(), book.episodes()
+        findings = find_triggers(days, episodes)
+        chosen = factor if factor in _factors(days) else None
+        return page(
+            request,
+            "triggers.html",
+            title="What goes with your episodes",
+            login=login,
+            findings=findings,
+            factors=_factors(days),
+            factor=chosen,
+            charts=_charts(days, episodes, findings, chosen),
+        )
+
+    # The account
+
+    @router.get("/account", response_class=HTMLResponse)
+    def account(request: Request, login: Login) -> HTMLResponse:
+        return page(request, "account.html", title="Your account", login=login, problem="")
+
+    @router.get("/account/export.json")
+    def export_json(request: Request, login: Login) -> Response:
+        data = export_data(diary_of(request, login), login)
+        return _download(json.dumps(data, indent=2, ensure_ascii=False), "diary.json", "json")
+
+    @router.get("/account/episodes.csv")
+    def export_episodes(request: Request, login: Login) -> Response:
+        from ..diary.csvio import write_episodes
+
+        out = io.StringIO()
+        write_episodes(diary_of(request, login).episodes(), out)
+        return _download(out.getvalue(), "episodes.csv", "csv")
+
+    @router.get("/account/days.csv")
+    def export_days(request: Request, login: Login) -> Response:
+        from ..diary.csvio import write_days
+
+        out = io.StringIO()
+        write_days(diary_of(request, login).days(), out)
+        return _download(out.getvalue(), "days.csv", "csv")
+
+    @router.post("/account/delete", response_class=HTMLResponse)
+    def delete_account(request: Request, login: Login, form: Posted) -> HTMLResponse:
+        checked(form, login)
+        if first(form, "confirm_name").lower() != login.account.name:
+            return page(
+                request,
+                "account.html",
+                422,
+                title="Your account",
+                login=login,
+                problem="Type your user name exactly to delete the account.",
+            )
+        backend(request).accounts.delete_account(login.account)
+        response = page(request, "deleted.html", title="Your account is deleted")
+        clear_session_cookie(response, request)
+        return response
+
+    return router
+
+
+def export_data(book: Diary, login: LoginSession) -> dict[str, Any]:
+    """Everything kept about a person: the account's name, every episode and day."""
+    return {
+        "account": {"name": login.account.name},
+        "episodes": [episode.model_dump(mode="json") for episode in book.episodes()],
+        "days": [day.model_dump(mode="json") for day in book.days()],
+    }
+
+
+def _download(text: str, filename: str, kind: str) -> Response:
+    media = "application/json" if kind == "json" else "text/csv; charset=utf-8"
+    return Response(
+        text,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="myoguide-{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _zone_guess(recent: Sequence[Episode]) -> dt.tzinfo:
+    """The person's time zone as last seen (the page's script corrects it when it runs)."""
+    if recent and recent[0].at.tzinfo is not None:
+        return recent[0].at.tzinfo
+    return dt.UTC
+
+
+def _offset_minutes(zone: dt.tzinfo) -> int:
+    offset = dt.datetime.now(zone).utcoffset() or dt.timedelta()
+    return int(offset.total_seconds() // 60)
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _factors(days: Sequence[Day]) -> list[str]:
+    """The factors logged on at least one day, built-in ones first."""
+    logged = [name for name in BUILT_IN_FACTORS if any(getattr(d, name) is not None for d in days)]
+    custom = sorted({name for day in days for name in day.custom})
+    return logged + custom
+
+
+def _charts(
+    days: Sequence[Day], episodes: Sequence[Episode], findings: Sequence[Any], factor: str | None
+) -> dict[str, Markup]:
+    """The charts as inline SVG (built on the server, escaped by the chart module)."""
+    from ..diary import charts
+
+    return {
+        "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),
+        "forest": Markup(charts.forest_plot(findings)),
+        "body": Markup(charts.body_map(episodes)),
+    }

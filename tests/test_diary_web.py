@@ -1,0 +1,489 @@
+"""The diary on the web, in-process over HTTPS: accounts, sessions, CSRF, owners, export, erase.
+
+Every test runs on SQLite and on PostgreSQL (skipped when the server is not reachable).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from myoguide.diary.accounts import MAX_FAILED_LOGINS
+from myoguide.diary.analysis import find_triggers
+from myoguide.diary.store import Diary, DiaryStore
+from myoguide.diary.tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
+from myoguide.web import create_app
+
+PASSWORD = "correct horse battery"
+API = "/api/v1/diary"
+EPISODE = {
+    "at": "2026-11-20T08:30:00+01:00",
+    "kind": "twitch",
+    "regions": ["eyelid"],
+    "intensity": 4,
+    "duration_s": 60,
+    "note": "after the third coffee",
+}
+DAY = {"date": "2026-11-20", "caffeine_cups": 5, "sleep_hours": 6.5, "exercise": "light"}
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("diary") / "web.sqlite3")
+    else:
+        url = request.getfixturevalue("postgres_database")
+    store = DiaryStore.open(url)
+    yield create_app(store=store)
+    store.close()
+
+
+@dataclass
+class Person:
+    client: TestClient
+    name: str
+
+    @property
+    def csrf(self) -> str:
+        token: str = self.client.get(f"{API}/session").json()["csrf_token"]
+        return token
+
+    def form_token(self, path: str = "/diary") -> str:
+        found = CSRF_INPUT.search(self.client.get(path).text)
+        assert found, f"no CSRF field on {path}"
+        return found.group(1)
+
+    def post(self, path: str, data: dict[str, Any], token: bool = True) -> Any:
+        fields = {**data, "csrf_token": self.form_token()} if token else data
+        return self.client.post(path, data=fields)
+
+    def api(self, method: str, path: str, json: Any = None, token: bool = True) -> Any:
+        headers = {"X-CSRF-Token": self.csrf} if token else {}
+        return self.client.request(method, f"{API}{path}", json=json, headers=headers)
+
+    def add_episode(self, **changes: Any) -> dict[str, Any]:
+        response = self.api("POST", "/episodes", {**EPISODE, **changes})
+        assert response.status_code == 201, response.text
+        episode: dict[str, Any] = response.json()
+        return episode
+
+    @property
+    def user_id(self) -> int:
+        store: DiaryStore = self.client.app.state.diary.store  # type: ignore[attr-defined]
+        with store.session() as session:
+            found = session.scalar(select(User.id).where(User.name == self.name))
+        assert found is not None
+        return found
+
+
+def browser(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+
+
+def anonymous_token(client: TestClient, path: str) -> str:
+    found = CSRF_INPUT.search(client.get(path).text)
+    assert found
+    return found.group(1)
+
+
+def log_in(client: TestClient, name: str, password: str = PASSWORD) -> Any:
+    token = anonymous_token(client, "/diary/login")
+    return client.post(
+        "/diary/login", data={"csrf_token": token, "name": name, "password": password}
+    )
+
+
+@pytest.fixture
+def person(app: FastAPI) -> Person:
+    return register(app)
+
+
+def register(app: FastAPI, name: str | None = None) -> Person:
+    client = browser(app)
+    name = name or f"user-{uuid.uuid4().hex[:10]}"
+    token = anonymous_token(client, "/diary/register")
+    response = client.post(
+        "/diary/register", data={"csrf_token": token, "name": name, "password": PASSWORD}
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/diary"
+    return Person(client, name)
+
+
+# Accounts and sessions
+
+
+def test_register_log_in_add_an_episode_and_see_it(app: FastAPI) -> None:
+    person = register(app)
+    assert person.post("/diary/logout", {}).status_code == 303
+    assert person.client.get("/diary").headers["location"] == "/diary/login"
+
+    response = log_in(person.client, person.name.upper())
+    assert response.status_code == 303
+    added = person.post(
+        "/diary/episodes",
+        {"kind": "spasm", "regions": "calf", "intensity": "7", "utc_offset": "-300"},
+    )
+    assert added.status_code == 303
+
+    listed = person.client.get("/diary/episodes").text
+    assert "Spasm" in listed and "calf" in listed and "strength 7/10" in listed
+    episodes = person.api("GET", "/episodes").json()
+    assert episodes[0]["at"].endswith("-05:00")
+
+
+def test_quick_add_needs_a_place_and_says_so(person: Person) -> None:
+    response = person.post("/diary/episodes", {"kind": "twitch", "intensity": "3"})
+    assert response.status_code == 422
+    assert "Choose where in the body" in response.text
+    assert person.api("GET", "/episodes").json() == []
+
+
+def test_todays_factors_change_only_what_is_filled_in(person: Person) -> None:
+    person.api("PUT", "/days/2026-11-21", {**DAY, "date": "2026-11-21"})
+    response = person.post("/diary/days", {"date": "2026-11-21", "stress": "8", "sleep_hours": ""})
+    assert response.status_code == 303
+    day = person.api("GET", "/days/2026-11-21").json()
+    assert (day["stress"], day["sleep_hours"], day["caffeine_cups"]) == (8, 6.5, 5)
+
+
+def test_the_day_page_sets_blanks_to_not_logged(person: Person) -> None:
+    person.api("PUT", "/days/2026-11-21", {**DAY, "date": "2026-11-21"})
+    response = person.post(
+        "/diary/days/2026-11-21", {"caffeine_cups": "2", "exercise": "", "medications": "a, b"}
+    )
+    assert response.status_code == 200 and "Day saved" in response.text
+    day = person.api("GET", "/days/2026-11-21").json()
+    assert (day["caffeine_cups"], day["sleep_hours"], day["exercise"]) == (2, None, None)
+    assert day["medications"] == ["a", "b"]
+
+
+def test_wrong_password_and_unknown_name_get_the_same_answer(app: FastAPI, person: Person) -> None:
+    client = browser(app)
+    wrong = log_in(client, person.name, "not the password")
+    unknown = log_in(client, f"nobody-{uuid.uuid4().hex[:8]}", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert "do not match an account" in wrong.text and "do not match an account" in unknown.text
+    assert "myoguide_session" not in client.cookies
+
+
+def test_the_sixth_failed_login_is_refused_with_429(app: FastAPI, person: Person) -> None:
+    client = browser(app)
+    for _ in range(MAX_FAILED_LOGINS):
+        assert log_in(client, person.name, "wrong password!").status_code == 401
+    refused = log_in(client, person.name, "wrong password!")
+    assert refused.status_code == 429
+    assert "Too many failed logins" in refused.text
+    assert int(refused.headers["retry-after"]) > 0
+    assert log_in(client, person.name, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("ab", PASSWORD, "3 to 40 characters"),
+        ("has space", PASSWORD, "3 to 40 characters"),
+        ("local", PASSWORD, "reserved"),
+        ("fine-name", "short", "at least 10 characters"),
+    ],
+)
+def test_registration_rules(app: FastAPI, name: str, password: str, message: str) -> None:
+    client = browser(app)
+    token = anonymous_token(client, "/diary/register")
+    response = client.post(
+        "/diary/register", data={"csrf_token": token, "name": name, "password": password}
+    )
+    assert response.status_code == 422 and message in response.text
+
+
+def test_a_taken_name_is_refused(app: FastAPI, person: Person) -> None:
+    client = browser(app)
+    token = anonymous_token(client, "/diary/register")
+    response = client.post(
+        "/diary/register",
+        data={"csrf_token": token, "name": person.name, "password": "another password"},
+    )
+    assert response.status_code == 422 and "is taken" in response.text
+
+
+def test_session_cookie_flags(app: FastAPI) -> None:
+    client = browser(app)
+    token = anonymous_token(client, "/diary/register")
+    response = client.post(
+        "/diary/register",
+        data={"csrf_token": token, "name": f"c-{uuid.uuid4().hex[:8]}", "password": PASSWORD},
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("myoguide_session=")
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=lax", "path=/"} <= flags
+
+
+def test_insecure_cookies_only_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MYOGUIDE_INSECURE_COOKIES", "1")
+    client = TestClient(create_app(store=str(tmp_path / "d.sqlite3")), follow_redirects=False)
+    token = anonymous_token(client, "/diary/register")
+    response = client.post(
+        "/diary/register", data={"csrf_token": token, "name": "plainhttp", "password": PASSWORD}
+    )
+    assert "secure" not in response.headers["set-cookie"].lower()
+
+
+def test_without_a_session_pages_go_to_login_and_the_api_says_401(app: FastAPI) -> None:
+    client = browser(app)
+    for path in ["/diary", "/diary/episodes", "/diary/triggers", "/diary/account"]:
+        response = client.get(path)
+        assert (response.status_code, response.headers["location"]) == (303, "/diary/login")
+    for path in ["/episodes", "/triggers", "/export", "/session", "/episodes/1"]:
+        assert client.get(f"{API}{path}").status_code == 401
+    client.cookies.set("myoguide_session", "made-up")
+    assert client.get(f"{API}/episodes").status_code == 401
+
+
+# CSRF
+
+
+def form_posts(episode_id: int) -> list[tuple[str, dict[str, str]]]:
+    return [
+        ("/diary/logout", {}),
+        ("/diary/episodes", {"kind": "twitch", "regions": "eyelid", "intensity": "2"}),
+        ("/diary/days", {"date": "2026-11-20", "stress": "9"}),
+        (
+            f"/diary/episodes/{episode_id}/edit",
+            {"kind": "spasm", "regions": "calf", "intensity": "9"},
+        ),
+        (f"/diary/episodes/{episode_id}/delete", {}),
+        ("/diary/days/2026-11-20", {"stress": "9"}),
+        ("/diary/account/delete", {"confirm_name": "x"}),
+    ]
+
+
+@pytest.mark.parametrize("sent", ["none", "wrong"])
+def test_every_form_refuses_a_post_without_the_csrf_token(person: Person, sent: str) -> None:
+    episode = person.add_episode()
+    person.api("PUT", "/days/2026-11-20", DAY)
+    before = person.api("GET", "/export").json()
+    posts = form_posts(episode["id"])
+    posts[-1][1]["confirm_name"] = person.name
+    for path, data in posts:
+        fields = data if sent == "none" else {**data, "csrf_token": "forged"}
+        response = person.client.post(path, data=fields)
+        assert response.status_code == 403, path
+        assert "did not come from this site" in response.text
+    assert person.api("GET", "/export").json() == before
+
+
+@pytest.mark.parametrize("path", ["/diary/login", "/diary/register"])
+def test_login_forms_refuse_a_post_without_the_csrf_token(app: FastAPI, path: str) -> None:
+    client = browser(app)
+    client.get(path)
+    data = {"name": f"n-{uuid.uuid4().hex[:8]}", "password": PASSWORD}
+    assert client.post(path, data=data).status_code == 403
+    assert client.post(path, data={**data, "csrf_token": "forged"}).status_code == 403
+
+
+def test_every_api_write_refuses_a_request_without_the_csrf_header(person: Person) -> None:
+    episode = person.add_episode()
+    before = person.api("GET", "/export").json()
+    writes = [
+        ("POST", "/episodes", EPISODE),
+        ("PUT", f"/episodes/{episode['id']}", {**EPISODE, "intensity": 9}),
+        ("DELETE", f"/episodes/{episode['id']}", None),
+        ("PUT", "/days/2026-11-20", DAY),
+    ]
+    for method, path, body in writes:
+        assert person.api(method, path, body, token=False).status_code == 403, path
+        wrong = person.client.request(
+            method, f"{API}{path}", json=body, headers={"X-CSRF-Token": "forged"}
+        )
+        assert wrong.status_code == 403, path
+    assert person.api("GET", "/export").json() == before
+
+
+# Owners
+
+
+def test_another_persons_episode_is_not_found_by_id_url_or_api(app: FastAPI) -> None:
+    alice, bob = register(app), register(app)
+    theirs = alice.add_episode()
+    alice.api("PUT", "/days/2026-11-20", DAY)
+    before = alice.api("GET", "/export").json()
+    episode_id = theirs["id"]
+
+    for path in [f"/diary/episodes/{episode_id}/edit", f"/diary/episodes/{episode_id}/delete"]:
+        assert bob.client.get(path).status_code == 404, path
+    edit = {"kind": "spasm", "regions": "calf", "intensity": "9"}
+    assert bob.post(f"/diary/episodes/{episode_id}/edit", edit).status_code == 404
+    assert bob.post(f"/diary/episodes/{episode_id}/delete", {}).status_code == 404
+    assert bob.api("GET", f"/episodes/{episode_id}").status_code == 404
+    assert bob.api("PUT", f"/episodes/{episode_id}", EPISODE).status_code == 404
+    assert bob.api("DELETE", f"/episodes/{episode_id}").status_code == 404
+    assert bob.api("GET", "/days/2026-11-20").status_code == 404
+    assert bob.api("GET", "/episodes").json() == []
+    assert alice.name not in bob.client.get(f"/diary/episodes/{episode_id}/edit").text
+
+    bob.api("PUT", "/days/2026-11-20", {"date": "2026-11-20", "stress": 1})
+    assert alice.api("GET", "/export").json() == before
+
+
+def test_api_round_trip(person: Person) -> None:
+    episode = person.add_episode()
+    assert person.api("GET", f"/episodes/{episode['id']}").json() == episode
+    changed = person.api("PUT", f"/episodes/{episode['id']}", {**EPISODE, "intensity": 9})
+    assert changed.json()["intensity"] == 9
+    assert person.api("DELETE", f"/episodes/{episode['id']}").status_code == 204
+    assert person.api("GET", f"/episodes/{episode['id']}").status_code == 404
+    assert person.api("PUT", "/days/2026-11-20", {**DAY, "date": "2026-11-19"}).status_code == 422
+    assert person.api("POST", "/episodes", {**EPISODE, "intensity": 11}).status_code == 422
+
+
+def test_triggers_are_the_json_of_the_command(person: Person) -> None:
+    for day in range(1, 21):
+        date = f"2026-10-{day:02d}"
+        person.api("PUT", f"/days/{date}", {"date": date, "caffeine_cups": day % 4})
+        for _ in range(day % 4):
+            person.add_episode(at=f"{date}T09:00:00+00:00")
+    store: DiaryStore = person.client.app.state.diary.store  # type: ignore[attr-defined]
+    book = Diary(store, person.user_id)
+    expected = [f.model_dump(mode="json") for f in find_triggers(book.days(), book.episodes())]
+    assert person.api("GET", "/triggers").json() == expected
+    page = person.client.get("/diary/triggers")
+    assert page.status_code == 200 and "<svg" in page.text
+    assert person.client.get("/diary/triggers?factor=caffeine_cups").status_code == 200
+
+
+# Export and erase
+
+
+def test_export_holds_everything(person: Person) -> None:
+    first = person.add_episode()
+    second = person.add_episode(kind="spasm", regions=["calf", "foot"], note='a, "quoted" note')
+    person.api("PUT", "/days/2026-11-20", {**DAY, "medications": ["magnesium"]})
+
+    exported = person.client.get("/diary/account/export.json")
+    assert exported.headers["content-disposition"].startswith("attachment")
+    data = exported.json()
+    assert data["account"] == {"name": person.name}
+    assert [e["id"] for e in data["episodes"]] == [first["id"], second["id"]]
+    assert data["episodes"][1] == second
+    assert data["days"][0]["medications"] == ["magnesium"]
+    assert person.api("GET", "/export").json() == data
+
+    episodes = list(
+        csv.DictReader(io.StringIO(person.client.get("/diary/account/episodes.csv").text))
+    )
+    assert [row["note"] for row in episodes] == [EPISODE["note"], second["note"]]
+    days = list(csv.DictReader(io.StringIO(person.client.get("/diary/account/days.csv").text)))
+    assert [row["date"] for row in days] == ["2026-11-20"]
+
+
+def rows_of(store: DiaryStore, user_id: int, name: str) -> dict[str, int]:
+    counts = {}
+    with store.session() as session:
+        for table, column in [
+            ("users", User.id),
+            ("episodes", EpisodeRow.user_id),
+            ("days", DayRow.user_id),
+            ("login_sessions", LoginSessionRow.user_id),
+        ]:
+            counts[table] = session.scalar(select(func.count()).where(column == user_id)) or 0
+        counts["login_attempts"] = (
+            session.scalar(select(func.count()).where(LoginAttemptRow.user_name == name)) or 0
+        )
+    return counts
+
+
+def test_deleting_the_account_erases_everything(app: FastAPI) -> None:
+    person, other = register(app), register(app)
+    person.add_episode()
+    person.api("PUT", "/days/2026-11-20", DAY)
+    other.add_episode()
+    log_in(browser(app), person.name, "a wrong password")
+    store: DiaryStore = app.state.diary.store
+    user_id = person.user_id
+    assert all(rows_of(store, user_id, person.name).values())
+
+    refused = person.post("/diary/account/delete", {"confirm_name": "someone-else"})
+    assert refused.status_code == 422 and "Type your user name" in refused.text
+    assert all(rows_of(store, user_id, person.name).values())
+
+    deleted = person.post("/diary/account/delete", {"confirm_name": person.name})
+    assert deleted.status_code == 200 and "deleted" in deleted.text
+    assert 'myoguide_session=""' in deleted.headers["set-cookie"]
+    assert not any(rows_of(store, user_id, person.name).values())
+    assert person.client.get("/diary").status_code == 303
+    assert log_in(browser(app), person.name).status_code == 401
+    assert len(other.api("GET", "/episodes").json()) == 1
+
+
+# Pages: no inline script, headers
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline: list[str] = []
+        self.handlers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        self.handlers += [name for name in names if name.startswith("on")]
+        self._in_script = tag == "script" and "src" not in names
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+
+def diary_pages(person: Person) -> list[str]:
+    episode = person.add_episode()
+    return [
+        "/diary",
+        "/diary/episodes",
+        f"/diary/episodes/{episode['id']}/edit",
+        f"/diary/episodes/{episode['id']}/delete",
+        "/diary/days/2026-11-20",
+        "/diary/triggers",
+        "/diary/account",
+        "/diary/login",
+        "/diary/register",
+    ]
+
+
+def test_pages_have_no_inline_script_and_every_form_a_csrf_token(person: Person) -> None:
+    for path in diary_pages(person):
+        response = person.client.get(path)
+        assert response.status_code == 200, path
+        parser = _Scripts()
+        parser.feed(response.text)
+        assert parser.inline == [] and parser.handlers == [], path
+        forms = response.text.count("<form")
+        assert response.text.count('name="csrf_token"') == forms, path
+
+
+def test_security_headers_on_diary_pages_and_api(person: Person) -> None:
+    for path in ["/diary", "/diary/login", f"{API}/episodes", "/diary/account/export.json"]:
+        headers = person.client.get(path).headers
+        assert "script-src 'self'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
