@@ -392,6 +392,22 @@ def test_export_holds_everything(person: Person) -> None:
     assert [row["date"] for row in days] == ["2026-11-20"]
 
 
+def test_the_report_for_a_doctor_downloads_as_pdf(person: Person) -> None:
+    from pypdf import PdfReader
+
+    person.add_episode()
+    person.add_episode(kind="spasm", regions=["calf"])
+    report = person.client.get("/diary/account/report.pdf")
+    assert report.status_code == 200
+    assert report.headers["content-type"] == "application/pdf"
+    assert report.headers["content-disposition"].startswith("attachment")
+    pages = PdfReader(io.BytesIO(report.content)).pages
+    assert 1 <= len(pages) <= 2
+    text = pages[0].extract_text()
+    assert "2 (1 twitch, 1 spasm)" in text
+    assert "Eyelid 1, Calf 1" in text
+
+
 def rows_of(store: DiaryStore, user_id: int, name: str) -> dict[str, int]:
     counts = {}
     with store.session() as session:

@@ -379,6 +379,22 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         write_days(diary_of(request, login).days(), out)
         return _download(out.getvalue(), "days.csv", "csv")
 
+    @router.get("/account/report.pdf")
+    def report_pdf(request: Request, login: Login) -> Response:
+        from ..diary.report import doctor_report
+
+        book = diary_of(request, login)
+        # The diary does not record warning signs; the report says none were recorded.
+        pdf = doctor_report(book.days(), book.episodes(), warning_signs=[])
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": 'attachment; filename="myoguide-report.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
+
     @router.post("/account/delete", response_class=HTMLResponse)
     def delete_account(request: Request, login: Login, form: Posted) -> HTMLResponse:
         checked(form, login)
