@@ -54,6 +54,7 @@ test: lint typecheck pytest
 bench: dev
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_triggers.py
 	@if command -v wrk >/dev/null 2>&1; then $(BIN)/python benchmarks/bench_web.py; \
 	else echo "wrk not found (apt-get install wrk): skipping benchmarks/bench_web.py"; fi
 
