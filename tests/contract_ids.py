@@ -91,3 +91,16 @@ CARE_PLAN = frozenset(
         "protect_from_chemicals",
     }
 )
+ASSESSMENT_KEYS = frozenset(
+    {
+        "kind",
+        "kind_explanation",
+        "triage",
+        "factors",
+        "rule_out",
+        "care_plan",
+        "sources",
+        "disclaimer",
+        "knowledge_version",
+    }
+)

@@ -20,6 +20,8 @@ from myoguide import Knowledge, __version__, assess, load_knowledge
 from myoguide.cli import main
 from myoguide.questionnaire import applies, parse_reply, set_answer, walk
 
+from .contract_ids import ASSESSMENT_KEYS
+
 EMERGENCY: dict[str, Any] = {"medical": {"breathing_difficulty": True}}
 EYELID_TWITCH: dict[str, Any] = {
     "sensation": "jumping",
@@ -33,17 +35,7 @@ NIGHT_CRAMP: dict[str, Any] = {
     "factors": {"water_glasses_per_day": 3},
 }
 CASES = [EMERGENCY, EYELID_TWITCH, NIGHT_CRAMP]
-CONTRACT_KEYS = {
-    "kind",
-    "kind_explanation",
-    "triage",
-    "factors",
-    "rule_out",
-    "care_plan",
-    "sources",
-    "disclaimer",
-    "knowledge_version",
-}
+CONTRACT_KEYS = ASSESSMENT_KEYS
 ENTRY_IDS = load_knowledge().entry_ids()
 _COLOUR_FORCING = ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 

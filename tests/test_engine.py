@@ -15,6 +15,8 @@ from myoguide.assessment import TRIAGE_ORDER
 from myoguide.conditions import Condition, compile_condition, flatten
 from myoguide.jsonout import assessment_json
 
+from .contract_ids import ASSESSMENT_KEYS
+
 RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 WARNING_FIELDS = [
     name for name, info in contract.Medical.model_fields.items() if info.annotation == bool | None
@@ -169,17 +171,7 @@ def test_a_result_without_warning_signs_raises_no_rule_out(answers: dict[str, An
 @given(answers=any_answers)
 def test_the_json_is_the_contract_shape(answers: dict[str, Any]) -> None:
     data = assess(answers).model_dump(mode="json")
-    assert set(data) >= {
-        "kind",
-        "kind_explanation",
-        "triage",
-        "factors",
-        "rule_out",
-        "care_plan",
-        "sources",
-        "disclaimer",
-        "knowledge_version",
-    }
+    assert set(data) >= ASSESSMENT_KEYS
     assert all("for" in item for item in data["care_plan"])
     assert Assessment.model_validate(data) == assess(answers)
     assert assessment_json(assess(answers)) == assess(answers).model_dump_json().encode()
