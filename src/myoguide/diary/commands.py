@@ -171,6 +171,30 @@ def _ask_missing(values: dict[str, Any], required: list[str]) -> None:
         values[name] = click.prompt(label, type=kind)
 
 
+def _period_options(
+    start_default: str, end_default: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--from and --to, read as dates."""
+
+    def add(function: Callable[..., Any]) -> Callable[..., Any]:
+        function = click.option(
+            "--to",
+            "end",
+            metavar="DATE",
+            callback=_converter(parse_date),
+            help=f"Up to and including this day{end_default}.",
+        )(function)
+        return click.option(
+            "--from",
+            "start",
+            metavar="DATE",
+            callback=_converter(parse_date),
+            help=f"From this day (YYYY-MM-DD){start_default}.",
+        )(function)
+
+    return add
+
+
 @diary.command()
 @_episode_options
 @click.pass_context
@@ -286,20 +310,7 @@ def day(context: click.Context, /, date: str, **flags: Any) -> None:
 
 
 @diary.command(name="list")
-@click.option(
-    "--from",
-    "start",
-    metavar="DATE",
-    callback=_converter(parse_date),
-    help="From this day (YYYY-MM-DD).",
-)
-@click.option(
-    "--to",
-    "end",
-    metavar="DATE",
-    callback=_converter(parse_date),
-    help="Up to and including this day.",
-)
+@_period_options(start_default="", end_default="")
 @click.option("--limit", type=click.IntRange(1), help="At most this many episodes (newest).")
 @click.option(
     "--format",
@@ -446,20 +457,7 @@ def triggers(context: click.Context, kind: str | None, output_format: str) -> No
     metavar="FILE",
     help="Write the PDF here.",
 )
-@click.option(
-    "--from",
-    "start",
-    metavar="DATE",
-    callback=_converter(parse_date),
-    help="From this day (YYYY-MM-DD); default the first entry.",
-)
-@click.option(
-    "--to",
-    "end",
-    metavar="DATE",
-    callback=_converter(parse_date),
-    help="Up to and including this day; default the last entry.",
-)
+@_period_options(start_default="; default the first entry", end_default="; default the last entry")
 @click.pass_context
 def report(
     context: click.Context, pdf_path: str, start: dt.date | None, end: dt.date | None
