@@ -18,19 +18,10 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from ..errors import field_problems
-from .models import Day, DayIn, Episode, EpisodeIn
+from .models import BUILT_IN_FACTORS, Day, DayIn, Episode, EpisodeIn
 
 EPISODE_COLUMNS = ("timestamp", "kind", "regions", "intensity", "duration_s", "note")
-DAY_COLUMNS = (
-    "date",
-    "caffeine_cups",
-    "sleep_hours",
-    "stress",
-    "water_glasses",
-    "exercise",
-    "nicotine",
-    "alcohol_units",
-)
+DAY_COLUMNS = ("date", *BUILT_IN_FACTORS)
 DAY_EXTRA_COLUMNS = ("medications", "custom")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
