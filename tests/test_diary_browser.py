@@ -77,14 +77,29 @@ def signed_in(browser: Browser, diary_url: str) -> Iterator[Page]:
 def test_register_log_an_episode_by_tapping_and_see_it(signed_in: Page) -> None:
     page = signed_in
     quick = page.locator("form[action='/diary/episodes']")
-    quick.get_by_label("Calf").check()
+    quick.get_by_label("Calf", exact=True).check()
     quick.get_by_role("button", name="Save episode").click()
 
     expect(page.get_by_role("status")).to_have_text("Episode saved.")
+    expect(page.get_by_role("alert")).to_have_count(0)  # an everyday twitch: no alarm
     expect(page.locator(".episode-list li").first).to_contain_text("calf")
     page.get_by_role("link", name="Episodes", exact=True).click()
     expect(page.locator("[data-episode]")).to_have_count(1)
     expect(page.locator("[data-episode]")).to_contain_text("Twitch")
+
+
+def test_a_warning_sign_noted_with_an_episode_brings_the_advice(signed_in: Page) -> None:
+    page = signed_in
+    quick = page.locator("form[action='/diary/episodes']")
+    quick.get_by_label("Calf", exact=True).check()
+    quick.get_by_text("Anything else with it?").click()  # the folded warning signs
+    quick.get_by_label("Trouble breathing").check()
+    quick.get_by_role("button", name="Save episode").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Emergency")
+    expect(alert).to_contain_text("emergency number")
+    expect(page.get_by_role("link", name="take the full check")).to_be_visible()
 
 
 @pytest.mark.parametrize("path", DIARY_PAGES)

@@ -39,6 +39,32 @@ def run(
     return done
 
 
+def run_at_terminal(db: Path, *args: str, typed: str) -> subprocess.CompletedProcess[str]:
+    """The command with a terminal as its standard input, as when a person types the replies."""
+    environment = {k: v for k, v in os.environ.items() if k != "MYOGUIDE_DATABASE_URL"}
+    leader, follower = os.openpty()
+    try:
+        with subprocess.Popen(
+            [myoguide(), "diary", "--db", str(db), *args],
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        ) as process:
+            os.close(follower)
+            os.write(leader, typed.encode())
+            try:
+                stdout, stderr = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()  # it waits for a reply the test did not type
+                raise
+    finally:
+        os.close(leader)
+    assert "Traceback" not in stdout + stderr
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "diary.sqlite3"
@@ -78,6 +104,7 @@ def test_add_list_edit_delete(db: Path) -> None:
         "intensity": 3,
         "duration_s": 120,
         "note": "exams",
+        "warning_signs": [],
         "id": 1,
     }
     edited = run(db, "edit", "1", "--intensity", "6")
@@ -92,6 +119,72 @@ def test_add_list_edit_delete(db: Path) -> None:
     assert deleted.returncode == 0
     assert "Deleted episode 1" in deleted.stdout
     assert listed(db)["episodes"] == []
+
+
+def test_warning_signs_are_kept_listed_and_answered_with_the_triage(db: Path) -> None:
+    added = run(
+        db,
+        "add",
+        "--kind",
+        "twitch",
+        "--where",
+        "eyelid",
+        "--intensity",
+        "3",
+        "--warning-sign",
+        "breathing_difficulty",
+        "--warning-sign",
+        "fever",
+        "--warning-sign",
+        "fever",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Added episode 1" in added.stdout
+    assert "EMERGENCY - CALL FOR HELP NOW" in added.stdout
+    assert "Call your local emergency number now" in added.stdout
+    assert "You have trouble breathing." in added.stdout
+    assert "myoguide check" in added.stdout
+    assert listed(db)["episodes"][0]["warning_signs"] == ["breathing_difficulty", "fever"]
+    assert "noted: trouble breathing, fever" in run(db, "list").stdout
+
+    edited = run(db, "edit", "1", "--warning-sign", "weakness")
+    assert edited.returncode == 0, edited.stderr
+    assert "SEE A DOCTOR WITHIN A DAY OR TWO" in edited.stdout
+    assert listed(db)["episodes"][0]["warning_signs"] == ["weakness"]
+
+    cleared = run(db, "edit", "1", "--no-warning-signs")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "noted" not in cleared.stdout and "DOCTOR" not in cleared.stdout
+    assert listed(db)["episodes"][0]["warning_signs"] == []
+
+
+def test_an_everyday_episode_raises_no_alarm(db: Path) -> None:
+    done = run(db, "add", "--kind", "spasm", "--where", "calf", "--intensity", "8")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and "doctor" not in done.stdout.lower()
+
+
+def test_at_a_terminal_add_asks_for_what_is_missing_and_the_warning_signs(db: Path) -> None:
+    done = run_at_terminal(db, "add", "--where", "calf", typed="spasm\n6\n5, 99\n1,fever\n")
+    assert done.returncode == 0, done.stderr
+    assert "Anything else with it?" in done.stdout
+    assert " 1. Muscle weakness" in done.stdout and "13. A severe headache" in done.stdout
+    assert "'99' is not on the list" in done.stdout + done.stderr
+    assert "SEE A DOCTOR WITHIN A DAY OR TWO" in done.stdout
+    [episode] = listed(db)["episodes"]
+    assert (episode["kind"], episode["intensity"]) == ("spasm", 6)
+    assert episode["warning_signs"] == ["weakness", "fever"]
+
+
+def test_at_a_terminal_enter_notes_no_warning_sign(db: Path) -> None:
+    done = run_at_terminal(db, "add", typed="twitch\neyelid\n2\n\n")
+    assert done.returncode == 0, done.stderr
+    assert "Anything else with it?" in done.stdout and "DOCTOR" not in done.stdout
+    assert listed(db)["episodes"][0]["warning_signs"] == []
+    flagged = run_at_terminal(db, "add", "--warning-sign", "fever", typed="twitch\neyelid\n2\n")
+    assert flagged.returncode == 0, flagged.stderr
+    assert "Anything else with it?" not in flagged.stdout
+    assert listed(db)["episodes"][1]["warning_signs"] == ["fever"]
 
 
 def test_day_factors_merge_and_blank_stays_blank(db: Path) -> None:
@@ -152,6 +245,21 @@ def test_day_factors_merge_and_blank_stays_blank(db: Path) -> None:
         (["edit", "99", "--intensity", "3"], "no episode 99"),
         (["delete", "99", "--yes"], "no episode 99"),
         (["import"], "--episodes"),
+        (
+            [
+                "add",
+                "--kind",
+                "twitch",
+                "--where",
+                "calf",
+                "--intensity",
+                "3",
+                "--warning-sign",
+                "tired",
+            ],
+            "--warning-sign",
+        ),
+        (["edit", "1", "--warning-sign", "fever", "--no-warning-signs"], "--no-warning-signs"),
     ],
     ids=[
         "missing-flags",
@@ -166,6 +274,8 @@ def test_day_factors_merge_and_blank_stays_blank(db: Path) -> None:
         "edit-missing",
         "delete-missing",
         "import-nothing",
+        "bad-warning-sign",
+        "clear-and-set-signs",
     ],
 )
 def test_bad_input_names_the_option(db: Path, args: list[str], fragment: str) -> None:
@@ -201,6 +311,43 @@ def test_import_export_round_trip_is_lossless(db: Path, tmp_path: Path) -> None:
     first = listed(db)["episodes"][0]
     assert first["at"] == "2026-11-20T08:30:15.500000+01:00"
     assert first["note"] == "exams, coffee"
+
+
+def test_warning_signs_survive_export_and_import(db: Path, tmp_path: Path) -> None:
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
+        "2026-11-20T08:30:00+01:00,twitch,eyelid,3,20,,weakness; fever\n"
+        "2026-11-21T23:10:00-05:00,spasm,calf,8,,,\n",
+        encoding="utf-8",
+    )
+    assert run(db, "import", "--episodes", str(episodes)).returncode == 0
+    assert [e["warning_signs"] for e in listed(db)["episodes"]] == [["weakness", "fever"], []]
+    exported = run(db, "export", "--episodes", "-")
+    assert exported.returncode == 0, exported.stderr
+    lines = exported.stdout.splitlines()
+    assert lines[0] == "timestamp,kind,regions,intensity,duration_s,note,warning_signs"
+    assert lines[1].endswith(",weakness;fever")
+    again = tmp_path / "again.sqlite3"
+    out = tmp_path / "out.csv"
+    out.write_text(exported.stdout, encoding="utf-8")
+    assert run(again, "import", "--episodes", str(out)).returncode == 0
+    assert listed(again)["episodes"] == listed(db)["episodes"]
+    assert run(db, "list", "--format", "csv").stdout == exported.stdout
+
+
+def test_an_unknown_warning_sign_imports_nothing(db: Path, tmp_path: Path) -> None:
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
+        "2026-11-20T08:30+01:00,twitch,eyelid,3,,,fever\n"
+        "2026-11-20T09:30+01:00,twitch,eyelid,3,,,fever;tired\n",
+        encoding="utf-8",
+    )
+    done = run(db, "import", "--episodes", str(episodes))
+    assert done.returncode == 2
+    assert "line 3: warning_signs: 'tired' is not one of" in done.stderr
+    assert listed(db)["episodes"] == []
 
 
 def test_a_bad_import_imports_nothing(db: Path, tmp_path: Path) -> None:

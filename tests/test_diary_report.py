@@ -17,10 +17,11 @@ import pytest
 from pypdf import PdfReader
 
 from myoguide.diary.analysis import find_triggers
-from myoguide.diary.charts import body_map, episodes_over_time, forest_plot
+from myoguide.diary.charts import body_map, episodes_over_time, forest_plot, long_date
 from myoguide.diary.csvio import write_days, write_episodes
 from myoguide.diary.models import DayIn, EpisodeIn
 from myoguide.diary.report import DISCLAIMER, doctor_report, page_count
+from myoguide.diary.safety import SIGN_NAMES, WARNING_SIGNS
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>"
@@ -224,7 +225,7 @@ def pdf_text(pdf: bytes) -> tuple[int, str]:
 
 def test_report_for_a_doctor(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:
     days, episodes = diary
-    pdf = doctor_report(days, episodes, warning_signs=[])
+    pdf = doctor_report(days, episodes)
     assert pdf.startswith(b"%PDF")
     pages, text = pdf_text(pdf)
     assert 1 <= pages <= 2
@@ -232,20 +233,47 @@ def test_report_for_a_doctor(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None
     assert f"{len(episodes)} (" in text
     assert "Eyelid" in text
     assert "Much caffeine" in text and "trigger" in text and "times as many episodes" in text
-    assert "None were recorded in the diary." in text
+    assert "Warning signs reported\nNone noted in this period." in text
     assert "magnesium (40 days)" in text
     assert DISCLAIMER in text
-    assert doctor_report(days, episodes).startswith(b"%PDF")
 
 
-def test_report_lists_warning_signs_and_survives_any_text(
+def with_signs(episodes: list[EpisodeIn], signs: dict[int, list[str]]) -> list[EpisodeIn]:
+    """The episodes, with warning signs noted on those at the given positions."""
+    return [
+        e.model_copy(update={"warning_signs": signs[i]}) if i in signs else e
+        for i, e in enumerate(episodes)
+    ]
+
+
+def test_report_lists_the_warning_signs_of_its_period(
     diary: tuple[list[DayIn], list[EpisodeIn]],
 ) -> None:
     days, episodes = diary
+    noted = with_signs(
+        episodes, {3: ["weakness"], 40: ["weakness", "fever"], 200: ["weakness"], 250: ["fever"]}
+    )
+    dates = [noted[i].at.date() for i in (3, 40, 200, 250)]
+    pages, text = pdf_text(doctor_report(days, noted))
+    assert 1 <= pages <= 2
+    section = text[text.index("Warning signs reported") : text.index("Episodes over time")]
+    assert "Warning sign Episodes First noted Last noted" in section
+    assert f"Muscle weakness 3 {long_date(dates[0])} {long_date(dates[2])}" in section
+    assert f"Fever 2 {long_date(dates[1])} {long_date(dates[3])}" in section
+    assert section.index("Muscle weakness") < section.index("Fever")
+
+    period = (dates[1], dates[1])
+    _, text = pdf_text(doctor_report(days, noted, period=period))
+    assert "Muscle weakness 1" in text and "Fever 1" in text
+    before = (START, dates[0] - dt.timedelta(days=1))
+    _, text = pdf_text(doctor_report(days, noted, period=before))
+    assert "Warning signs reported\nNone noted in this period." in text
+
+
+def test_report_survives_any_text(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:
+    days, episodes = diary
     days = [days[0].model_copy(update={"medications": ["B12 – 1000 µg ✓ 头痛"]}), *days[1:]]
-    pdf = doctor_report(days, episodes, warning_signs=["Weakness – in one hand", "“Spreading”"])
-    _, text = pdf_text(pdf)
-    assert "Weakness - in one hand" in text
+    _, text = pdf_text(doctor_report(days, episodes))
     assert "B12 - 1000 µg ? ??" in text
 
 
@@ -271,6 +299,13 @@ def test_report_of_two_busy_years_fits_two_pages() -> None:
     pages, text = pdf_text(doctor_report(days, episodes))
     assert pages == 2
     assert f"{len(episodes)} (" in text
+    # Every warning sign, and as many medications as the report lists, still fit.
+    episodes = with_signs(episodes, {i * 97: [sign] for i, sign in enumerate(WARNING_SIGNS)})
+    medicines = [f"a medicine with a long name, number {i}" for i in range(20)]
+    days = [days[0].model_copy(update={"medications": medicines}), *days[1:]]
+    pages, text = pdf_text(doctor_report(days, episodes))
+    assert pages == 2
+    assert all(f"{name} 1 " in text for name in SIGN_NAMES.values())
 
 
 def myoguide() -> str:
@@ -322,6 +357,30 @@ def test_cli_writes_the_report(
     pages, text = pdf_text(out.read_bytes())
     assert f"Wrote {out} ({pages} pages)" in done.stderr + done.stdout
     assert f"{len(diary[1])} (" in text and "Much caffeine" in text
+
+
+def test_cli_report_lists_the_warning_signs_noted(tmp_path: Path) -> None:
+    db = tmp_path / "diary.sqlite3"
+    for at, signs in [("2026-03-02T09:00+01:00", ["fever"]), ("2026-03-09T09:00+01:00", [])]:
+        flags = [arg for sign in signs for arg in ("--warning-sign", sign)]
+        added = run(
+            db,
+            "add",
+            "--kind",
+            "twitch",
+            "--where",
+            "eyelid",
+            "--intensity",
+            "2",
+            "--at",
+            at,
+            *flags,
+        )
+        assert added.returncode == 0, added.stderr
+    out = tmp_path / "out.pdf"
+    assert run(db, "report", "--pdf", str(out)).returncode == 0
+    _, text = pdf_text(out.read_bytes())
+    assert "Fever 1 2 March 2026 2 March 2026" in text
 
 
 def test_cli_report_of_a_period(filled_db: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from myoguide.answers import Region
 from myoguide.diary.csvio import CsvProblem, read_days, read_episodes, write_days, write_episodes
 from myoguide.diary.models import DayIn, EpisodeIn
+from myoguide.diary.safety import WARNING_SIGNS
 from myoguide.diary.store import Diary, DiaryStore, database_url
 
 REGIONS = list(Region.__args__)  # type: ignore[attr-defined]
@@ -61,6 +62,21 @@ def test_an_episode_comes_back_exactly(diary: Diary) -> None:
     assert again is not None
     assert again.at.isoformat() == "2026-11-20T08:30:15.123456+01:00"
     assert again.model_dump(exclude={"id"}) == episode().model_dump()
+
+
+def test_warning_signs_come_back_and_change(diary: Diary) -> None:
+    saved = diary.add_episode(episode(warning_signs=["fever", "weakness"]))
+    again = diary.episode(saved.id)
+    assert again is not None and again.warning_signs == ["fever", "weakness"]
+    diary.update_episode(saved.id, episode(warning_signs=[]))
+    cleared = diary.episode(saved.id)
+    assert cleared is not None and cleared.warning_signs == []
+
+
+def test_the_issues_csv_without_warning_signs_still_imports() -> None:
+    header = "timestamp,kind,regions,intensity,duration_s,note\n"
+    [read] = read_episodes(header + "2026-11-20T08:00+01:00,twitch,eyelid,3,,\n")
+    assert read.warning_signs == []
 
 
 def test_episodes_are_listed_in_time_order_across_offsets(diary: Diary) -> None:
@@ -168,6 +184,7 @@ episodes_strategy = st.builds(
     intensity=st.integers(0, 10),
     duration_s=st.none() | st.integers(0, 7 * 24 * 3600),
     note=st.text(max_size=80),
+    warning_signs=st.lists(st.sampled_from(WARNING_SIGNS), max_size=3, unique=True),
 )
 numbers = st.none() | st.floats(0, 24, allow_nan=False).map(lambda x: round(x, 3))
 days_strategy = st.builds(
@@ -223,10 +240,23 @@ def test_csv_round_trip_is_lossless(episodes: list[EpisodeIn], days: list[DayIn]
             "timestamp,kind,regions,intensity,duration_s,note\n2026-11-20T08:00+01:00,twitch,eyelid,11,,\n",
             "line 2: intensity",
         ),
+        (
+            "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
+            "2026-11-20T08:00+01:00,twitch,eyelid,3,,,fever;tired\n",
+            "line 2: warning_signs: 'tired'",
+        ),
         ("timestamp,kind,intensity\n", "missing regions"),
         ("timestamp,kind,regions,intensity,duration_s,note,colour\n", "unknown column colour"),
     ],
-    ids=["no-offset", "bad-kind", "bad-region", "intensity-11", "missing-column", "unknown-column"],
+    ids=[
+        "no-offset",
+        "bad-kind",
+        "bad-region",
+        "intensity-11",
+        "bad-warning-sign",
+        "missing-column",
+        "unknown-column",
+    ],
 )
 def test_bad_episode_csv_names_line_and_field(text: str, fragment: str) -> None:
     with pytest.raises(CsvProblem) as problem:

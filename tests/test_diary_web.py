@@ -77,9 +77,12 @@ class Person:
         return self.client.request(method, f"{API}{path}", json=json, headers=headers)
 
     def add_episode(self, **changes: Any) -> dict[str, Any]:
+        """The episode as saved (the API's answer, less its `triage`)."""
         response = self.api("POST", "/episodes", {**EPISODE, **changes})
         assert response.status_code == 201, response.text
         episode: dict[str, Any] = response.json()
+        assert "triage" in episode
+        del episode["triage"]
         return episode
 
     @property
@@ -154,6 +157,76 @@ def test_quick_add_needs_a_place_and_says_so(person: Person) -> None:
     assert person.api("GET", "/episodes").json() == []
 
 
+def banner(html: str) -> str:
+    found = re.search(r'<div class="banner [^"]*"[^>]*id="triage">.*?</div>', html, re.DOTALL)
+    return found.group(0) if found else ""
+
+
+def test_a_warning_sign_with_an_episode_shows_the_triage(person: Person) -> None:
+    quick = person.client.get("/diary").text
+    signs = re.search(
+        r"<details[^>]*>\s*<summary>Anything else with it\?</summary>.*?</details>",
+        quick,
+        re.DOTALL,
+    )
+    assert signs is not None and '<details class="more-details">' in signs.group(0)  # closed
+    assert "<legend>Did you notice any of these?" in signs.group(0)
+    assert 'name="warning_signs" value="breathing_difficulty"> Trouble breathing</label>' in quick
+
+    added = person.post(
+        "/diary/episodes",
+        {"kind": "twitch", "regions": "eyelid", "intensity": "3"}
+        | {"warning_signs": ["breathing_difficulty", "fever"]},
+    )
+    assert added.status_code == 303
+    [episode] = person.api("GET", "/episodes").json()
+    assert episode["warning_signs"] == ["breathing_difficulty", "fever"]
+    assert added.headers["location"] == f"/diary?saved=episode&episode={episode['id']}"
+    shown = banner(person.client.get(added.headers["location"]).text)
+    assert 'class="banner banner-emergency" role="alert"' in shown
+    assert "Emergency - call for help now" in shown and "emergency number" in shown
+    assert "You noted: trouble breathing, fever." in shown
+    assert "You have trouble breathing." in shown
+    assert '<a href="/check">' in shown
+    listed = person.client.get("/diary/episodes").text
+    assert "Noted: trouble breathing, fever" in listed
+
+    changed = person.post(
+        f"/diary/episodes/{episode['id']}/edit",
+        {"kind": "twitch", "regions": "eyelid", "intensity": "3", "warning_signs": "weakness"},
+    )
+    assert changed.headers["location"] == f"/diary/episodes?changed={episode['id']}"
+    page = person.client.get(changed.headers["location"]).text
+    assert "Episode changed." in page
+    shown = banner(page)
+    assert 'class="banner banner-see_doctor_soon" role="status"' in shown
+    assert "See a doctor within a day or two" in shown and "You noted: muscle weakness." in shown
+    edit_form = person.client.get(f"/diary/episodes/{episode['id']}/edit").text
+    assert 'value="weakness" checked' in edit_form
+
+
+def test_an_everyday_episode_shows_no_triage(app: FastAPI, person: Person) -> None:
+    added = person.post("/diary/episodes", {"kind": "spasm", "regions": "calf", "intensity": "9"})
+    assert added.headers["location"] == "/diary?saved=episode"
+    page = person.client.get("/diary?saved=episode").text
+    assert "Episode saved." in page and banner(page) == ""
+    theirs = register(app).add_episode(warning_signs=["breathing_difficulty"])
+    for path in [f"/diary?saved=episode&episode={theirs['id']}", "/diary?episode=99999999999999"]:
+        assert banner(person.client.get(path).text) == "", path
+    assert banner(person.client.get(f"/diary/episodes?changed={theirs['id']}").text) == ""
+
+
+def test_an_unknown_warning_sign_is_refused(person: Person) -> None:
+    response = person.post(
+        "/diary/episodes",
+        {"kind": "twitch", "regions": "eyelid", "intensity": "3", "warning_signs": "tired"},
+    )
+    assert response.status_code == 422
+    assert "Choose only from the signs listed." in response.text
+    assert '<details class="more-details" open>\n  <summary>Anything else with it?' in response.text
+    assert person.api("GET", "/episodes").json() == []
+
+
 def test_todays_factors_change_only_what_is_filled_in(person: Person) -> None:
     person.api("PUT", "/days/2026-11-21", {**DAY, "date": "2026-11-21"})
     response = person.post("/diary/days", {"date": "2026-11-21", "stress": "8", "sleep_hours": ""})
@@ -191,6 +264,73 @@ def test_the_sixth_failed_login_is_refused_with_429(app: FastAPI, person: Person
     assert "Too many failed logins" in refused.text
     assert int(refused.headers["retry-after"]) > 0
     assert log_in(client, person.name, PASSWORD).status_code == 429
+
+
+def test_logging_in_and_out_through_the_api(app: FastAPI, person: Person) -> None:
+    client = browser(app)
+    response = client.post(f"{API}/session", json={"name": person.name, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    flags = {part.strip().lower() for part in response.headers["set-cookie"].split(";")[1:]}
+    assert {"httponly", "secure", "samesite=lax", "path=/"} <= flags
+    info = response.json()
+    assert info["user"] == person.name
+    assert client.get(f"{API}/session").json()["csrf_token"] == info["csrf_token"]
+    assert client.get(f"{API}/episodes").status_code == 200
+
+    assert client.delete(f"{API}/session").status_code == 403  # no CSRF header
+    out = client.delete(f"{API}/session", headers={"X-CSRF-Token": info["csrf_token"]})
+    assert out.status_code == 204
+    assert client.get(f"{API}/episodes").status_code == 401
+    assert person.client.get(f"{API}/episodes").status_code == 200  # another session lives
+
+
+def test_api_login_failures_and_the_rate_limit(app: FastAPI, person: Person) -> None:
+    client = browser(app)
+    unknown = client.post(f"{API}/session", json={"name": "nobody-x", "password": PASSWORD})
+    assert unknown.status_code == 401
+    assert "do not match an account" in unknown.json()["detail"]
+    for _ in range(MAX_FAILED_LOGINS):
+        wrong = client.post(f"{API}/session", json={"name": person.name, "password": "nope!"})
+        assert wrong.status_code == 401
+    refused = client.post(f"{API}/session", json={"name": person.name, "password": PASSWORD})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "myoguide_session" not in client.cookies
+
+
+def test_api_login_takes_only_json(app: FastAPI, person: Person) -> None:
+    # A form on another site can post text/plain without asking first; only JSON is taken,
+    # so no other site can log a browser in to an account of its choosing.
+    body = f'{{"name": "{person.name}", "password": "{PASSWORD}"}}'
+    client = browser(app)
+    response = client.post(f"{API}/session", content=body, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 422
+    assert "myoguide_session" not in client.cookies
+    missing = client.post(f"{API}/session", json={"name": person.name})
+    assert missing.status_code == 422 and "password" in missing.text
+
+
+def test_expired_sessions_are_swept_at_the_next_login(app: FastAPI, person: Person) -> None:
+    store: DiaryStore = app.state.diary.store
+    with store.session() as session:
+        rows = session.scalars(
+            select(LoginSessionRow).where(LoginSessionRow.user_id == person.user_id)
+        ).all()
+        assert rows
+        for row in rows:
+            row.expires_at = row.expires_at.replace(year=2000)
+    assert person.client.get(f"{API}/episodes").status_code == 401  # expired: no access
+    assert (
+        browser(app)
+        .post(f"{API}/session", json={"name": person.name, "password": PASSWORD})
+        .status_code
+        == 201
+    )
+    with store.session() as session:
+        left = session.scalars(
+            select(LoginSessionRow.expires_at).where(LoginSessionRow.user_id == person.user_id)
+        ).all()
+    assert len(left) == 1 and left[0].year > 2000
 
 
 @pytest.mark.parametrize(
@@ -345,11 +485,31 @@ def test_api_round_trip(person: Person) -> None:
     episode = person.add_episode()
     assert person.api("GET", f"/episodes/{episode['id']}").json() == episode
     changed = person.api("PUT", f"/episodes/{episode['id']}", {**EPISODE, "intensity": 9})
-    assert changed.json()["intensity"] == 9
+    assert changed.json() == {**episode, "intensity": 9, "triage": None}
     assert person.api("DELETE", f"/episodes/{episode['id']}").status_code == 204
     assert person.api("GET", f"/episodes/{episode['id']}").status_code == 404
     assert person.api("PUT", "/days/2026-11-20", {**DAY, "date": "2026-11-19"}).status_code == 422
     assert person.api("POST", "/episodes", {**EPISODE, "intensity": 11}).status_code == 422
+
+
+def test_saving_an_episode_answers_with_the_advice_it_needs(person: Person) -> None:
+    plain = person.api("POST", "/episodes", EPISODE).json()
+    assert plain["triage"] is None  # an everyday twitch: no alarm
+
+    breathing = {**EPISODE, "warning_signs": ["breathing_difficulty"]}
+    saved = person.api("POST", "/episodes", breathing).json()
+    assert saved["triage"]["level"] == "emergency"
+    assert "emergency number" in saved["triage"]["action"]
+    assert saved["triage"]["signs"] == ["breathing_difficulty"]
+    assert [r["id"] for r in saved["triage"]["reasons"]] == ["breathing_difficulty"]
+    assert all(r["sources"] for r in saved["triage"]["reasons"])  # every reason is cited
+
+    chest = {**EPISODE, "kind": "spasm", "regions": ["chest"]}
+    changed = person.api("PUT", f"/episodes/{plain['id']}", chest).json()
+    assert changed["triage"]["level"] == "see_doctor_soon"
+    assert changed["triage"]["signs"] == []
+    # What is stored is the episode; the advice is worked out, never kept.
+    assert "triage" not in person.api("GET", f"/episodes/{plain['id']}").json()
 
 
 def test_triggers_are_the_json_of_the_command(person: Person) -> None:
@@ -372,7 +532,9 @@ def test_triggers_are_the_json_of_the_command(person: Person) -> None:
 
 def test_export_holds_everything(person: Person) -> None:
     first = person.add_episode()
-    second = person.add_episode(kind="spasm", regions=["calf", "foot"], note='a, "quoted" note')
+    second = person.add_episode(
+        kind="spasm", regions=["calf", "foot"], note='a, "quoted" note', warning_signs=["fever"]
+    )
     person.api("PUT", "/days/2026-11-20", {**DAY, "medications": ["magnesium"]})
 
     exported = person.client.get("/diary/account/export.json")
@@ -388,6 +550,8 @@ def test_export_holds_everything(person: Person) -> None:
         csv.DictReader(io.StringIO(person.client.get("/diary/account/episodes.csv").text))
     )
     assert [row["note"] for row in episodes] == [EPISODE["note"], second["note"]]
+    assert [row["warning_signs"] for row in episodes] == ["", "fever"]
+    assert data["episodes"][1]["warning_signs"] == ["fever"]
     days = list(csv.DictReader(io.StringIO(person.client.get("/diary/account/days.csv").text)))
     assert [row["date"] for row in days] == ["2026-11-20"]
 
@@ -396,7 +560,9 @@ def test_the_report_for_a_doctor_downloads_as_pdf(person: Person) -> None:
     from pypdf import PdfReader
 
     person.add_episode()
-    person.add_episode(kind="spasm", regions=["calf"])
+    person.add_episode(
+        kind="spasm", regions=["calf"], warning_signs=["calf_swelling_redness_warmth"]
+    )
     report = person.client.get("/diary/account/report.pdf")
     assert report.status_code == 200
     assert report.headers["content-type"] == "application/pdf"
@@ -406,6 +572,7 @@ def test_the_report_for_a_doctor_downloads_as_pdf(person: Person) -> None:
     text = pages[0].extract_text()
     assert "2 (1 twitch, 1 spasm)" in text
     assert "Eyelid 1, Calf 1" in text
+    assert "A swollen, red or warm calf 1 20 November 2026 20 November 2026" in text
 
 
 def rows_of(store: DiaryStore, user_id: int, name: str) -> dict[str, int]:
@@ -471,10 +638,12 @@ class _Scripts(HTMLParser):
 
 
 def diary_pages(person: Person) -> list[str]:
-    episode = person.add_episode()
+    episode = person.add_episode(warning_signs=["weakness"])
     return [
         "/diary",
+        f"/diary?saved=episode&episode={episode['id']}",
         "/diary/episodes",
+        f"/diary/episodes?changed={episode['id']}",
         f"/diary/episodes/{episode['id']}/edit",
         f"/diary/episodes/{episode['id']}/delete",
         "/diary/days/2026-11-20",

@@ -320,9 +320,29 @@ def _print_markdown(text: str, output_format: str) -> None:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
 )
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help=(
+        "A reverse proxy's address (or network, like 10.0.0.0/8) whose X-Forwarded-For and"
+        " X-Forwarded-Proto headers to believe; repeat for more. Without it they are ignored."
+    ),
+)
+def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) -> None:
     """Serve the web app and the JSON API (pages at /, API at /api/v1, docs at /docs)."""
+    import ipaddress
+
     import uvicorn
+
+    for proxy in trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise click.BadParameter(
+                f"{proxy!r} is not an IP address or network", param_hint="'--trusted-proxy'"
+            ) from None
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(
@@ -336,7 +356,8 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         access_log=False,
-        proxy_headers=False,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=",".join(trusted_proxies) or None,
     )
 
 

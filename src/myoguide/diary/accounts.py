@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from .store import DiaryStore
 from .tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
@@ -130,7 +130,8 @@ class Accounts:
         return Account(user.id, user.name)
 
     def start_session(self, account: Account) -> tuple[str, LoginSession]:
-        """A new session: the token for the cookie (never stored) and the session."""
+        """A new session: the token for the cookie (never stored) and the session. Expired
+        sessions of everyone are swept away here, so the table holds live ones only."""
         token = secrets.token_urlsafe(32)
         now = _now()
         row = LoginSessionRow(
@@ -141,23 +142,33 @@ class Accounts:
             expires_at=now + SESSION_LIFETIME,
         )
         with self.store.session() as session:
+            session.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at <= now))
             session.add(row)
         return token, LoginSession(account, row.csrf_token, row.expires_at)
 
-    def session(self, token: str) -> LoginSession | None:
-        """The live session for a cookie's token, or None (unknown or expired)."""
+    def session(self, token: str, connection: Connection | None = None) -> LoginSession | None:
+        """The live session for a cookie's token, or None (unknown or expired). With a
+        connection, the lookup joins the transaction open on it."""
         query = (
-            select(LoginSessionRow, User.name)
+            select(
+                LoginSessionRow.user_id,
+                User.name,
+                LoginSessionRow.csrf_token,
+                LoginSessionRow.expires_at,
+            )
             .join(User, User.id == LoginSessionRow.user_id)
             .where(LoginSessionRow.token_sha256 == _digest(token))
             .where(LoginSessionRow.expires_at > _now())
         )
-        with self.store.session() as session:
-            found = session.execute(query).first()
+        if connection is None:
+            with self.store.transaction() as own:
+                found = own.execute(query).first()
+        else:
+            found = connection.execute(query).first()
         if found is None:
             return None
-        row, name = found
-        return LoginSession(Account(row.user_id, name), row.csrf_token, row.expires_at)
+        user_id, name, csrf_token, expires_at = found
+        return LoginSession(Account(user_id, name), csrf_token, expires_at)
 
     def end_session(self, token: str) -> None:
         with self.store.session() as session:

@@ -14,6 +14,23 @@ if TYPE_CHECKING:
     from .store import Diary
 
 REGIONS_HELP = "Body regions, comma separated (eyelid, calf, ...; see `myoguide topics`)."
+# The ids of models.WarningSign, repeated so that start-up need not import pydantic (a test
+# checks that they agree).
+WARNING_SIGNS = (
+    "weakness",
+    "muscle_wasting",
+    "spreading",
+    "speech_or_swallowing_difficulty",
+    "breathing_difficulty",
+    "loss_of_voluntary_control",
+    "numbness_or_tingling",
+    "calf_swelling_redness_warmth",
+    "dark_urine",
+    "recent_head_injury",
+    "tremor_or_rigidity",
+    "fever",
+    "severe_headache",
+)
 _DURATION = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$"
 )
@@ -24,6 +41,7 @@ _FIELD_OPTIONS = {
     "intensity": "--intensity",
     "duration_s": "--duration",
     "note": "--note",
+    "warning_signs": "--warning-sign",
     "caffeine_cups": "--caffeine",
     "sleep_hours": "--sleep",
     "stress": "--stress",
@@ -147,17 +165,25 @@ def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="When (ISO 8601, e.g. 2026-11-22T08:30+01:00); default now.",
         ),
         click.option("--note", help="A short note."),
+        click.option(
+            "--warning-sign",
+            "warning_signs",
+            type=click.Choice(WARNING_SIGNS),
+            multiple=True,
+            metavar="ID",
+            help="A warning sign noticed with it (repeat for more): " + ", ".join(WARNING_SIGNS),
+        ),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def _ask_missing(values: dict[str, Any], required: list[str]) -> None:
-    """Ask for what the flags left out, when a person is at the keyboard."""
+def _ask_missing(values: dict[str, Any], required: list[str]) -> bool:
+    """Ask for what the flags left out, when a person is at the keyboard; True if it asked."""
     missing = [name for name in required if values.get(name) is None]
     if not missing:
-        return
+        return False
     if not sys.stdin.isatty():
         names = [_FIELD_OPTIONS[name] for name in missing]
         _fail(" and ".join(names) + (" are" if len(names) > 1 else " is") + " needed")
@@ -169,6 +195,34 @@ def _ask_missing(values: dict[str, Any], required: list[str]) -> None:
     for name in missing:
         label, kind = prompts[name]
         values[name] = click.prompt(label, type=kind)
+    return True
+
+
+def _ask_warning_signs() -> list[str]:
+    """One question for every warning sign; Enter means none noticed (or not sure)."""
+    from .safety import SIGN_NAMES
+
+    click.echo("Anything else with it? Press Enter if nothing, or if you are not sure.")
+    for number, name in enumerate(SIGN_NAMES.values(), start=1):
+        click.echo(f"  {number:>2}. {name}")
+
+    def read(reply: str) -> list[str]:
+        chosen = []
+        for part in reply.replace(",", " ").split():
+            if part.isdigit() and 1 <= int(part) <= len(WARNING_SIGNS):
+                chosen.append(WARNING_SIGNS[int(part) - 1])
+            elif part in WARNING_SIGNS:
+                chosen.append(part)
+            else:
+                raise click.BadParameter(
+                    f"{part!r} is not on the list: give numbers from 1 to {len(WARNING_SIGNS)}"
+                )
+        return chosen
+
+    signs: list[str] = click.prompt(
+        "Numbers, separated by commas", default="", show_default=False, value_proc=read
+    )
+    return signs
 
 
 def _period_options(
@@ -203,7 +257,8 @@ def add(context: click.Context, /, **flags: Any) -> None:
     from .models import EpisodeIn
 
     values = dict(flags)
-    _ask_missing(values, ["kind", "regions", "intensity"])
+    if _ask_missing(values, ["kind", "regions", "intensity"]) and not values["warning_signs"]:
+        values["warning_signs"] = _ask_warning_signs()
     data = {
         "at": values["moment"] or dt.datetime.now().astimezone(),
         "kind": values["kind"],
@@ -211,20 +266,26 @@ def add(context: click.Context, /, **flags: Any) -> None:
         "intensity": values["intensity"],
         "duration_s": values["duration"],
         "note": values["note"] or "",
+        "warning_signs": list(values["warning_signs"]),
     }
     episode = _validated(EpisodeIn, data)
     saved = _open(context).add_episode(episode)
     click.echo(f"Added episode {saved.id}: {_describe(saved)}")
+    _advise(saved)
 
 
 @diary.command()
 @click.argument("episode_id", type=int, metavar="ID")
 @_episode_options
+@click.option("--no-warning-signs", is_flag=True, help="Clear the warning signs noted.")
 @click.pass_context
 def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
-    """Change an episode: only the fields you give change."""
+    """Change an episode: only the fields you give change (--warning-sign replaces the
+    signs noted)."""
     from .models import EpisodeIn
 
+    if flags["no_warning_signs"] and flags["warning_signs"]:
+        _fail("--no-warning-signs: cannot be used with --warning-sign")
     book = _open(context)
     current = book.episode(episode_id)
     if current is None:
@@ -237,11 +298,15 @@ def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
         "intensity": flags["intensity"],
         "duration_s": flags["duration"],
         "note": flags["note"],
+        "warning_signs": list(flags["warning_signs"]) or None,
     }
+    if flags["no_warning_signs"]:
+        changes["warning_signs"] = []
     data.update({name: value for name, value in changes.items() if value is not None})
     saved = book.update_episode(episode_id, _validated(EpisodeIn, data))
     assert saved is not None
     click.echo(f"Changed episode {saved.id}: {_describe(saved)}")
+    _advise(saved)
 
 
 @diary.command()
@@ -366,7 +431,7 @@ def list_entries(
     "episodes_path",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Episodes CSV: timestamp,kind,regions,intensity,duration_s,note",
+    help="Episodes CSV: timestamp,kind,regions,intensity,duration_s,note[,warning_signs]",
 )
 @click.option(
     "--days",
@@ -477,8 +542,7 @@ def report(
     episodes = book.episodes(start_at, end_at)
     days = book.days(start, end)
     period = diary_period(days, episodes, start, end)
-    # The diary does not record warning signs yet, so there are none to list.
-    pdf = doctor_report(days, episodes, period=period, warning_signs=[])
+    pdf = doctor_report(days, episodes, period=period)
     try:
         with open(pdf_path, "wb") as handle:
             handle.write(pdf)
@@ -555,7 +619,28 @@ def _describe(episode: Any) -> str:
     if episode.duration_s is not None:
         parts.append(f"{episode.duration_s} s")
     text = f"{when}  " + ", ".join(parts)
+    if episode.warning_signs:
+        from .safety import sign_names
+
+        text += "; noted: " + ", ".join(name.lower() for name in sign_names(episode.warning_signs))
     return f"{text} ({episode.note})" if episode.note else text
+
+
+def _advise(episode: Any) -> None:
+    """What to do about an episode that needs more than self-care: the check's triage."""
+    from .safety import episode_triage
+
+    triage = episode_triage(episode)
+    if triage is None:
+        return
+    click.echo(f"\n{triage.label.upper()}\n{triage.action}")
+    click.echo("Why:")
+    for reason in triage.reasons:
+        click.echo(f"- {reason.text}")
+    click.echo(
+        "This looks only at what you noted with this episode. For a fuller answer, run"
+        " `myoguide check`."
+    )
 
 
 def _describe_day(entry: Any) -> str:

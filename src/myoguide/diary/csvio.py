@@ -1,7 +1,8 @@
 """The diary's CSV format, for import and export (a lossless round trip).
 
 Episodes: timestamp,kind,regions,intensity,duration_s,note
-  (ISO 8601 timestamp with its offset; regions separated by ";").
+  (ISO 8601 timestamp with its offset; regions separated by ";"), then one optional column:
+  warning_signs (the ids separated by ";"; without the column, none were noted).
 Days: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units
   (blank = not logged), then two optional columns: medications (separated by ";") and
   custom (the custom factors as a JSON object), so nothing is lost on the way round.
@@ -21,6 +22,7 @@ from ..errors import field_problems
 from .models import BUILT_IN_FACTORS, Day, DayIn, Episode, EpisodeIn
 
 EPISODE_COLUMNS = ("timestamp", "kind", "regions", "intensity", "duration_s", "note")
+EPISODE_EXTRA_COLUMNS = ("warning_signs",)
 DAY_COLUMNS = ("date", *BUILT_IN_FACTORS)
 DAY_EXTRA_COLUMNS = ("medications", "custom")
 _TRUE = {"true", "yes", "y", "1"}
@@ -37,7 +39,7 @@ class CsvProblem(ValueError):
 
 def write_episodes(episodes: Iterable[Episode | EpisodeIn], out: TextIO) -> None:
     writer = csv.writer(out)  # CRLF rows: a CR or LF inside a field is then quoted
-    writer.writerow(EPISODE_COLUMNS)
+    writer.writerow((*EPISODE_COLUMNS, *EPISODE_EXTRA_COLUMNS))
     for e in episodes:
         writer.writerow(
             [
@@ -47,6 +49,7 @@ def write_episodes(episodes: Iterable[Episode | EpisodeIn], out: TextIO) -> None
                 e.intensity,
                 "" if e.duration_s is None else e.duration_s,
                 e.note,
+                ";".join(e.warning_signs),
             ]
         )
 
@@ -73,17 +76,18 @@ def write_days(days: Iterable[Day | DayIn], out: TextIO) -> None:
 
 def read_episodes(text: str) -> list[EpisodeIn]:
     """Every episode in the CSV, or CsvProblem listing every bad row."""
-    rows = _rows(text, EPISODE_COLUMNS, ())
+    rows = _rows(text, EPISODE_COLUMNS, EPISODE_EXTRA_COLUMNS)
     episodes: list[EpisodeIn] = []
     problems: list[str] = []
     for line, row in rows:
         data: dict[str, Any] = {
             "at": row["timestamp"],
             "kind": row["kind"],
-            "regions": [r.strip() for r in row["regions"].split(";") if r.strip()],
+            "regions": _list(row["regions"]),
             "intensity": row["intensity"],
             "duration_s": row["duration_s"] or None,
             "note": row["note"],
+            "warning_signs": _list(row.get("warning_signs") or ""),
         }
         try:
             episodes.append(EpisodeIn.model_validate(data))
@@ -152,8 +156,14 @@ def _rows(
     return rows
 
 
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
 def _column(field: str) -> str:
-    return {"at": "timestamp"}.get(field, field)
+    """The CSV column of a model field ("regions[1]" is in the column regions)."""
+    name = field.split("[")[0]
+    return {"at": "timestamp"}.get(name, name)
 
 
 def _number(value: float | int | None) -> str:

@@ -11,6 +11,23 @@ from ..answers import Region
 
 DiaryKind = Literal["twitch", "spasm"]
 Exercise = Literal["none", "light", "heavy"]
+WarningSign = Literal[
+    "weakness",
+    "muscle_wasting",
+    "spreading",
+    "speech_or_swallowing_difficulty",
+    "breathing_difficulty",
+    "loss_of_voluntary_control",
+    "numbness_or_tingling",
+    "calf_swelling_redness_warmth",
+    "dark_urine",
+    "recent_head_injury",
+    "tremor_or_rigidity",
+    "fever",
+    "severe_headache",
+]
+"""Warning signs a person can note with an episode: the contract's `medical` answers of the
+same names, so the engine can triage an episode that carries one."""
 
 BUILT_IN_FACTORS = (
     "caffeine_cups",
@@ -36,6 +53,10 @@ class EpisodeIn(BaseModel):
     intensity: int = Field(ge=0, le=10)
     duration_s: int | None = Field(None, ge=0, le=7 * 24 * 3600)
     note: str = Field("", max_length=2000)
+    warning_signs: list[WarningSign] = Field(
+        default_factory=list,
+        description="Warning signs noticed with this episode (empty: none noted).",
+    )
 
     @field_validator("at")
     @classmethod
@@ -44,7 +65,7 @@ class EpisodeIn(BaseModel):
             raise ValueError("needs a time zone (for example 2026-11-22T08:30:00+00:00)")
         return value
 
-    @field_validator("regions")
+    @field_validator("regions", "warning_signs")
     @classmethod
     def _no_repeats(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -68,7 +89,19 @@ class DayIn(BaseModel):
     nicotine: bool | None = None
     alcohol_units: float | None = Field(None, ge=0, le=100)
     medications: list[str] = Field(default_factory=list, max_length=50)
-    custom: dict[str, float | bool | None] = Field(default_factory=dict, max_length=50)
+    custom: dict[str, float | bool | None] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Your own factors by name (1 to 60 characters, not a built-in's name).",
+        json_schema_extra={
+            "propertyNames": {
+                "minLength": 1,
+                "maxLength": 60,
+                "pattern": r"\S",
+                "not": {"enum": list(BUILT_IN_FACTORS)},
+            }
+        },
+    )
 
     @field_validator("custom")
     @classmethod

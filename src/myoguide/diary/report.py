@@ -29,6 +29,7 @@ from .charts import (
     regions_ranked,
 )
 from .models import DayIn, EpisodeIn
+from .safety import ReportedSign, reported_signs
 
 __all__ = ["DISCLAIMER", "diary_period", "doctor_report", "page_count"]
 
@@ -73,7 +74,6 @@ def doctor_report(
     episodes: Sequence[EpisodeIn],
     *,
     period: tuple[dt.date, dt.date] | None = None,
-    warning_signs: list[str] | None = None,
 ) -> bytes:
     """The PDF as bytes. Entries outside `period` (default: the whole diary) are left out.
 
@@ -88,7 +88,8 @@ def doctor_report(
     pdf = _Report()
     pdf.add_page()
     _heading(pdf, span, days)
-    _facts(pdf, _Summary.of(days, episodes, span), warning_signs or [])
+    _facts(pdf, _Summary.of(days, episodes, span))
+    _warning_signs(pdf, reported_signs(episodes))
     findings = find_triggers(days, episodes)
     if span is not None:
         _charts(pdf, days, episodes, span, findings)
@@ -193,7 +194,7 @@ def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[Day
     _rule(pdf, 3)
 
 
-def _facts(pdf: FPDF, summary: _Summary, warning_signs: list[str]) -> None:
+def _facts(pdf: FPDF, summary: _Summary) -> None:
     episodes = f"{summary.episodes}"
     if summary.episodes:
         per_week = 7 * summary.episodes / summary.length
@@ -201,17 +202,37 @@ def _facts(pdf: FPDF, summary: _Summary, warning_signs: list[str]) -> None:
             f" ({_plural(summary.twitches, 'twitch', 'twitches')},"
             f" {_plural(summary.spasms, 'spasm')}); {per_week:.1f} a week on average"
         )
-    signs = "; ".join(warning_signs) if warning_signs else "None were recorded in the diary."
     for label, value in (
         ("Episodes", episodes),
         ("Trend", summary.trend),
         ("Where", summary.regions),
         ("Intensity (0 to 10)", summary.intensity),
-        ("Warning signs", signs),
         ("Medications logged", summary.medications),
     ):
         _fact(pdf, label, value)
     _rule(pdf, 2)
+
+
+def _warning_signs(pdf: FPDF, signs: Sequence[ReportedSign]) -> None:
+    """Each warning sign noted with an episode in the period: how often, first and last."""
+    _section(pdf, "Warning signs reported")
+    if not signs:
+        _paragraph(pdf, "None noted in this period.")
+        _rule(pdf, 1)
+        return
+    pdf.set_font(FONT, "", 9.5)
+    pdf.set_text_color(*INK)
+    with pdf.table(
+        col_widths=(74, 26, 40, 40),
+        text_align=("LEFT", "RIGHT", "LEFT", "LEFT"),
+        line_height=5.2,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        table.row(("Warning sign", "Episodes", "First noted", "Last noted"))
+        for sign in signs:
+            table.row((sign.name, str(sign.episodes), long_date(sign.first), long_date(sign.last)))
+    pdf.ln(1)
+    _rule(pdf, 1)
 
 
 def _fact(pdf: FPDF, label: str, value: str) -> None:

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +33,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from .models import Day, DayIn, Episode, EpisodeIn
 from .tables import DayRow, EpisodeRow, User
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 ENV_VAR = "MYOGUIDE_DATABASE_URL"
+T = TypeVar("T")
 UTC = dt.UTC
 
 
@@ -57,18 +72,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+POSTGRES_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 0}
+"""Each pool keeps its connections open (an overflow connection is closed when returned,
+and under load that meant a new PostgreSQL connection for a third of the requests); a
+request beyond the cap waits its turn. A web process has two pools, the pages' (threads)
+and the API's (async), so it holds up to 20 connections: keep workers x 20 under the
+server's max_connections (100 by default)."""
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Every connection stays open: an overflow connection is closed when it is returned, and
-    # under load (40 request threads) that meant a new PostgreSQL connection for about a third
-    # of the requests. Same cap as before (30 a process); a request beyond it waits its turn.
-    return create_engine(url, pool_pre_ping=True, pool_size=30, max_overflow=0)
+    return create_engine(url, **POSTGRES_POOL)
 
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest migration in migrations/versions (a test checks they agree)."""
 
 
@@ -93,46 +113,81 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+EPISODE_COLUMNS = (
+    EpisodeRow.id,
+    EpisodeRow.at_utc,
+    EpisodeRow.utc_offset_s,
+    EpisodeRow.kind,
+    EpisodeRow.regions,
+    EpisodeRow.intensity,
+    EpisodeRow.duration_s,
+    EpisodeRow.note,
+    EpisodeRow.warning_signs,
+)
+DAY_FIELDS = tuple(name for name in DayIn.model_fields if name != "date")
+DAY_COLUMNS = (DayRow.id, DayRow.date, *(getattr(DayRow, name) for name in DAY_FIELDS))
+
+
 @dataclass(frozen=True, slots=True)
 class Diary:
-    """One person's diary in a store."""
+    """One person's diary in a store.
+
+    Each method is one transaction of its own, unless the diary was opened on a connection
+    (`DiaryStore.transaction`): then it works inside that transaction, so a web request can
+    check its session and do its work in one round of the pool. The queries are SQLAlchemy
+    Core: rows go straight into the validated models, with no ORM objects in between.
+    """
 
     store: DiaryStore
     user_id: int
+    connection: Connection | None = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if self.connection is not None:
+            yield self.connection
+        else:
+            with self.store.transaction() as connection:
+                yield connection
+
+    def _mine(self, episode_id: int) -> Any:
+        return (EpisodeRow.id == episode_id) & (EpisodeRow.user_id == self.user_id)
 
     def add_episode(self, episode: EpisodeIn) -> Episode:
         now = _now()
-        with self.store.session() as session:
-            row = EpisodeRow(user_id=self.user_id, created_at=now, updated_at=now)
-            _fill_episode(row, episode)
-            session.add(row)
-            session.flush()
-            return _episode(row)
+        query = (
+            insert(EpisodeRow)
+            .values(
+                user_id=self.user_id, created_at=now, updated_at=now, **_episode_values(episode)
+            )
+            .returning(*EPISODE_COLUMNS)
+        )
+        with self._transaction() as connection:
+            return _episode(connection.execute(query).one())
 
     def episode(self, episode_id: int) -> Episode | None:
-        with self.store.session() as session:
-            row = self._episode_row(session, episode_id)
-            return _episode(row) if row else None
+        query = select(*EPISODE_COLUMNS).where(self._mine(episode_id))
+        with self._transaction() as connection:
+            row = connection.execute(query).first()
+        return _episode(row) if row else None
 
     def update_episode(self, episode_id: int, episode: EpisodeIn) -> Episode | None:
-        with self.store.session() as session:
-            row = self._episode_row(session, episode_id)
-            if row is None:
-                return None
-            _fill_episode(row, episode)
-            row.updated_at = _now()
-            session.flush()
-            return _episode(row)
+        query = (
+            update(EpisodeRow)
+            .where(self._mine(episode_id))
+            .values(updated_at=_now(), **_episode_values(episode))
+            .returning(*EPISODE_COLUMNS)
+        )
+        with self._transaction() as connection:
+            row = connection.execute(query).first()
+        return _episode(row) if row else None
 
     def delete_episode(self, episode_id: int) -> Episode | None:
         """Delete one episode; returns what was deleted (None if there was none)."""
-        with self.store.session() as session:
-            row = self._episode_row(session, episode_id)
-            if row is None:
-                return None
-            gone = _episode(row)
-            session.delete(row)
-            return gone
+        query = delete(EpisodeRow).where(self._mine(episode_id)).returning(*EPISODE_COLUMNS)
+        with self._transaction() as connection:
+            row = connection.execute(query).first()
+        return _episode(row) if row else None
 
     def episodes(
         self,
@@ -142,102 +197,114 @@ class Diary:
         offset: int = 0,
         newest_first: bool = False,
     ) -> list[Episode]:
-        query = select(EpisodeRow).where(EpisodeRow.user_id == self.user_id)
+        query = select(*EPISODE_COLUMNS).where(EpisodeRow.user_id == self.user_id)
         if start is not None:
             query = query.where(EpisodeRow.at_utc >= _utc(start))
         if end is not None:
             query = query.where(EpisodeRow.at_utc < _utc(end))
         order = EpisodeRow.at_utc.desc() if newest_first else EpisodeRow.at_utc
         query = query.order_by(order, EpisodeRow.id).offset(offset).limit(limit)
-        with self.store.session() as session:
-            return [_episode(row) for row in session.scalars(query)]
+        with self._transaction() as connection:
+            return [_episode(row) for row in connection.execute(query).all()]
 
     def count_episodes(self) -> int:
         query = select(func.count()).where(EpisodeRow.user_id == self.user_id)
-        with self.store.session() as session:
-            return int(session.scalar(query) or 0)
+        with self._transaction() as connection:
+            return int(connection.execute(query).scalar() or 0)
 
     def set_day(self, day: DayIn, merge: bool = True) -> Day:
         """Save a day's factors. With `merge`, only the fields given in `day` change."""
-        with self.store.session() as session:
-            row = session.scalar(
-                select(DayRow).where(DayRow.user_id == self.user_id, DayRow.date == day.date)
-            )
+        with self._transaction() as connection:
+            row = connection.execute(self._day_query(day.date)).first()
             if row is None:
-                row = DayRow(user_id=self.user_id, date=day.date, medications=[], custom={})
-                session.add(row)
-                merge = False
-            given = day.model_fields_set - {"date"} if merge else set(DayIn.model_fields) - {"date"}
+                values = {name: getattr(day, name) for name in DAY_FIELDS}
+                connection.execute(
+                    insert(DayRow).values(
+                        user_id=self.user_id, date=day.date, updated_at=_now(), **values
+                    )
+                )
+                return _day_of(day.date, values)
+            current = dict(row._mapping)
+            given = day.model_fields_set - {"date"} if merge else set(DAY_FIELDS)
+            changes: dict[str, Any] = {}
             for name in given:
                 value = getattr(day, name)
                 if name == "custom" and merge:
-                    value = {**row.custom, **value}
-                setattr(row, name, value)
-            row.updated_at = _now()
-            session.flush()
-            return _day(row)
+                    value = {**(current["custom"] or {}), **value}
+                changes[name] = value
+            connection.execute(
+                update(DayRow).where(DayRow.id == row.id).values(updated_at=_now(), **changes)
+            )
+            return _day_of(day.date, {**current, **changes})
 
     def day(self, date: dt.date) -> Day | None:
-        with self.store.session() as session:
-            row = session.scalar(
-                select(DayRow).where(DayRow.user_id == self.user_id, DayRow.date == date)
-            )
-            return _day(row) if row else None
+        with self._transaction() as connection:
+            row = connection.execute(self._day_query(date)).first()
+        return _day(row) if row else None
 
     def delete_day(self, date: dt.date) -> Day | None:
-        with self.store.session() as session:
-            row = session.scalar(
-                select(DayRow).where(DayRow.user_id == self.user_id, DayRow.date == date)
-            )
-            if row is None:
-                return None
-            gone = _day(row)
-            session.delete(row)
-            return gone
+        query = (
+            delete(DayRow)
+            .where(DayRow.user_id == self.user_id, DayRow.date == date)
+            .returning(*DAY_COLUMNS)
+        )
+        with self._transaction() as connection:
+            row = connection.execute(query).first()
+        return _day(row) if row else None
 
     def days(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Day]:
-        query = select(DayRow).where(DayRow.user_id == self.user_id)
+        query = select(*DAY_COLUMNS).where(DayRow.user_id == self.user_id)
         if start is not None:
             query = query.where(DayRow.date >= start)
         if end is not None:
             query = query.where(DayRow.date <= end)
-        with self.store.session() as session:
-            return [_day(row) for row in session.scalars(query.order_by(DayRow.date))]
+        with self._transaction() as connection:
+            return [_day(row) for row in connection.execute(query.order_by(DayRow.date)).all()]
 
     def replace_all(self, episodes: Sequence[EpisodeIn], days: Sequence[DayIn]) -> None:
-        """Add these episodes and days in one transaction: all of them, or none."""
+        """Add these episodes and set these days in one transaction: all of them, or none."""
         now = _now()
-        with self.store.session() as session:
-            for episode in episodes:
-                row = EpisodeRow(user_id=self.user_id, created_at=now, updated_at=now)
-                _fill_episode(row, episode)
-                session.add(row)
-            for day in days:
-                existing = session.scalar(
-                    select(DayRow).where(DayRow.user_id == self.user_id, DayRow.date == day.date)
+        with self._transaction() as connection:
+            if episodes:
+                connection.execute(
+                    insert(EpisodeRow),
+                    [
+                        {
+                            "user_id": self.user_id,
+                            "created_at": now,
+                            "updated_at": now,
+                            **_episode_values(episode),
+                        }
+                        for episode in episodes
+                    ],
                 )
-                row_day = existing or DayRow(user_id=self.user_id, date=day.date)
-                for name in set(DayIn.model_fields) - {"date"}:
-                    setattr(row_day, name, getattr(day, name))
-                row_day.updated_at = now
+            for day in days:
+                values = {name: getattr(day, name) for name in DAY_FIELDS}
+                existing = connection.execute(
+                    select(DayRow.id).where(DayRow.user_id == self.user_id, DayRow.date == day.date)
+                ).scalar()
                 if existing is None:
-                    session.add(row_day)
+                    connection.execute(
+                        insert(DayRow).values(
+                            user_id=self.user_id, date=day.date, updated_at=now, **values
+                        )
+                    )
+                else:
+                    connection.execute(
+                        update(DayRow).where(DayRow.id == existing).values(updated_at=now, **values)
+                    )
 
     def erase(self) -> tuple[int, int]:
         """Delete every episode and day of this person; returns how many of each."""
-        with self.store.session() as session:
-            episodes: Any = session.execute(
+        with self._transaction() as connection:
+            episodes = connection.execute(
                 delete(EpisodeRow).where(EpisodeRow.user_id == self.user_id)
             )
-            days: Any = session.execute(delete(DayRow).where(DayRow.user_id == self.user_id))
+            days = connection.execute(delete(DayRow).where(DayRow.user_id == self.user_id))
             return int(episodes.rowcount or 0), int(days.rowcount or 0)
 
-    def _episode_row(self, session: Session, episode_id: int) -> EpisodeRow | None:
-        return session.scalar(
-            select(EpisodeRow).where(
-                EpisodeRow.id == episode_id, EpisodeRow.user_id == self.user_id
-            )
-        )
+    def _day_query(self, date: dt.date) -> Any:
+        return select(*DAY_COLUMNS).where(DayRow.user_id == self.user_id, DayRow.date == date)
 
 
 class DiaryStore:
@@ -248,6 +315,8 @@ class DiaryStore:
         self.engine = make_engine(url)
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._async: tuple[object, AsyncEngine, AsyncEngine] | None = None
 
     @classmethod
     def open(cls, db: str | None = None) -> DiaryStore:
@@ -255,9 +324,61 @@ class DiaryStore:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+        """An ORM session in a transaction: committed when the block ends, rolled back if
+        it raises."""
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction (SQLAlchemy Core): committed when the block ends,
+        rolled back if it raises."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection on which each statement is its own transaction: for work of one
+        write (or only reads), it saves the round trips of BEGIN and COMMIT."""
+        with self._autocommit.connect() as connection:
+            yield connection
+
+    async def run(self, work: Callable[[Connection], T], atomic: bool = False) -> T:
+        """`work(connection)` for async code, without blocking its event loop.
+
+        On PostgreSQL the work runs in the loop itself over psycopg's async connections: its
+        SQL is awaited (SQLAlchemy's greenlet bridge), so there is no thread to hand over
+        to and no lock to wait for. On SQLite it runs in a worker thread. `atomic` work runs
+        in a transaction; other work (one statement, or reads) in autocommit."""
+        engines = self._async_engines()
+        if engines is None:
+            from anyio.to_thread import run_sync
+
+            def in_thread() -> T:
+                with self.transaction() if atomic else self.autocommit() as connection:
+                    return work(connection)
+
+            return await run_sync(in_thread)
+        if atomic:
+            async with engines[0].begin() as connection:
+                return await connection.run_sync(work)
+        async with engines[1].connect() as connection:
+            return await connection.run_sync(work)
+
+    def _async_engines(self) -> tuple[AsyncEngine, AsyncEngine] | None:
+        """This event loop's async engine (PostgreSQL only). Pooled async connections
+        belong to the loop that opened them, so a new loop (a test's) gets its own pool."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            engine = create_async_engine(self.url, **POSTGRES_POOL)
+            self._async = (loop, engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+        return self._async[1], self._async[2]
 
     def diary(self, user_name: str) -> Diary:
         """The diary of the person with this name, creating the person when new."""
@@ -286,19 +407,22 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _fill_episode(row: EpisodeRow, episode: EpisodeIn) -> None:
+def _episode_values(episode: EpisodeIn) -> dict[str, Any]:
     offset = episode.at.utcoffset()
     assert offset is not None
-    row.at_utc = _utc(episode.at)
-    row.utc_offset_s = int(offset.total_seconds())
-    row.kind = episode.kind
-    row.regions = list(episode.regions)
-    row.intensity = episode.intensity
-    row.duration_s = episode.duration_s
-    row.note = episode.note
+    return {
+        "at_utc": _utc(episode.at),
+        "utc_offset_s": int(offset.total_seconds()),
+        "kind": episode.kind,
+        "regions": list(episode.regions),
+        "intensity": episode.intensity,
+        "duration_s": episode.duration_s,
+        "note": episode.note,
+        "warning_signs": list(episode.warning_signs),
+    }
 
 
-def _episode(row: EpisodeRow) -> Episode:
+def _episode(row: Any) -> Episode:
     zone = dt.timezone(dt.timedelta(seconds=row.utc_offset_s))
     return Episode(
         id=row.id,
@@ -308,19 +432,16 @@ def _episode(row: EpisodeRow) -> Episode:
         intensity=row.intensity,
         duration_s=row.duration_s,
         note=row.note,
+        warning_signs=row.warning_signs or [],
     )
 
 
-def _day(row: DayRow) -> Day:
-    return Day(
-        date=row.date,
-        caffeine_cups=row.caffeine_cups,
-        sleep_hours=row.sleep_hours,
-        stress=row.stress,
-        water_glasses=row.water_glasses,
-        exercise=row.exercise,
-        nicotine=row.nicotine,
-        alcohol_units=row.alcohol_units,
-        medications=list(row.medications or []),
-        custom=dict(row.custom or {}),
-    )
+def _day(row: Any) -> Day:
+    return _day_of(row.date, row._mapping)
+
+
+def _day_of(date: dt.date, values: Mapping[Any, Any]) -> Day:
+    fields = {name: values[name] for name in DAY_FIELDS}
+    fields["medications"] = list(fields["medications"] or [])
+    fields["custom"] = dict(fields["custom"] or {})
+    return Day(date=date, **fields)

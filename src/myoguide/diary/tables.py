@@ -54,6 +54,8 @@ class EpisodeRow(Base):
     intensity: Mapped[int] = mapped_column(Integer)
     duration_s: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Warning signs noticed with the episode (ids of the contract's `medical` answers).
+    warning_signs: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime())
 
@@ -82,7 +84,10 @@ class LoginSessionRow(Base):
     cannot be used to sign in."""
 
     __tablename__ = "login_sessions"
-    __table_args__ = (Index("ix_login_sessions_user", "user_id"),)
+    __table_args__ = (
+        Index("ix_login_sessions_user", "user_id"),
+        Index("ix_login_sessions_expires", "expires_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)

@@ -85,6 +85,14 @@ async def _respond(send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _without_defaults(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _without_defaults(v) for k, v in schema.items() if k != "default"}
+    if isinstance(schema, list):
+        return [_without_defaults(item) for item in schema]
+    return schema
+
+
 def document(schema: dict[str, Any]) -> None:
     """Add the operation, and the models it uses, to an OpenAPI schema."""
     _, definitions = models_json_schema(
@@ -98,7 +106,10 @@ def document(schema: dict[str, Any]) -> None:
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, definition in definitions.get("$defs", {}).items():
-        if components.setdefault(name, definition) != definition:
+        # FastAPI leaves out a response field's default; the same model is the same schema.
+        if _without_defaults(components.setdefault(name, definition)) != _without_defaults(
+            definition
+        ):
             raise ValueError(f"two different OpenAPI schemas are called {name!r}")
 
     def ref(name: str) -> dict[str, Any]:

@@ -8,20 +8,33 @@ site cannot make a signed-in browser write.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, Security
+from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyCookie, APIKeyHeader
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
-from ..diary.accounts import LoginSession
+from ..diary.accounts import MAX_PASSWORD, LoginSession
 from ..diary.analysis import TriggerFinding
 from ..diary.models import Day, DayIn, DiaryKind, Episode, EpisodeIn
+from ..diary.safety import EpisodeTriage, episode_triage
 from ..diary.store import Diary
 from .diary_pages import export_data
 from .problems import Problem, ValidationProblem
-from .sessions import CSRF_HEADER, SESSION_COOKIE, backend, check_csrf, require_login
+from .sessions import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    LoginRequired,
+    backend,
+    check_csrf,
+    clear_session_cookie,
+    set_session_cookie,
+)
 
 _cookie = APIKeyCookie(
     name=SESSION_COOKIE,
@@ -57,6 +70,18 @@ class SessionInfo(BaseModel):
     expires_at: dt.datetime
 
 
+class SavedEpisode(Episode):
+    """The episode as saved, with what to do about it when it needs more than self-care."""
+
+    triage: EpisodeTriage | None = Field(
+        None,
+        description=(
+            "The check's triage of what the episode tells (its kind, places, length and the"
+            " warning signs noted), when it needs more than self-care; null otherwise."
+        ),
+    )
+
+
 class AccountName(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,59 +98,166 @@ class DiaryExport(BaseModel):
     days: list[Day]
 
 
-def _reader(request: Request, _: Annotated[str | None, Security(_cookie)]) -> LoginSession:
-    return require_login(request)
+class Credentials(BaseModel):
+    """A name and password, as registered at /diary/register."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=200)
+    password: str = Field(max_length=MAX_PASSWORD)
 
 
-def _writer(
-    login: Annotated[LoginSession, Depends(_reader)],
-    token: Annotated[str | None, Security(_csrf)],
-) -> LoginSession:
-    check_csrf(token, login.csrf_token)
-    return login
+Token = Annotated[str | None, Security(_cookie)]
+Csrf = Annotated[str | None, Security(_csrf)]
+T = TypeVar("T")
+READ_ONLY = object()
+"""In place of a CSRF token: the work only reads, so none is needed."""
+
+_EPISODES: TypeAdapter[list[Episode]] = TypeAdapter(list[Episode])
+_FINDINGS: TypeAdapter[list[TriggerFinding]] = TypeAdapter(list[TriggerFinding])
 
 
-Reader = Annotated[LoginSession, Depends(_reader)]
-Writer = Annotated[LoginSession, Depends(_writer)]
+async def in_diary(
+    request: Request,
+    token: str | None,
+    csrf: object,
+    work: Callable[[Diary, LoginSession], T],
+    atomic: bool = False,
+) -> T:
+    """Check the session (and, for a write, its CSRF token) and do the work on one pooled
+    connection, in one trip to a worker thread. This is the hot path of the API: each step
+    it saves is a round trip to the database or a thread switch, per request.
+
+    Work that is one statement (a read, an insert, an update or a delete) runs without
+    BEGIN and COMMIT: the statement is its own transaction. `atomic` work (more than one
+    statement that must hold together) runs in a transaction."""
+    if not token or len(token) > 200:
+        raise LoginRequired
+    diaries = backend(request)
+    store = diaries.store
+    accounts = diaries.accounts
+
+    def run(connection: Connection) -> T:
+        login = accounts.session(token, connection)
+        if login is None:
+            raise LoginRequired
+        if csrf is not READ_ONLY:
+            check_csrf(csrf, login.csrf_token)
+        return work(Diary(store, login.account.id, connection), login)
+
+    return await store.run(run, atomic=atomic)
+
+
+def _saved(request: Request, episode: Episode, status_code: int = 200) -> Response:
+    """The saved episode and, when it needs one, the advice the pages and the CLI give."""
+    triage = episode_triage(episode, request.app.state.engine)
+    saved = SavedEpisode(**dict(episode), triage=triage)
+    return _json(saved.model_dump_json().encode(), status_code)
+
+
+def _json(body: bytes, status_code: int = 200) -> Response:
+    """Already validated models, serialised once (FastAPI would validate them again)."""
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def build_diary_api() -> APIRouter:
     router = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=ERRORS)
 
-    def diary_of(request: Request, login: LoginSession) -> Diary:
-        return backend(request).diary(login.account)
-
     def missing(episode_id: int) -> HTTPException:
         return HTTPException(404, f"There is no episode {episode_id} in your diary.")
 
-    @router.get("/session", response_model=SessionInfo, summary="Who is logged in")
-    def session(login: Reader) -> SessionInfo:
-        """The logged-in user and the CSRF token that writes must send as X-CSRF-Token."""
+    def session_info(login: LoginSession) -> SessionInfo:
         return SessionInfo(
             user=login.account.name,
             csrf_token=login.csrf_token,
             expires_at=login.expires_at.replace(tzinfo=dt.UTC),
         )
 
+    @router.get("/session", response_model=SessionInfo, summary="Who is logged in")
+    async def session(request: Request, token: Token) -> Response:
+        """The logged-in user and the CSRF token that writes must send as X-CSRF-Token."""
+        login = await in_diary(request, token, READ_ONLY, lambda _, login: login)
+        return _json(session_info(login).model_dump_json().encode())
+
+    @router.post(
+        "/session",
+        response_model=SessionInfo,
+        status_code=201,
+        responses={
+            401: {"model": Problem, "description": "The name and password do not match."},
+            429: {"model": Problem, "description": "Too many failed logins: wait and retry."},
+        },
+        summary="Log in",
+    )
+    async def log_in(request: Request, credentials: Credentials) -> Response:
+        """Log in with a name and password: sets the session cookie, and answers with the
+        CSRF token to send as X-CSRF-Token. Five failed logins for a name from one address
+        within 15 minutes block it for the rest of that time (429 with Retry-After)."""
+        from ..diary.accounts import LoginFailed, TooManyAttempts
+
+        accounts = backend(request).accounts
+        ip = request.client.host if request.client else "unknown"
+
+        def run() -> tuple[str, LoginSession]:
+            account = accounts.authenticate(credentials.name, credentials.password, ip)
+            return accounts.start_session(account)
+
+        try:
+            token, login = await run_in_threadpool(run)
+        except TooManyAttempts as error:
+            raise HTTPException(
+                429, str(error), headers={"Retry-After": str(error.retry_after_s)}
+            ) from None
+        except LoginFailed as error:
+            raise HTTPException(401, str(error)) from None
+        response = _json(session_info(login).model_dump_json().encode(), 201)
+        set_session_cookie(response, request, token)
+        return response
+
+    @router.delete(
+        "/session",
+        status_code=204,
+        response_class=Response,
+        responses=FORBIDDEN,
+        summary="Log out",
+    )
+    async def log_out(request: Request, token: Token, csrf: Csrf) -> Response:
+        """Ends this session; the cookie no longer opens the diary."""
+        accounts = backend(request).accounts
+        await in_diary(request, token, csrf, lambda _, __: None)
+        await run_in_threadpool(accounts.end_session, token or "")
+        response = Response(status_code=204)
+        clear_session_cookie(response, request)
+        return response
+
     @router.get("/episodes", response_model=list[Episode], summary="Your episodes")
-    def list_episodes(
+    async def list_episodes(
         request: Request,
-        login: Reader,
+        token: Token,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> list[Episode]:
+    ) -> Response:
         """Newest first."""
-        return diary_of(request, login).episodes(limit=limit, offset=offset, newest_first=True)
+
+        def work(book: Diary, _: LoginSession) -> list[Episode]:
+            return book.episodes(limit=limit, offset=offset, newest_first=True)
+
+        return _json(_EPISODES.dump_json(await in_diary(request, token, READ_ONLY, work)))
 
     @router.post(
         "/episodes",
-        response_model=Episode,
+        response_model=SavedEpisode,
         status_code=201,
         responses=FORBIDDEN,
         summary="Log an episode",
     )
-    def add_episode(request: Request, login: Writer, episode: EpisodeIn) -> Episode:
-        return diary_of(request, login).add_episode(episode)
+    async def add_episode(
+        request: Request, token: Token, csrf: Csrf, episode: EpisodeIn
+    ) -> Response:
+        """Saves the episode. When what it tells needs more than self-care (a warning sign
+        noted, a cramp in the chest, one over 10 minutes), `triage` says what to do."""
+        added = await in_diary(request, token, csrf, lambda book, _: book.add_episode(episode))
+        return _saved(request, added, 201)
 
     @router.get(
         "/episodes/{episode_id}",
@@ -133,25 +265,28 @@ def build_diary_api() -> APIRouter:
         responses=NOT_FOUND,
         summary="One episode",
     )
-    def get_episode(request: Request, login: Reader, episode_id: int) -> Episode:
-        found = diary_of(request, login).episode(episode_id)
+    async def get_episode(request: Request, token: Token, episode_id: int) -> Response:
+        found = await in_diary(request, token, READ_ONLY, lambda book, _: book.episode(episode_id))
         if found is None:
             raise missing(episode_id)
-        return found
+        return _json(found.model_dump_json().encode())
 
     @router.put(
         "/episodes/{episode_id}",
-        response_model=Episode,
+        response_model=SavedEpisode,
         responses={**FORBIDDEN, **NOT_FOUND},
         summary="Change an episode",
     )
-    def update_episode(
-        request: Request, login: Writer, episode_id: int, episode: EpisodeIn
-    ) -> Episode:
-        found = diary_of(request, login).update_episode(episode_id, episode)
+    async def update_episode(
+        request: Request, token: Token, csrf: Csrf, episode_id: int, episode: EpisodeIn
+    ) -> Response:
+        def work(book: Diary, _: LoginSession) -> Episode | None:
+            return book.update_episode(episode_id, episode)
+
+        found = await in_diary(request, token, csrf, work)
         if found is None:
             raise missing(episode_id)
-        return found
+        return _saved(request, found)
 
     @router.delete(
         "/episodes/{episode_id}",
@@ -160,17 +295,22 @@ def build_diary_api() -> APIRouter:
         responses={**FORBIDDEN, **NOT_FOUND},
         summary="Delete an episode",
     )
-    def delete_episode(request: Request, login: Writer, episode_id: int) -> Response:
-        if diary_of(request, login).delete_episode(episode_id) is None:
+    async def delete_episode(
+        request: Request, token: Token, csrf: Csrf, episode_id: int
+    ) -> Response:
+        def work(book: Diary, _: LoginSession) -> Episode | None:
+            return book.delete_episode(episode_id)
+
+        if await in_diary(request, token, csrf, work) is None:
             raise missing(episode_id)
         return Response(status_code=204)
 
     @router.get("/days/{date}", response_model=Day, responses=NOT_FOUND, summary="One day")
-    def get_day(request: Request, login: Reader, date: dt.date) -> Day:
-        found = diary_of(request, login).day(date)
+    async def get_day(request: Request, token: Token, date: dt.date) -> Response:
+        found = await in_diary(request, token, READ_ONLY, lambda book, _: book.day(date))
         if found is None:
             raise HTTPException(404, f"Nothing is logged for {date.isoformat()}.")
-        return found
+        return _json(found.model_dump_json().encode())
 
     @router.put(
         "/days/{date}",
@@ -178,34 +318,42 @@ def build_diary_api() -> APIRouter:
         responses=FORBIDDEN,
         summary="Set a day's factors",
     )
-    def put_day(request: Request, login: Writer, date: dt.date, day: DayIn) -> Day:
+    async def put_day(
+        request: Request, token: Token, csrf: Csrf, date: dt.date, day: DayIn
+    ) -> Response:
         """Replaces the day's factors: a factor left out is "not logged". The body's `date`
         must be the path's."""
-        if day.date != date:
-            problem = {
-                "loc": ("body", "date"),
-                "msg": "differs from the path's date",
-                "type": "value_error",
-            }
-            raise RequestValidationError([problem])
-        return diary_of(request, login).set_day(day, merge=False)
+
+        def work(book: Diary, _: LoginSession) -> Day:
+            if day.date != date:  # after the login check: a stranger learns nothing
+                problem = {
+                    "loc": ("body", "date"),
+                    "msg": "differs from the path's date",
+                    "type": "value_error",
+                }
+                raise RequestValidationError([problem])
+            return book.set_day(day, merge=False)
+
+        saved = await in_diary(request, token, csrf, work, atomic=True)
+        return _json(saved.model_dump_json().encode())
 
     @router.get(
         "/triggers",
         response_model=list[TriggerFinding],
         summary="What goes with your episodes",
     )
-    def triggers(
-        request: Request, login: Reader, kind: DiaryKind | None = None
-    ) -> list[TriggerFinding]:
+    async def triggers(request: Request, token: Token, kind: DiaryKind | None = None) -> Response:
         """The same findings as `myoguide diary triggers --format json`."""
         from ..diary.analysis import find_triggers
 
-        book = diary_of(request, login)
-        return find_triggers(book.days(), book.episodes(), kind=kind)
+        def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
+            return find_triggers(book.days(), book.episodes(), kind=kind)
+
+        return _json(_FINDINGS.dump_json(await in_diary(request, token, READ_ONLY, work)))
 
     @router.get("/export", response_model=DiaryExport, summary="Everything in your diary")
-    def export(request: Request, login: Reader) -> dict[str, Any]:
-        return export_data(diary_of(request, login), login)
+    async def export(request: Request, token: Token) -> Response:
+        data = await in_diary(request, token, READ_ONLY, export_data, atomic=True)
+        return _json(json.dumps(data, ensure_ascii=False).encode())
 
     return router

@@ -22,6 +22,7 @@ FRIENDLY = {
     "regions": "Choose where in the body (at least one place).",
     "intensity": "Choose how strong it was, from 0 to 10.",
     "exercise": "Choose none, light or heavy exercise.",
+    "warning_signs": "Choose only from the signs listed.",
 }
 DAY_NUMBERS = ("sleep_hours", "caffeine_cups", "stress", "water_glasses", "alcohol_units")
 
@@ -54,6 +55,7 @@ def read_episode(form: Form, zone: dt.tzinfo) -> tuple[EpisodeIn | None, Problem
         "intensity": first(form, "intensity"),
         "duration_s": duration,
         "note": first(form, "note"),
+        "warning_signs": [value for value in form.get("warning_signs", []) if value],
     }
     if problems:
         return None, problems
@@ -97,6 +99,7 @@ def episode_values(episode: Episode) -> dict[str, Any]:
         "utc_offset": str(int(offset.total_seconds() // 60)),
         "duration_min": "" if episode.duration_s is None else f"{episode.duration_s / 60:g}",
         "note": episode.note,
+        "warning_signs": list(episode.warning_signs),
     }
 
 
@@ -104,6 +107,7 @@ def form_values(form: Form) -> dict[str, Any]:
     """What was sent, to show again beside the problems."""
     values: dict[str, Any] = {name: first(form, name) for name in form if name != "csrf_token"}
     values["regions"] = list(form.get("regions", []))
+    values["warning_signs"] = list(form.get("warning_signs", []))
     return values
 
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from ..diary.accounts import AccountError, LoginSession, TooManyAttempts
 from ..diary.models import BUILT_IN_FACTORS, Day, Episode
+from ..diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
 from ..diary.store import Diary
 from ..knowledge import Knowledge
 from .diary_forms import (
@@ -65,6 +66,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     templates.env.globals.update(
         region_names=region_names,
         quick_regions=QUICK_REGIONS,
+        warning_sign_names=SIGN_NAMES,
         csrf_field=CSRF_FIELD,
     )
 
@@ -82,6 +84,12 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     def checked(form: Form, login: LoginSession) -> None:
         check_csrf(first(form, CSRF_FIELD), login.csrf_token)
+
+    def triage_of(request: Request, book: Diary, episode_id: str | None) -> EpisodeTriage | None:
+        """The triage of a just-saved episode (named in the query), when it needs one."""
+        number = _episode_number(episode_id)
+        found = book.episode(number) if number is not None else None
+        return episode_triage(found, request.app.state.engine) if found else None
 
     # Accounts
 
@@ -183,6 +191,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             values=values or {"kind": "twitch", "intensity": "3", "regions": []},
             which=which,
             saved=request.query_params.get("saved", ""),
+            triage=triage_of(request, book, request.query_params.get("episode")),
         )
 
     @router.get("", response_class=HTMLResponse)
@@ -197,7 +206,9 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         episode, problems = read_episode(form, zone)
         if episode is None:
             return home_page(request, login, 422, problems, form_values(form), "episode")
-        book.add_episode(episode)
+        saved = book.add_episode(episode)
+        if saved.warning_signs:
+            return redirect(f"/diary?saved=episode&episode={saved.id}")
         return redirect("/diary?saved=episode")
 
     @router.post("/days", response_class=HTMLResponse)
@@ -231,6 +242,8 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             pages=max(1, -(-total // PAGE_SIZE)),
             days=book.days(),
             deleted=request.query_params.get("deleted") == "1",
+            changed=request.query_params.get("changed", ""),
+            triage=triage_of(request, book, request.query_params.get("changed")),
         )
 
     def own_episode(request: Request, login: LoginSession, episode_id: int) -> Episode:
@@ -271,7 +284,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         if changed is None:
             return edit_page(request, login, episode, form_values(form), problems, 422)
         diary_of(request, login).update_episode(episode_id, changed)
-        return redirect("/diary/episodes")
+        return redirect(f"/diary/episodes?changed={episode_id}")
 
     @router.get("/episodes/{episode_id}/delete", response_class=HTMLResponse)
     def delete_episode_form(request: Request, login: Login, episode_id: int) -> HTMLResponse:
@@ -384,8 +397,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         from ..diary.report import doctor_report
 
         book = diary_of(request, login)
-        # The diary does not record warning signs; the report says none were recorded.
-        pdf = doctor_report(book.days(), book.episodes(), warning_signs=[])
+        pdf = doctor_report(book.days(), book.episodes())
         return Response(
             pdf,
             media_type="application/pdf",
@@ -446,6 +458,13 @@ def _zone_guess(recent: Sequence[Episode]) -> dt.tzinfo:
 def _offset_minutes(zone: dt.tzinfo) -> int:
     offset = dt.datetime.now(zone).utcoffset() or dt.timedelta()
     return int(offset.total_seconds() // 60)
+
+
+def _episode_number(text: str | None) -> int | None:
+    """An episode id from a query string; None unless a whole number an id can be."""
+    if not text or not text.isdigit() or len(text) > 9:
+        return None
+    return int(text)
 
 
 def _date(text: str) -> dt.date | None:
