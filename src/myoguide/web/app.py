@@ -5,6 +5,9 @@ Both are thin adapters over the same engine and knowledge, so they cannot drift 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +51,7 @@ def create_app(
     knowledge = knowledge or load_knowledge()
     engine = default_engine() if knowledge is load_knowledge() else Engine(knowledge)
     app = FastAPI(
+        lifespan=_lifespan,
         title="myoguide",
         version=__version__,
         summary="Explains muscle twitches and spasms: kind, triage, likely causes, what helps.",
@@ -103,6 +107,17 @@ def create_app(
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Once the app has started: move everything loaded so far (the knowledge, the engine,
+    the frameworks: about 185,000 objects) out of the garbage collector's sight. They live
+    as long as the process, and a full collection that walked them all paused every request
+    for 80 to 130 ms, a few times a minute under load."""
+    gc.collect()
+    gc.freeze()
+    yield
 
 
 def _swagger_ui() -> Path:

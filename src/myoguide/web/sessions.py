@@ -6,6 +6,7 @@ touches a database.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import threading
@@ -49,6 +50,9 @@ class DiaryBackend:
 
                 given = self._given
                 self._store = given if isinstance(given, DiaryStore) else DiaryStore.open(given)
+                # What opening it loaded (SQLAlchemy, the driver) lives as long as the
+                # process too: out of the garbage collector's sight (see app._lifespan).
+                gc.freeze()
             return self._store
 
     @property
