@@ -614,6 +614,60 @@ def test_deleting_the_account_erases_everything(app: FastAPI) -> None:
     assert len(other.api("GET", "/episodes").json()) == 1
 
 
+def test_an_api_client_can_register_and_delete_its_account(app: FastAPI) -> None:
+    client = browser(app)
+    name = f"api-{uuid.uuid4().hex[:8]}"
+    created = client.post(f"{API}/account", json={"name": name, "password": PASSWORD})
+    assert created.status_code == 201, created.text
+    assert created.json()["user"] == name
+    person = Person(client, name)
+    person.add_episode()
+    person.api("PUT", "/days/2026-11-20", DAY)
+    user_id = person.user_id
+    store: DiaryStore = app.state.diary.store
+    assert all(
+        count for table, count in rows_of(store, user_id, name).items() if table != "login_attempts"
+    )
+
+    assert person.api("DELETE", "/account", token=False).status_code == 403
+    assert rows_of(store, user_id, name)["episodes"] == 1
+    gone = person.api("DELETE", "/account")
+    assert gone.status_code == 204
+    assert 'myoguide_session=""' in gone.headers["set-cookie"]
+    assert not any(rows_of(store, user_id, name).values())
+    assert client.get(f"{API}/episodes").status_code == 401
+    again = browser(app).post(f"{API}/session", json={"name": name, "password": PASSWORD})
+    assert again.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "field", "message"),
+    [
+        ("ab", PASSWORD, "name", "3 to 40 characters"),
+        ("has space", PASSWORD, "name", "3 to 40 characters"),
+        ("fine-name", "short", "password", "at least 10 characters"),
+        ("fine-name", "x" * 2000, "password", "at most 1024 characters"),
+    ],
+)
+def test_api_registration_names_the_field_to_change(
+    app: FastAPI, name: str, password: str, field: str, message: str
+) -> None:
+    response = browser(app).post(f"{API}/account", json={"name": name, "password": password})
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", field]
+    assert message in problem["msg"]
+
+
+def test_api_registration_of_a_taken_name_is_a_conflict(app: FastAPI, person: Person) -> None:
+    response = browser(app).post(
+        f"{API}/account", json={"name": person.name.upper(), "password": "another password"}
+    )
+    assert response.status_code == 409 and "is taken" in response.json()["detail"]
+    reserved = browser(app).post(f"{API}/account", json={"name": "Root", "password": PASSWORD})
+    assert reserved.status_code == 409 and "reserved" in reserved.json()["detail"]
+
+
 # Pages: no inline script, headers
 
 

@@ -40,11 +40,13 @@ class AccountError(ValueError):
 
 
 class InvalidRegistration(AccountError):
-    pass
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field  # "name" or "password": which one to change
 
 
 class NameTaken(AccountError):
-    pass
+    field = "name"
 
 
 class LoginFailed(AccountError):
@@ -87,14 +89,19 @@ def check_registration(name: str, password: str) -> str:
     if not NAME_PATTERN.fullmatch(clean):
         raise InvalidRegistration(
             "A user name has 3 to 40 characters: letters, digits, dots, dashes or underscores,"
-            " starting with a letter or digit."
+            " starting with a letter or digit.",
+            "name",
         )
     if clean in RESERVED_NAMES:
-        raise InvalidRegistration(f"The name {clean!r} is reserved; choose another.")
+        raise NameTaken(f"The name {clean!r} is reserved; choose another.")
     if len(password) < MIN_PASSWORD:
-        raise InvalidRegistration(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise InvalidRegistration(
+            f"A password needs at least {MIN_PASSWORD} characters.", "password"
+        )
     if len(password) > MAX_PASSWORD:
-        raise InvalidRegistration(f"A password can have at most {MAX_PASSWORD} characters.")
+        raise InvalidRegistration(
+            f"A password can have at most {MAX_PASSWORD} characters.", "password"
+        )
     return clean
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from ..diary.accounts import MAX_PASSWORD, LoginSession
+from ..diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
 from ..diary.analysis import TriggerFinding
 from ..diary.models import Day, DayIn, DiaryKind, Episode, EpisodeIn
 from ..diary.safety import EpisodeTriage, episode_triage
@@ -96,6 +96,20 @@ class DiaryExport(BaseModel):
     account: AccountName
     episodes: list[Episode]
     days: list[Day]
+
+
+class NewAccount(BaseModel):
+    """The name and password of a new account. The rules are in the schema for clients to
+    check first; the server checks them itself, with messages that say what to change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        max_length=200,
+        json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$"},
+        description="3 to 40 letters, digits, dots, dashes or underscores (kept in lower case).",
+    )
+    password: str = Field(max_length=MAX_PASSWORD, json_schema_extra={"minLength": MIN_PASSWORD})
 
 
 class Credentials(BaseModel):
@@ -212,6 +226,51 @@ def build_diary_api() -> APIRouter:
             raise HTTPException(401, str(error)) from None
         response = _json(session_info(login).model_dump_json().encode(), 201)
         set_session_cookie(response, request, token)
+        return response
+
+    @router.post(
+        "/account",
+        response_model=SessionInfo,
+        status_code=201,
+        responses={409: {"model": Problem, "description": "The name is taken or reserved."}},
+        summary="Create an account",
+    )
+    async def register(request: Request, credentials: NewAccount) -> Response:
+        """Create an account (a name of 3 to 40 letters, digits, `.`, `-` or `_`; a password
+        of at least 10 characters) and log it in, as `POST /session` does."""
+        from ..diary.accounts import InvalidRegistration, NameTaken
+
+        accounts = backend(request).accounts
+
+        def run() -> tuple[str, LoginSession]:
+            return accounts.start_session(accounts.register(credentials.name, credentials.password))
+
+        try:
+            token, login = await run_in_threadpool(run)
+        except InvalidRegistration as error:
+            problem = {"loc": ("body", error.field), "msg": str(error), "type": "value_error"}
+            raise RequestValidationError([problem]) from None
+        except NameTaken as error:
+            raise HTTPException(409, str(error)) from None
+        response = _json(session_info(login).model_dump_json().encode(), 201)
+        set_session_cookie(response, request, token)
+        return response
+
+    @router.delete(
+        "/account",
+        status_code=204,
+        response_class=Response,
+        responses=FORBIDDEN,
+        summary="Delete your account and everything in it",
+    )
+    async def delete_account(request: Request, token: Token, csrf: Csrf) -> Response:
+        """Erases the account, its episodes, days, sessions and login records, for good.
+        Export first (`GET /export`) to keep a copy."""
+        accounts = backend(request).accounts
+        login = await in_diary(request, token, csrf, lambda _, login: login)
+        await run_in_threadpool(accounts.delete_account, login.account)
+        response = Response(status_code=204)
+        clear_session_cookie(response, request)
         return response
 
     @router.delete(
