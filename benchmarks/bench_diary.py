@@ -180,11 +180,12 @@ def seed(url: str) -> None:
 
 
 @contextmanager
-def server_on(url: str, port: int) -> Iterator[str]:
+def server_on(url: str, port: int, workers: int = 1) -> Iterator[str]:
     script = Path(sys.executable).parent / "myoguide"
     env = {**os.environ, "MYOGUIDE_DATABASE_URL": url, "MYOGUIDE_INSECURE_COOKIES": "1"}
     server = subprocess.Popen(
-        [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -236,6 +237,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--think", type=int, default=250, help="mean pause, ms (people load)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--url", default=ADMIN_URL, help="admin URL of the PostgreSQL server")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -244,7 +246,7 @@ def main() -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     with fresh_database(args.url) as url, tempfile.TemporaryDirectory() as folder:
         seed(url)
-        with server_on(url, free_port()) as base:
+        with server_on(url, free_port(), args.workers) as base:
             names = random.Random(11).sample(range(PEOPLE), SAMPLE)
             sessions = [log_in(base, f"person{i:04d}") for i in names]
             tsv = Path(folder) / "sessions.tsv"
@@ -271,7 +273,7 @@ def main() -> None:
                     ),
                 }
     print(
-        f"{args.connections} connections, {args.seconds} s a run, one server worker, "
+        f"{args.connections} connections, {args.seconds} s a run, {args.workers} server worker(s), "
         f"{SAMPLE} sessions in rotation, {PEOPLE * EPISODES_EACH:,} episodes stored"
     )
     for load_name, title in (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 
 from .store import DiaryStore
 from .tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
@@ -105,6 +105,20 @@ def check_registration(name: str, password: str) -> str:
     return clean
 
 
+# Looked up on every request of the API: built once, with bound parameters.
+_LIVE_SESSION = (
+    select(
+        LoginSessionRow.user_id,
+        User.name,
+        LoginSessionRow.csrf_token,
+        LoginSessionRow.expires_at,
+    )
+    .join(User, User.id == LoginSessionRow.user_id)
+    .where(LoginSessionRow.token_sha256 == bindparam("b_digest"))
+    .where(LoginSessionRow.expires_at > bindparam("b_now"))
+)
+
+
 class Accounts:
     """The accounts kept in one diary store."""
 
@@ -156,22 +170,12 @@ class Accounts:
     def session(self, token: str, connection: Connection | None = None) -> LoginSession | None:
         """The live session for a cookie's token, or None (unknown or expired). With a
         connection, the lookup joins the transaction open on it."""
-        query = (
-            select(
-                LoginSessionRow.user_id,
-                User.name,
-                LoginSessionRow.csrf_token,
-                LoginSessionRow.expires_at,
-            )
-            .join(User, User.id == LoginSessionRow.user_id)
-            .where(LoginSessionRow.token_sha256 == _digest(token))
-            .where(LoginSessionRow.expires_at > _now())
-        )
+        values = {"b_digest": _digest(token), "b_now": _now()}
         if connection is None:
             with self.store.transaction() as own:
-                found = own.execute(query).first()
+                found = own.execute(_LIVE_SESSION, values).first()
         else:
-            found = connection.execute(query).first()
+            found = connection.execute(_LIVE_SESSION, values).first()
         if found is None:
             return None
         user_id, name, csrf_token, expires_at = found
