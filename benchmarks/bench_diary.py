@@ -183,9 +183,9 @@ def seed(url: str) -> None:
 def server_on(url: str, port: int, workers: int = 1) -> Iterator[str]:
     script = Path(sys.executable).parent / "myoguide"
     env = {**os.environ, "MYOGUIDE_DATABASE_URL": url, "MYOGUIDE_INSECURE_COOKIES": "1"}
+    command = [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
-        [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--workers", str(workers)],
+        [*command, "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
