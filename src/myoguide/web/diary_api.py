@@ -139,8 +139,9 @@ async def in_diary(
     atomic: bool = False,
 ) -> T:
     """Check the session (and, for a write, its CSRF token) and do the work on one pooled
-    connection, in one trip to a worker thread. This is the hot path of the API: each step
-    it saves is a round trip to the database or a thread switch, per request.
+    connection: on PostgreSQL in the event loop itself, on SQLite in one trip to a worker
+    thread (`DiaryStore.run`). This is the hot path of the API: each step it saves is a
+    round trip to the database or a thread switch, per request.
 
     Work that is one statement (a read, an insert, an update or a delete) runs without
     BEGIN and COMMIT: the statement is its own transaction. `atomic` work (more than one
@@ -148,7 +149,7 @@ async def in_diary(
     if not token or len(token) > 200:
         raise LoginRequired
     diaries = backend(request)
-    store = diaries.store
+    store = await diaries.opened()
     accounts = diaries.accounts
 
     def run(connection: Connection) -> T:

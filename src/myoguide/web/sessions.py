@@ -55,6 +55,15 @@ class DiaryBackend:
                 gc.freeze()
             return self._store
 
+    async def opened(self) -> DiaryStore:
+        """The store for async code: opened in a worker thread the first time (opening may
+        migrate the schema), so the event loop never waits on it."""
+        if self._store is None:
+            from starlette.concurrency import run_in_threadpool
+
+            return await run_in_threadpool(lambda: self.store)
+        return self._store
+
     @property
     def accounts(self) -> Accounts:
         if self._accounts is None:
