@@ -336,32 +336,32 @@ def test_warning_signs_survive_export_and_import(db: Path, tmp_path: Path) -> No
     assert run(db, "list", "--format", "csv").stdout == exported.stdout
 
 
-def test_an_unknown_warning_sign_imports_nothing(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("csv_text", "problem"),
+    [
+        (
+            "timestamp,kind,regions,intensity,duration_s,note\n"
+            "2026-11-20T08:30+01:00,twitch,eyelid,3,,\n"
+            "2026-11-20T09:30+01:00,twitch,eyelid,30,,\n",
+            "line 3: intensity",
+        ),
+        (
+            "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
+            "2026-11-20T08:30+01:00,twitch,eyelid,3,,,fever\n"
+            "2026-11-20T09:30+01:00,twitch,eyelid,3,,,fever;tired\n",
+            "line 3: warning_signs: 'tired' is not one of",
+        ),
+    ],
+    ids=["intensity", "warning_sign"],
+)
+def test_a_bad_import_imports_nothing(
+    db: Path, tmp_path: Path, csv_text: str, problem: str
+) -> None:
     episodes = tmp_path / "episodes.csv"
-    episodes.write_text(
-        "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
-        "2026-11-20T08:30+01:00,twitch,eyelid,3,,,fever\n"
-        "2026-11-20T09:30+01:00,twitch,eyelid,3,,,fever;tired\n",
-        encoding="utf-8",
-    )
+    episodes.write_text(csv_text, encoding="utf-8")
     done = run(db, "import", "--episodes", str(episodes))
     assert done.returncode == 2
-    assert "line 3: warning_signs: 'tired' is not one of" in done.stderr
-    assert listed(db)["episodes"] == []
-
-
-def test_a_bad_import_imports_nothing(db: Path, tmp_path: Path) -> None:
-    episodes = tmp_path / "episodes.csv"
-    episodes.write_text(
-        "timestamp,kind,regions,intensity,duration_s,note\n"
-        "2026-11-20T08:30+01:00,twitch,eyelid,3,,\n"
-        "2026-11-20T09:30+01:00,twitch,eyelid,30,,\n",
-        encoding="utf-8",
-    )
-    done = run(db, "import", "--episodes", str(episodes))
-    assert done.returncode == 2
-    assert "line 3" in done.stderr
-    assert "intensity" in done.stderr
+    assert problem in done.stderr
     assert listed(db)["episodes"] == []
 
 

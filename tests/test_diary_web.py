@@ -207,13 +207,23 @@ def test_a_warning_sign_with_an_episode_shows_the_triage(person: Person) -> None
 
 def test_an_everyday_episode_shows_no_triage(app: FastAPI, person: Person) -> None:
     added = person.post("/diary/episodes", {"kind": "spasm", "regions": "calf", "intensity": "9"})
-    assert added.headers["location"] == "/diary?saved=episode"
-    page = person.client.get("/diary?saved=episode").text
+    assert added.headers["location"].startswith("/diary?saved=episode&episode=")
+    page = person.client.get(added.headers["location"]).text
     assert "Episode saved." in page and banner(page) == ""
     theirs = register(app).add_episode(warning_signs=["breathing_difficulty"])
     for path in [f"/diary?saved=episode&episode={theirs['id']}", "/diary?episode=99999999999999"]:
         assert banner(person.client.get(path).text) == "", path
     assert banner(person.client.get(f"/diary/episodes?changed={theirs['id']}").text) == ""
+
+
+def test_an_episode_the_check_would_flag_shows_its_advice_without_a_sign(
+    person: Person,
+) -> None:
+    added = person.post("/diary/episodes", {"kind": "spasm", "regions": "chest", "intensity": "6"})
+    page = person.client.get(added.headers["location"]).text
+    assert "Episode saved." in page
+    shown = banner(page)
+    assert "chest" in shown.lower() and "You noted" not in shown
 
 
 def test_an_unknown_warning_sign_is_refused(person: Person) -> None:

@@ -207,9 +207,8 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         if episode is None:
             return home_page(request, login, 422, problems, form_values(form), "episode")
         saved = book.add_episode(episode)
-        if saved.warning_signs:
-            return redirect(f"/diary?saved=episode&episode={saved.id}")
-        return redirect("/diary?saved=episode")
+        # The page after shows the check's advice when this episode needs it.
+        return redirect(f"/diary?saved=episode&episode={saved.id}")
 
     @router.post("/days", response_class=HTMLResponse)
     def add_day(request: Request, login: Login, form: Posted) -> Response:
