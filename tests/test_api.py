@@ -610,6 +610,35 @@ def test_dvt_case_sees_a_doctor_soon_and_is_not_told_to_massage(client: TestClie
     assert "deep_vein_thrombosis" in [item["id"] for item in result["rule_out"]]
 
 
+def test_result_page_says_in_words_how_strongly_answers_point_to_a_cause(
+    client: TestClient,
+) -> None:
+    form = {
+        "sensation": "jumping",
+        "factors.caffeine_cups_per_day": "6",
+        "factors.sleep_hours": "6.5",
+    }
+    causes = part(check(client, form).text, "causes")
+    answers = {"sensation": "jumping", "factors": {"caffeine_cups_per_day": 6, "sleep_hours": 6.5}}
+    scores = [factor.score for factor in assess(answers).factors]
+    assert len(scores) == 2
+    assert "%" not in causes and not any(f"{score:.2f}" in causes for score in scores)
+    assert "Most likely first" in causes
+    assert "likely: your answers point clearly to it" in causes
+    assert "possible: some of your answers point to it" in causes
+    assert "You sleep about 6.5 hours a night" in causes
+    assert "{" not in causes
+
+
+def test_dvt_with_breathlessness_is_not_told_to_call_if_breathless(client: TestClient) -> None:
+    form = {**DVT_FORM, "medical.breathing_difficulty": "yes"}
+    triage = part(check(client, form).text, "triage", "</div>")
+    assert "Emergency" in triage
+    assert "blood clot" in triage
+    assert "if you become short of breath" not in triage
+    assert "if you become short of breath" in part(check(client, DVT_FORM).text, "triage", "</div>")
+
+
 def test_trouble_breathing_is_an_emergency(client: TestClient) -> None:
     response = check(client, {"medical.breathing_difficulty": "yes"})
     assert response.status_code == 200

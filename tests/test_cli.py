@@ -197,6 +197,22 @@ def test_readable_result_shows_triage_sources_and_disclaimer(output_format: str)
     assert "\x1b[" not in done.stdout
 
 
+@pytest.mark.parametrize("output_format", ["markdown", "text"])
+def test_causes_say_in_words_how_strongly_the_answers_point(output_format: str) -> None:
+    answers = {"sensation": "jumping", "factors": {"caffeine_cups_per_day": 6, "sleep_hours": 6.5}}
+    done = run_cli("check", "--answers", "-", "--format", output_format, input=json.dumps(answers))
+    assert done.returncode == 0, done.stderr
+    shown = words(done.stdout).replace("*", "")
+    scores = [factor["score"] for factor in expected_json(answers)["factors"]]
+    assert len(scores) == 2
+    for score in scores:
+        assert f"{score:.2f}" not in shown and f"{round(score * 100)}%" not in shown
+    assert "score" not in shown.lower()
+    assert "Too much caffeine, likely: your answers point clearly to it" in shown
+    assert "Not enough sleep, possible: some of your answers point to it" in shown
+    assert "about 6.5 hours" in shown
+
+
 # --- bad input ---
 
 
@@ -419,6 +435,28 @@ def test_interview_not_sure_everywhere_leaves_warning_signs_unknown(knowledge: K
     assert warning_questions
     assert set(result["triage"]["unanswered"]) == warning_questions
     assert result == expected_json({})
+
+
+@pytest.mark.parametrize(
+    ("reply", "medications"),
+    [
+        pytest.param("0", [], id="none-of-these"),
+        pytest.param("none", [], id="none-typed"),
+        pytest.param("4", ["statin"], id="a-statin"),
+        pytest.param("", None, id="enter-is-not-sure"),
+    ],
+)
+def test_interview_medicines_offer_none_and_enter_stays_not_sure(
+    knowledge: Knowledge, reply: str, medications: list[str] | None
+) -> None:
+    done = interview(knowledge, {"factors.medications": reply})
+    asked = done.stderr[done.stderr.index("Do you take any of these medicines?") :]
+    asked = asked[: asked.index("(numbers")]
+    assert "0. None of these" in asked
+    assert "leave empty" not in asked.lower()
+    assert "0 for none of these, or Enter if not sure" in done.stderr
+    answers = {"factors": {"medications": medications}} if medications is not None else {}
+    assert final_json(done.stdout) == expected_json(answers)
 
 
 def test_interview_undecodable_reply_is_asked_again(knowledge: Knowledge) -> None:

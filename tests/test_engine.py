@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +14,10 @@ from pydantic import ValidationError
 from myoguide import Answers, Assessment, Knowledge, assess
 from myoguide import answers as contract
 from myoguide.assessment import TRIAGE_ORDER
-from myoguide.conditions import Condition, compile_condition, flatten
+from myoguide.conditions import Condition, answer_paths, compile_condition, flatten
 from myoguide.jsonout import assessment_json
+from myoguide.questionnaire import set_answer
+from myoguide.render import assessment_markdown
 
 from .contract_ids import ASSESSMENT_KEYS
 
@@ -295,6 +299,14 @@ def test_a_possible_clot_is_never_massaged() -> None:
         ),
         ({"sensation": "cramping", "locations": ["neck"], "episode_length": "hours"}, "self_care"),
         ({"sensation": "jumping", "history_days": 20}, "see_doctor"),
+        (
+            {
+                "locations": ["calf", "chest"],
+                "pain": "mild",
+                "medical": {"calf_swelling_redness_warmth": True},
+            },
+            "emergency",
+        ),
         ({"sensation": "jumping", "history_days": 5}, "self_care"),
         ({"medical": {"spreading": True}}, "see_doctor"),
         ({"medical": {"conditions": ["pregnancy"]}}, "self_care"),
@@ -321,16 +333,9 @@ def test_warning_signs_set_the_level(answers: dict[str, Any], expected: str) -> 
 
 
 def test_every_warning_sign_can_fire(knowledge: Knowledge) -> None:
-    """No rule is dead: each one fires for some answers that hypothesis finds quickly."""
-    fired: set[str] = set()
-
-    @settings(max_examples=2000, deadline=None, database=None)
-    @given(answers=any_answers)
-    def collect(answers: dict[str, Any]) -> None:
-        fired.update(r.id for r in assess(answers).triage.reasons)
-
-    collect()
-    assert fired == {sign.id for sign in knowledge.warning_signs}
+    """No rule is dead: each one fires for answers the rule solver finds."""
+    for sign in knowledge.warning_signs:
+        assert answers_where(sign.when, lambda r, sign=sign: fired(r, sign.id)), sign.id
 
 
 @pytest.mark.parametrize(
@@ -450,3 +455,251 @@ def test_the_fast_rule_compiler_agrees_with_the_reference(
     truth = compile_condition(parsed)(values)
     select = compile_selector([parsed, negated])
     assert select(values) == tuple(i for i, held in enumerate([True, False]) if truth is held)
+
+
+# --- A small solver: answers for which a rule holds ---------------------------------------
+
+KIND_SENSATION = {"twitch": "jumping", "spasm": "cramping", "both": "both", "unclear": "unsure"}
+FIELD_TYPES: dict[str, Any] = {
+    **answer_paths(),
+    "kind": Literal["twitch", "spasm", "both", "unclear"],
+}
+
+
+Choices = dict[str, list[Any]]
+
+
+def leaves(rule: Condition) -> Iterator[Condition]:
+    if rule.field is not None:
+        yield rule
+    for part in rule.all_ or rule.any_ or ([rule.not_] if rule.not_ else []):
+        yield from leaves(part)
+
+
+def options(rule: Condition) -> Choices:
+    """The values worth trying for each answer: every choice, or numbers around each bound."""
+    found: Choices = {}
+    for leaf in leaves(rule):
+        assert leaf.field is not None
+        values = found.setdefault(leaf.field, [])
+        for arg in (FIELD_TYPES[leaf.field], *get_args(FIELD_TYPES[leaf.field])):
+            if arg is bool:
+                values += [True, False]
+            elif get_origin(arg) is Literal:
+                values += list(get_args(arg))
+            elif get_origin(arg) is list:
+                values += [[choice] for choice in get_args(get_args(arg)[0])] + [[]]
+        for bound in (leaf.gte, leaf.gt, leaf.lte, leaf.lt):
+            if bound is not None:
+                values += [bound, bound + 1, bound - 1, bound + 0.5, bound - 0.5]
+        values.append(1)  # a number for `known` tests
+    return {field: [*values, None] for field, values in found.items()}
+
+
+def solve(
+    rule: Condition, holds: bool, partial: dict[str, Any], choices: Choices
+) -> Iterator[dict[str, Any]]:
+    """Assignments extending `partial` for which `rule` comes out as `holds` (not unknown)."""
+    if rule.not_ is not None:
+        yield from solve(rule.not_, not holds, partial, choices)
+        return
+    parts = rule.all_ if rule.all_ is not None else rule.any_
+    if parts is not None:
+        if (rule.all_ is not None) == holds:
+            yield from every(parts, holds, partial, choices)
+        else:
+            for part in parts:
+                yield from solve(part, holds, partial, choices)
+        return
+    assert rule.field is not None
+    test = compile_condition(rule)
+    tried = [partial[rule.field]] if rule.field in partial else choices[rule.field]
+    for value in tried:
+        if test({rule.field: value}) is holds:
+            yield {**partial, rule.field: value}
+
+
+def every(
+    parts: list[Condition], holds: bool, partial: dict[str, Any], choices: Choices
+) -> Iterator[dict[str, Any]]:
+    if not parts:
+        yield partial
+        return
+    for found in solve(parts[0], holds, partial, choices):
+        yield from every(parts[1:], holds, found, choices)
+
+
+def answers_where(rule: Condition, wanted: Callable[[Assessment], bool]) -> dict[str, Any] | None:
+    """Answers for which the rule holds and the assessment shows what is wanted."""
+    for tries, assignment in enumerate(solve(rule, True, {}, options(rule))):
+        if tries > 2000:
+            break
+        answers: dict[str, Any] = {}
+        for field, value in assignment.items():
+            if field == "kind":
+                answers.setdefault("sensation", KIND_SENSATION[value])
+            elif value is not None:
+                set_answer(answers, field, value)
+        try:
+            result = assess(answers)
+        except ValidationError:
+            continue
+        if wanted(result):
+            return answers
+    return None
+
+
+def fired(result: Assessment, sign_id: str) -> bool:
+    return sign_id in [reason.id for reason in result.triage.reasons]
+
+
+def rendered(text: str) -> re.Pattern[str]:
+    """A reason as shown: `{value}` filled with the person's number."""
+    return re.compile(re.escape(text).replace(re.escape("{value}"), r"\d+(?:\.\d+)?"))
+
+
+def shown_texts(result: Assessment, knowledge: Knowledge) -> list[str]:
+    """Every piece of text a person can see: the contract's strings, and the Markdown."""
+    found: list[str] = [assessment_markdown(result, knowledge)]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(result.model_dump(mode="json"))
+    return found
+
+
+def every_clue(
+    knowledge: Knowledge,
+) -> Iterator[tuple[str, Condition, Callable[[Assessment], bool]]]:
+    """Each rule with a reason, the answers to look for, and where its reason must show."""
+    for number, rule in enumerate(knowledge.kinds.inference):
+        shape = rendered(rule.why)
+        yield f"kind {number}", rule.when, lambda r, s=shape: bool(s.search(r.kind_explanation))
+    for factor in knowledge.factors:
+        direct = Condition.model_validate({"any": [e.when for e in factor.evidence if e.is_direct]})
+        for number, evidence in enumerate(factor.evidence):
+            shape = rendered(evidence.why)
+            rule = Condition.model_validate({"all": [evidence.when, direct]})
+
+            def shows(r: Assessment, s: re.Pattern[str] = shape, f: str = factor.id) -> bool:
+                found = [x for x in r.factors if x.id == f]
+                return any(s.fullmatch(why) for x in found for why in (*x.why, *x.against))
+
+            yield f"{factor.id} {number}", rule, shows
+    for entry in knowledge.rule_outs:
+        for number, trigger in enumerate(entry.triggers):
+            shape = rendered(trigger.why)
+
+            def lists(r: Assessment, s: re.Pattern[str] = shape, e: str = entry.id) -> bool:
+                return any(s.fullmatch(why) for x in r.rule_out if x.id == e for why in x.why)
+
+            yield f"{entry.id} {number}", trigger.when, lists
+    for sign in knowledge.warning_signs:
+        yield sign.id, sign.when, lambda r, i=sign.id: fired(r, i)
+
+
+def test_every_reason_renders_with_the_persons_answers(knowledge: Knowledge) -> None:
+    """Every clue, reason and warning sign shows, with {value} filled and no brace left."""
+    results = []
+    for name, rule, shows in every_clue(knowledge):
+        answers = answers_where(rule, shows)
+        if answers is None:
+            # Only a reason that can never show (its rule contradicts the direct evidence).
+            found = next(solve(rule, True, {}, options(rule)), None)
+            assert found is None, f"{name}: it holds for {found}, but its reason never shows"
+            continue
+        results.append(assess(answers))
+    results += [
+        assess({}),
+        assess(
+            {
+                "sensation": "jumping",
+                "pain": "severe",
+                "movement_limited": True,
+                "episode_length": "over_10_minutes",
+            }
+        ),
+    ]
+    for result in results:
+        for text in shown_texts(result, knowledge):
+            assert "{" not in text and "}" not in text, text
+    shown_care = {item.id for result in results for item in result.care_plan}
+    assert shown_care == {item.id for item in knowledge.care_plan}
+
+
+# --- Advice fits the answers ---------------------------------------------------------------
+
+
+def test_advice_about_a_sign_is_left_out_when_the_sign_is_there(knowledge: Knowledge) -> None:
+    """ "Call 999 if you become short of breath" is not said to someone who already is."""
+    advice = [(sign, item) for sign in knowledge.warning_signs for item in sign.advice]
+    assert len(advice) >= 5
+    for sign, item in advice:
+        shows = lambda r, i=sign.id: fired(r, i)  # noqa: E731
+        present = Condition.model_validate({"all": [sign.when, item.unless]})
+        answers = answers_where(present, shows)
+        assert answers is not None, sign.id
+        result = assess(answers)
+        assert all(item.text not in t for t in shown_texts(result, knowledge)), answers
+        assert RANK[result.triage.level] > RANK[sign.level], "a higher sign says what to do"
+        absent = Condition.model_validate({"all": [sign.when, {"not": item.unless}]})
+        answers = answers_where(absent, shows)
+        assert answers is not None, sign.id
+        reason = next(r for r in assess(answers).triage.reasons if r.id == sign.id)
+        assert reason.text.endswith(item.text), answers
+
+
+def test_an_emergency_for_breathing_does_not_say_if_you_become_short_of_breath() -> None:
+    clot = {
+        "sensation": "cramping",
+        "locations": ["calf"],
+        "medical": {"calf_swelling_redness_warmth": True},
+    }
+    alone = assess(clot).triage
+    assert alone.level == "see_doctor_soon"
+    assert any("short of breath" in reason.text for reason in alone.reasons)
+    breathless = assess(with_medical(clot, breathing_difficulty=True)).triage
+    assert breathless.level == "emergency"
+    said = [breathless.action, *(reason.text for reason in breathless.reasons)]
+    assert not any("if you become short of breath" in text for text in said)
+    assert "deep_vein_thrombosis" in [
+        r.id for r in assess(with_medical(clot, breathing_difficulty=True)).rule_out
+    ]
+
+
+def test_the_swollen_calf_is_urgent_without_contradicting_its_level(knowledge: Knowledge) -> None:
+    result = assess({"medical": {"calf_swelling_redness_warmth": True}})
+    assert result.triage.level == "see_doctor_soon"
+    label = knowledge.meta.triage_levels["see_doctor_soon"].label
+    assert "day or two" in label
+    (reason,) = result.triage.reasons
+    assert "urgent appointment" in reason.text
+    assert "appointment today" not in reason.text
+
+
+@pytest.mark.parametrize("kind", ["cramping", "jumping", "unsure", None])
+def test_two_weeks_advice_fits_how_long_it_has_lasted(kind: str | None) -> None:
+    for days in (0, 5, 13, 14, 21, 400, None):
+        answers = drop_none({"sensation": kind, "history_days": days, "frequency": "occasional"})
+        triage = assess(answers).triage
+        said = " ".join([triage.action, *(reason.text for reason in triage.reasons)])
+        if days is not None and days >= 14:
+            assert "if it lasts more than" not in said, answers
+            assert "more than two weeks" in said, answers
+        elif triage.level == "self_care":
+            assert "if it lasts more than about two weeks" in said, answers
+
+
+def test_cramps_for_three_weeks_are_told_when_to_see_a_doctor() -> None:
+    triage = assess({"sensation": "cramping", "history_days": 21, "frequency": "occasional"}).triage
+    assert triage.level == "self_care"
+    assert "already gone on for more than two weeks" in triage.action
+    assert "if it lasts more than" not in triage.action

@@ -253,6 +253,43 @@ def test_knowledge_version_names_the_content(tmp_path: Path) -> None:
         ("warning_signs.yaml", lambda d: d[0].update(level="self_care"), "raise the triage"),
         ("regions.yaml", lambda d: d.append(dict(d[0])), "already"),
         ("meta.yaml", lambda d: d["triage_levels"].pop("emergency"), "emergency"),
+        (
+            "factors.yaml",
+            lambda d: d[0]["evidence"].append(
+                {
+                    "when": {
+                        "all": [
+                            {"field": "factors.caffeine_cups_per_day", "gte": 3},
+                            {"field": "factors.sleep_hours", "lt": 6},
+                        ]
+                    },
+                    "weight": 1,
+                    "why": "About {value} of them.",
+                }
+            ),
+            "caffeine_cups_per_day and factors.sleep_hours",
+        ),
+        (
+            "rule_outs.yaml",
+            lambda d: d[0]["triggers"].append(
+                {
+                    "when": {"field": "history_days", "lte": 2, "if_unknown": True},
+                    "why": "It started {value} days ago.",
+                }
+            ),
+            "needs no number answered",
+        ),
+        (
+            "kinds.yaml",
+            lambda d: d["inference"][0].update(why="it does not hurt ({value})"),
+            "needs no number answered",
+        ),
+        (
+            "factors.yaml",
+            lambda d: d[0]["evidence"][0].update(why="You have {cups} cups."),
+            "only placeholder",
+        ),
+        ("kinds.yaml", lambda d: d.update(inferred="They point to a {kinds}."), "kinds inferred"),
     ],
     ids=[
         "unknown-care-item",
@@ -263,6 +300,11 @@ def test_knowledge_version_names_the_content(tmp_path: Path) -> None:
         "warning-sign-that-does-not-escalate",
         "duplicate-id",
         "missing-triage-level",
+        "value-of-two-numbers",
+        "value-that-may-be-unknown",
+        "value-of-no-number",
+        "unknown-placeholder",
+        "unknown-kind-template-name",
     ],
 )
 def test_broken_knowledge_is_rejected_with_a_clear_message(
@@ -293,3 +335,22 @@ def test_condition_language_rejects_nonsense() -> None:
         Condition.model_validate({"field": "pain", "any_of": ["mild"]})
     with pytest.raises(ValueError, match="use any_of"):
         Condition.model_validate({"field": "locations", "in": ["calf"]})
+
+
+def test_warning_sign_help_never_steers_to_not_sure(knowledge: Knowledge) -> None:
+    """A "not sure" lands in the result's "Not checked" box, so no help text asks for one."""
+    for question in knowledge.questions.questions:
+        if question.warning_sign:
+            assert "not sure" not in question.help.lower(), question.id
+
+
+def test_an_empty_multi_choice_is_never_called_none(knowledge: Knowledge) -> None:
+    """Blank means "not sure" everywhere; "none" is its own choice, and the help says so."""
+    for question in knowledge.questions.questions:
+        if question.type == "multi":
+            help_text = question.help.lower()
+            assert "leave empty if" not in help_text, question.id
+            if "none" in help_text:
+                assert '"none of these"' in help_text, question.id
+            if "blank" in help_text:
+                assert "not sure" in help_text, question.id

@@ -238,10 +238,12 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
     if question.type in {"choice", "multi"}:
         for number, option in enumerate(question.options, start=1):
             console.print(f"  {number}. {option.label}")
+    if question.type == "multi":
+        console.print("  0. None of these")
     hint = {
         "yes_no": "y / n / Enter if not sure",
         "choice": "a number, or Enter if not sure",
-        "multi": "numbers separated by commas, 'none', or Enter if not sure",
+        "multi": "numbers separated by commas, 0 for none of these, or Enter if not sure",
         "integer": "a whole number, or Enter if not sure",
         "number": "a number, or Enter if not sure",
     }[question.type]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -23,6 +23,8 @@ Test = Callable[[Values], Truth]
 
 DERIVED_FIELDS: dict[str, Any] = {"kind": str}
 _OPERATORS = ("is_", "in_", "any_of", "gte", "gt", "lte", "lt", "known")
+VALUE = "{value}"
+"""In a reason, the person's own answer to the one number its rule tests."""
 
 
 def answer_paths() -> dict[str, Any]:
@@ -157,6 +159,64 @@ class Condition(BaseModel):
             return {self.field}
         parts = self.all_ or self.any_ or ([self.not_] if self.not_ else [])
         return set().union(*(part.fields() for part in parts))
+
+    def answered_when_held(self) -> set[str]:
+        """The answer fields that are surely known whenever this condition holds."""
+        return _answered(self, holds=True)
+
+
+def _answered(c: Condition, holds: bool) -> set[str]:
+    # Mirrors _holds/_fails: what must be known for the condition to come out as `holds`.
+    if c.not_ is not None:
+        return _answered(c.not_, not holds)
+    parts = c.all_ if c.all_ is not None else c.any_
+    if parts is not None:
+        found = [_answered(part, holds) for part in parts]
+        # All holds, or any fails, only when every part does; otherwise one part is enough.
+        every = (c.all_ is not None) == holds
+        if every or not found:
+            return set().union(*found)
+        return set.intersection(*found)
+    assert c.field is not None
+    if c.known is not None:
+        return {c.field} if c.known == holds else set()
+    return set() if c.if_unknown is holds else {c.field}
+
+
+def _is_number(annotation: Any) -> bool:
+    for arg in (annotation, *get_args(annotation)):
+        if get_origin(arg) is Annotated:
+            arg = get_args(arg)[0]
+        if arg is int or arg is float:
+            return True
+    return False
+
+
+def quoted_field(condition: Condition, text: str) -> str | None:
+    """The answer a reason quotes with ``{value}``, or None if it quotes none.
+
+    ``{value}`` is the one number the rule needs answered to hold, wherever it sits in
+    ``all``/``any``/``not``. Raises ValueError for any other brace, or when the rule does
+    not pin down exactly one such number.
+    """
+    rest = text.replace(VALUE, "")
+    if "{" in rest or "}" in rest:
+        raise ValueError(f"{text!r}: the only placeholder a reason may use is {VALUE}")
+    if VALUE not in text:
+        return None
+    paths = answer_paths()
+    numbers = sorted(
+        field
+        for field in condition.answered_when_held()
+        if field in paths and _is_number(paths[field])
+    )
+    if len(numbers) != 1:
+        named = " and ".join(numbers) or "no number"
+        raise ValueError(
+            f"{text!r} quotes {VALUE}, but its rule needs {named} answered; "
+            f"{VALUE} needs exactly one number that is always answered when the rule holds"
+        )
+    return numbers[0]
 
 
 def compile_condition(condition: Condition) -> Test:

@@ -7,7 +7,7 @@ signs alone, then causes ranked by a log-odds model, rule-outs and the care plan
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
@@ -27,9 +27,9 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import Condition, Values, compile_selector, flatten
+from .conditions import VALUE, Condition, Values, compile_selector, flatten
 from .knowledge import Knowledge, load_knowledge
-from .knowledge.models import Citation, Factor
+from .knowledge.models import Advice, Citation, Clue, Factor
 
 __all__ = ["Engine", "assess", "default_engine"]
 
@@ -41,17 +41,23 @@ Selector = Callable[[Values], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
-class _Clue:
-    """A piece of evidence: its weight and the reason shown when it holds."""
+class _Reason:
+    """The reason shown when a rule holds, quoting the answer ``{value}`` stands for."""
 
-    weight: float
     text: str
     value_field: str | None
 
     def render(self, values: Values) -> str:
         if self.value_field is None:
             return self.text
-        return self.text.replace("{value}", _number(values[self.value_field]))
+        return self.text.replace(VALUE, _number(values[self.value_field]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Clue(_Reason):
+    """A piece of evidence: the reason, and its weight."""
+
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +79,8 @@ class _RuleOut:
     name: str
     check: str
     select: Selector
-    whys: tuple[str, ...]
+    whys: tuple[_Reason, ...]
+    shown: Callable[[Values], tuple[Any, ...]]
     sources: tuple[Source, ...]
 
 
@@ -91,8 +98,13 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def _clue(when: Condition, weight: float, text: str) -> _Clue:
-    return _Clue(weight, text, when.field if "{value}" in text else None)
+def _clue(rule: Clue, weight: float) -> _Clue:
+    return _Clue(rule.why, rule.quotes, weight)
+
+
+def _quoted(reasons: Iterable[_Reason]) -> list[str]:
+    """The answer fields some of these reasons quote, in a fixed order."""
+    return sorted({r.value_field for r in reasons if r.value_field})
 
 
 def _any(conditions: list[Condition]) -> Condition:
@@ -126,11 +138,9 @@ class Engine:
         kinds = knowledge.kinds
         self._kind_select = compile_selector([rule.when for rule in kinds.inference])
         self._kind_clues = tuple(
-            (_clue(rule.when, rule.weight, rule.why), rule.toward) for rule in kinds.inference
+            (_clue(rule, rule.weight), rule.toward) for rule in kinds.inference
         )
-        self._kind_value_fields = sorted(
-            {c.value_field for c, _ in self._kind_clues if c.value_field}
-        )
+        self._kind_value_fields = _quoted(c for c, _ in self._kind_clues)
         self._kind_shown = _getter(self._kind_value_fields)
         self._kind_care = {kind.id: tuple(kind.care_plan) for kind in kinds.kinds}
         self._kind_names = {kind.id: kind.name for kind in kinds.kinds}
@@ -154,6 +164,20 @@ class Engine:
             )
             for sign in signs
         )
+        # Advice that hangs on a sign ("call 999 if you become short of breath") is left
+        # out when the answers already show that sign.
+        advice: list[Advice] = []
+
+        def number(items: list[Advice]) -> tuple[int, ...]:
+            advice.extend(items)
+            return tuple(range(len(advice) - len(items), len(advice)))
+
+        self._sign_advice = tuple(number(sign.advice) for sign in signs)
+        self._level_advice = {
+            level: number(info.advice) for level, info in knowledge.meta.triage_levels.items()
+        }
+        self._advice_text = tuple(item.text for item in advice)
+        self._advice_skipped = compile_selector([item.unless for item in advice])
         self._warning_questions = tuple(
             q.id for q in knowledge.questions.questions if q.warning_sign
         )
@@ -174,10 +198,12 @@ class Engine:
                 name=entry.name,
                 check=entry.check,
                 select=compile_selector([t.when for t in entry.triggers]),
-                whys=tuple(t.why for t in entry.triggers),
+                whys=whys,
+                shown=_getter(_quoted(whys)),
                 sources=self._cite(entry.citations),
             )
             for entry in knowledge.rule_outs
+            for whys in (tuple(_Reason(t.why, t.quotes) for t in entry.triggers),)
         )
 
         self._care = {
@@ -210,14 +236,14 @@ class Engine:
         self._plan_for = lru_cache(maxsize=8192)(self._build_plan)
 
     def _factor(self, factor: Factor) -> _Factor:
-        clues = [_clue(e.when, e.weight, e.why) for e in factor.evidence]
+        clues = [_clue(e, e.weight) for e in factor.evidence]
         return _Factor(
             id=factor.id,
             name=factor.name,
             prior=factor.prior,
             select=compile_selector([e.when for e in factor.evidence]),
             clues=tuple(clues),
-            shown=_getter(sorted({c.value_field for c in clues if c.value_field})),
+            shown=_getter(_quoted(clues)),
             care_plan=tuple(factor.care_plan),
             sources=self._cite(factor.citations),
         )
@@ -244,8 +270,9 @@ class Engine:
         signs = self._signs_select(values)
         factors = self._rank_factors(values)
         rule_out = tuple(
-            self._rule_out_for(order, self._rule_outs[order].select(values))
+            self._rule_out_for(order, entry.select(values), entry.shown(values))
             for order in self._rule_outs_select(values)
+            for entry in (self._rule_outs[order],)
         )
         care_plan, sources = self._plan_for(
             kind,
@@ -258,7 +285,9 @@ class Engine:
             kind=kind,
             kind_explanation=kind_explanation,
             kind_sources=self._kind_sources[kind],
-            triage=self._triage_for(signs, self._warning_answers(values)),
+            triage=self._triage_for(
+                signs, self._warning_answers(values), self._advice_skipped(values)
+            ),
             factors=factors,
             rule_out=rule_out,
             care_plan=care_plan,
@@ -301,8 +330,12 @@ class Engine:
             kind=self._kind_names[winner], reasons=", ".join(reasons[winner])
         )
 
-    def _build_triage(self, fired: tuple[int, ...], warning_answers: tuple[Any, ...]) -> Triage:
-        reasons = sorted((self._reasons[i] for i in fired), key=lambda r: -_RANK[r.level])
+    def _build_triage(
+        self, fired: tuple[int, ...], warning_answers: tuple[Any, ...], skipped: tuple[int, ...]
+    ) -> Triage:
+        reasons = sorted(
+            (self._reason(index, skipped) for index in fired), key=lambda r: -_RANK[r.level]
+        )
         level: TriageLevel = reasons[0].level if reasons else "self_care"
         unanswered = tuple(
             question
@@ -311,10 +344,23 @@ class Engine:
         )
         return Triage(
             level=level,
-            action=self.knowledge.meta.triage_levels[level].action,
+            action=self._said(
+                self.knowledge.meta.triage_levels[level].action, self._level_advice[level], skipped
+            ),
             reasons=tuple(reasons),
             unanswered=unanswered,
         )
+
+    def _reason(self, index: int, skipped: tuple[int, ...]) -> TriageReason:
+        reason = self._reasons[index]
+        if not self._sign_advice[index]:
+            return reason
+        text = self._said(reason.text, self._sign_advice[index], skipped)
+        return TriageReason(id=reason.id, text=text, level=reason.level, sources=reason.sources)
+
+    def _said(self, text: str, advice: tuple[int, ...], skipped: tuple[int, ...]) -> str:
+        """The text, then each piece of its advice that the answers do not make moot."""
+        return " ".join([text, *(self._advice_text[i] for i in advice if i not in skipped)])
 
     def _rank_factors(self, values: Values) -> tuple[FactorFinding, ...]:
         findings = [
@@ -329,8 +375,7 @@ class Engine:
         self, order: int, fired: tuple[int, ...], shown: tuple[Any, ...]
     ) -> FactorFinding:
         factor = self._factors[order]
-        fields = sorted({c.value_field for c in factor.clues if c.value_field})
-        values = dict(zip(fields, shown, strict=True))
+        values = dict(zip(_quoted(factor.clues), shown, strict=True))
         clues = [factor.clues[index] for index in fired]
         log_odds = factor.prior + sum(clue.weight for clue in clues)
         return FactorFinding(
@@ -342,13 +387,16 @@ class Engine:
             sources=factor.sources,
         )
 
-    def _build_rule_out(self, order: int, fired: tuple[int, ...]) -> RuleOut:
+    def _build_rule_out(
+        self, order: int, fired: tuple[int, ...], shown: tuple[Any, ...]
+    ) -> RuleOut:
         entry = self._rule_outs[order]
+        values = dict(zip(_quoted(entry.whys), shown, strict=True))
         return RuleOut(
             id=entry.id,
             name=entry.name,
             text=entry.check,
-            why=tuple(entry.whys[i] for i in fired),
+            why=tuple(entry.whys[i].render(values) for i in fired),
             sources=entry.sources,
         )
 

@@ -29,7 +29,7 @@ UNKNOWN: Any = _Unknown()
 _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _NOT_SURE = {"", "?", "not sure", "unsure", "dont know", "don't know", "skip"}
-_NONE = {"none", "no", "0", "-"}
+_NONE = {"none", "none of these", "no", "0", "-"}
 NONE_OF_THESE = "none"
 """A form's "none of these" box for a multi-choice question: none, which is not unknown."""
 

@@ -13,9 +13,11 @@ from .knowledge import Knowledge
 from .knowledge.models import Citation, Factor, RuleOutEntry, Topic, WarningSign
 
 __all__ = [
+    "CAUSES_INTRO",
     "assessment_markdown",
     "entry_data",
     "entry_markdown",
+    "link_strength",
     "source_numbers",
     "topics_data",
     "topics_markdown",
@@ -30,6 +32,24 @@ _GROUPS = (
     ("Warning signs", "warning_signs"),
     ("What helps (care plan)", "care_plan"),
 )
+
+
+CAUSES_INTRO = (
+    "Most likely first. Each one says how clearly your answers point to it, and which answers do."
+)
+"""Said once above the causes, so the words for each one read as a scale."""
+
+# A factor's score (0 to 1, in the JSON) as words a person can weigh: (lowest score, words).
+_STRENGTHS = (
+    (0.7, "likely: your answers point clearly to it"),
+    (0.4, "possible: some of your answers point to it"),
+    (0.0, "less likely: only a little in your answers points to it"),
+)
+
+
+def link_strength(score: float) -> str:
+    """How strongly a person's answers point to a cause, in words instead of a number."""
+    return next(words for lowest, words in _STRENGTHS if score >= lowest)
 
 
 class _Numbering:
@@ -93,11 +113,11 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
     kind_text = f"{assessment.kind_explanation} {numbering.refs(assessment.kind_sources)}"
     lines += [f"## What it is: {kind_title}", "", kind_text, ""]
     if assessment.factors:
-        lines += ["## Likely causes", ""]
+        lines += ["## Likely causes", "", CAUSES_INTRO, ""]
         for factor in assessment.factors:
-            lines.append(
-                f"- **{factor.name}** (score {factor.score:.2f}) {numbering.refs(factor.sources)}"
-            )
+            strength = link_strength(factor.score)
+            refs = numbering.refs(factor.sources)
+            lines.append(f"- **{factor.name}**, {strength} {refs}")
             lines += [f"  - {why}" for why in factor.why]
             lines += [f"  - Against: {against}" for against in factor.against]
         lines.append("")
@@ -225,6 +245,10 @@ def entry_markdown(entry_id: str, knowledge: Knowledge) -> str:
         label = knowledge.meta.triage_levels[entry.level].label
         lines += [f"**If present:** {label}.", ""]
         lines += [f"**Rule:** `{entry.when.describe()}`", ""]
+        if entry.advice:
+            lines += ["## Said with it", ""]
+            lines += [f"- {a.text} Left out when `{a.unless.describe()}`." for a in entry.advice]
+            lines.append("")
     if isinstance(entry, Factor):
         lines += _factor_details(entry, knowledge)
     if isinstance(entry, RuleOutEntry):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..assessment import TRIAGE_ORDER, TriageLevel
-from ..conditions import Condition
+from ..conditions import Condition, quoted_field
 
 _KB = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -65,15 +66,41 @@ class KindInfo(Entry):
     care_plan: list[str] = []
 
 
-class KindRule(BaseModel):
-    """A clue toward twitch or spasm, used when the person is unsure what they feel."""
+class Clue(BaseModel):
+    """A rule and the reason shown when it holds. ``{value}`` in the reason quotes the
+    person's answer to the one number the rule tests; anything else in braces is refused."""
 
     model_config = _KB
 
     when: Condition
+    why: str
+
+    @model_validator(mode="after")
+    def _quotes_an_answer(self) -> Clue:
+        quoted_field(self.when, self.why)
+        return self
+
+    @property
+    def quotes(self) -> str | None:
+        """The answer field ``{value}`` stands for, if the reason quotes one."""
+        return quoted_field(self.when, self.why)
+
+
+class Advice(BaseModel):
+    """A sentence of advice that depends on a sign ("call 999 if you become short of
+    breath"): left out of a result when ``unless`` already holds for the answers."""
+
+    model_config = _KB
+
+    text: str
+    unless: Condition
+
+
+class KindRule(Clue):
+    """A clue toward twitch or spasm, used when the person is unsure what they feel."""
+
     toward: KindId
     weight: float = Field(gt=0)
-    why: str
 
 
 class Kinds(Cited):
@@ -86,23 +113,34 @@ class Kinds(Cited):
     inferred: str
     conflict: str
 
+    @model_validator(mode="after")
+    def _templates_fill(self) -> Kinds:
+        allowed = {"unclear": {"clues"}, "inferred": {"kind", "reasons"}}
+        allowed["conflict"] = {"other", "reasons"}
+        for name, names in allowed.items():
+            try:
+                parts = Formatter().parse(getattr(self, name))
+                used = {field for _, field, _, _ in parts if field is not None}
+            except ValueError as error:
+                raise ValueError(f"kinds {name}: {error}") from error
+            unknown = used - names
+            if unknown:
+                raise ValueError(f"kinds {name}: unknown placeholder {sorted(unknown)}")
+        return self
+
 
 class Region(Entry):
     kinds: list[KindId]
 
 
-class Evidence(BaseModel):
+class Evidence(Clue):
     """One piece of evidence for a factor, as a log likelihood ratio."""
 
-    model_config = _KB
-
-    when: Condition
     weight: float
     direct: bool | None = Field(
         None,
         description="Direct evidence can bring a factor up on its own (default: when for it).",
     )
-    why: str
 
     @model_validator(mode="after")
     def _signed(self) -> Evidence:
@@ -125,11 +163,8 @@ class Factor(Entry):
     care_plan: list[str] = Field(min_length=1)
 
 
-class RuleOutTrigger(BaseModel):
-    model_config = _KB
-
-    when: Condition
-    why: str
+class RuleOutTrigger(Clue):
+    pass
 
 
 class RuleOutEntry(Entry):
@@ -146,6 +181,9 @@ class CarePlanEntry(Entry):
 class WarningSign(Entry):
     level: TriageLevel
     when: Condition
+    advice: list[Advice] = Field(
+        default_factory=list, description="Said after the summary, unless already present."
+    )
 
     @model_validator(mode="after")
     def _escalates(self) -> WarningSign:
@@ -241,6 +279,9 @@ class TriageLevelInfo(BaseModel):
 
     label: str
     action: str
+    advice: list[Advice] = Field(
+        default_factory=list, description="Said after the action, unless already present."
+    )
 
 
 class Meta(BaseModel):

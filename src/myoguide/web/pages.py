@@ -18,7 +18,7 @@ from ..errors import field_problems
 from ..knowledge import Knowledge
 from ..knowledge.models import Topic
 from ..questionnaire import NONE_OF_THESE, read_form, walk
-from ..render import source_numbers
+from ..render import CAUSES_INTRO, link_strength, source_numbers
 
 
 def make_templates(knowledge: Knowledge) -> Jinja2Templates:
@@ -28,6 +28,8 @@ def make_templates(knowledge: Knowledge) -> Jinja2Templates:
         knowledge=knowledge,
         documents={doc.id: doc for doc in knowledge.sources},
         none_of_these=NONE_OF_THESE,
+        link_strength=link_strength,
+        causes_intro=CAUSES_INTRO,
     )
     templates.env.filters["tojson_attr"] = lambda value: json.dumps(
         value, separators=(",", ":"), ensure_ascii=False
