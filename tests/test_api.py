@@ -68,6 +68,13 @@ DVT_FORM = {
     "medical.calf_swelling_redness_warmth": "yes",
 }
 
+FOLLOW_UP_SIGNS = {
+    "medical.sign_onset",
+    "medical.tingling_around_mouth",
+    "medical.fluid_loss",
+    "medical.recent_wound",
+}
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
@@ -195,8 +202,8 @@ def test_healthz_answers_ok_with_a_tiny_json_body(client: TestClient) -> None:
         pytest.param(BENIGN_TWITCH, "self_care", id="benign-twitch"),
         pytest.param(DVT_CALF, "see_doctor_soon", id="dvt-calf"),
         pytest.param(BREATHING, "emergency", id="emergency-breathing"),
-        pytest.param({}, "self_care", id="empty"),
-        pytest.param({"factors": None, "medical": None}, "self_care", id="null-groups"),
+        pytest.param({}, "see_doctor", id="empty"),
+        pytest.param({"factors": None, "medical": None}, "see_doctor", id="null-groups"),
     ],
 )
 def test_assessment_is_the_same_as_assess(
@@ -314,7 +321,10 @@ def test_warning_sign_questions_are_always_asked(client: TestClient) -> None:
     assert {"medical.breathing_difficulty", "medical.calf_swelling_redness_warmth"} <= {
         q["id"] for q in warning_signs
     }
-    assert all("ask_if" not in q for q in warning_signs)
+    # The core signs are asked of everyone; follow-ups only of the people they concern.
+    always = {q["id"] for q in warning_signs if "ask_if" not in q}
+    assert {"medical.face_drooping", "medical.weakness", "medical.fever"} <= always
+    assert {q["id"] for q in warning_signs} - always == FOLLOW_UP_SIGNS
 
 
 def test_skip_rules_use_the_rule_language_keys(client: TestClient) -> None:

@@ -37,7 +37,10 @@ TOPICS = {topic.id: topic for topic in KNOWLEDGE.topics}
 # A scenario maps a question id to the label to pick, the labels to tick, or a number to type.
 Answer = str | list[str] | int
 Scenario = Mapping[str, Answer]
-NOT_WARNED: Scenario = {q.id: "No" for q in KNOWLEDGE.questions.questions if q.warning_sign}
+# The core warning signs, asked of everyone (follow-ups appear only when they concern you).
+NOT_WARNED: Scenario = {
+    q.id: "No" for q in KNOWLEDGE.questions.questions if q.warning_sign and q.ask_if is None
+}
 EYELID_TWITCH: Scenario = {
     "sensation": "Jumping or flickering (a twitch)",
     "locations": ["Eyelid"],
@@ -234,8 +237,8 @@ def test_eyelid_twitch_is_self_care_with_its_causes(page: Page) -> None:
     page.get_by_label("How many cups of coffee").press_sequentially("6")
     question(page, "factors.stress").get_by_label("A lot").check()
     page.get_by_label("How many hours do you usually sleep").press_sequentially("5")
-    for box in page.locator(".question.warning").all():
-        box.get_by_label("No", exact=True).check()
+    for question_id in NOT_WARNED:
+        question(page, question_id).get_by_label("No", exact=True).check()
     page.get_by_role("button", name="See my result").click()
 
     expect(banner(page).get_by_role("heading", level=1)).to_have_text("Look after it at home")
@@ -275,13 +278,22 @@ def test_skip_logic_hides_only_what_does_not_apply(page: Page) -> None:
     warnings_shown = page.locator(".question.warning:visible")
     expect(stretching).to_be_visible()
 
+    cramp_follow_ups = [
+        question(page, "medical.fluid_loss"),
+        question(page, "medical.recent_wound"),
+    ]
     page.get_by_label("Jumping or flickering (a twitch)").check()
     expect(stretching).to_be_hidden()
-    expect(warnings_shown).to_have_count(len(NOT_WARNED))
+    for follow_up in cramp_follow_ups:
+        expect(follow_up).to_be_hidden()
+    # Every core warning sign stays, with the follow-ups that still could matter.
+    expect(warnings_shown).to_have_count(len(NOT_WARNED) + 2)
 
     question(page, "sensation").get_by_label("I'm not sure").check()
     expect(stretching).to_be_visible()
-    expect(warnings_shown).to_have_count(len(NOT_WARNED))
+    for follow_up in cramp_follow_ups:
+        expect(follow_up).to_be_visible()
+    expect(warnings_shown).to_have_count(len(NOT_WARNED) + 4)
 
 
 def test_without_javascript_every_question_shows_and_the_form_works(

@@ -112,9 +112,13 @@ def test_warning_sign_questions_have_no_skip_rule(knowledge: Knowledge) -> None:
     }
     flagged = {q.id for q in knowledge.questions.questions if q.warning_sign}
     assert flagged == medical_flags
+    # Follow-up signs (when a sign began, a wound…) ask only the people they concern;
+    # tests/test_safety.py checks that skipping one can never change the triage.
+    follow_ups = {"medical.sign_onset", "medical.tingling_around_mouth", "medical.fluid_loss"}
+    follow_ups.add("medical.recent_wound")
     for question in knowledge.questions.questions:
         if question.warning_sign:
-            assert question.ask_if is None, question.id
+            assert (question.ask_if is None) == (question.id not in follow_ups), question.id
 
 
 def test_every_answer_field_has_a_question(knowledge: Knowledge) -> None:

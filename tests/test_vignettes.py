@@ -1,7 +1,8 @@
 """Clinical vignettes: per-case safety checks and a suite-level quality report.
 
-The expectations in vignettes/cases.yaml and vignettes/cases_more.yaml were judged by a
-clinician's standard, independently of the engine. Run with
+The expectations in vignettes/cases.yaml, cases_more.yaml and cases_safety.yaml were judged by a
+clinician's standard, independently of the engine; cases_safety.yaml cites the guideline behind
+each case in `sources`. Run with
 ``pytest -s tests/test_vignettes.py`` to see the report.
 """
 
@@ -26,12 +27,15 @@ from .contract_ids import FACTORS as FACTOR_IDS
 from .contract_ids import RULE_OUTS as RULE_OUT_IDS
 
 VIGNETTES_DIR = Path(__file__).parent / "vignettes"
-CASES_PATHS = [VIGNETTES_DIR / "cases.yaml", VIGNETTES_DIR / "cases_more.yaml"]
+SOURCED_CASES_PATH = VIGNETTES_DIR / "cases_safety.yaml"
+CASES_PATHS = [VIGNETTES_DIR / "cases.yaml", VIGNETTES_DIR / "cases_more.yaml", SOURCED_CASES_PATH]
 MIN_CASES = 40
 
 TRIAGE_LEVELS = ("self_care", "see_doctor", "see_doctor_soon", "emergency")
 KINDS = frozenset({"twitch", "spasm", "both", "unclear"})
 CASE_KEYS = frozenset({"id", "description", "rationale", "answers", "expect"})
+OPTIONAL_CASE_KEYS = frozenset({"sources"})
+SOURCE_KEYS = frozenset({"title", "url"})
 EXPECT_KEYS = frozenset({"kind", "triage", "top3_factors", "rule_out", "benign"})
 CASE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -43,15 +47,16 @@ MIN_RULE_OUT_RECALL = 0.90
 Case = dict[str, Any]
 
 
-def load_cases() -> list[Case]:
+def load_cases(paths: Iterable[Path]) -> list[Case]:
     cases: list[Case] = []
-    for path in CASES_PATHS:
+    for path in paths:
         with path.open(encoding="utf-8") as handle:
             cases.extend(yaml.safe_load(handle))
     return cases
 
 
-CASES = load_cases()
+CASES = load_cases(CASES_PATHS)
+SOURCED_IDS = frozenset(case["id"] for case in load_cases([SOURCED_CASES_PATH]))
 CASES_BY_ID = {case["id"]: case for case in CASES}
 
 
@@ -216,9 +221,11 @@ def case_problems(case: Any) -> list[str]:
         return [f"not a mapping: {case!r}"]
     label = case.get("id", "<no id>")
     problems = []
-    if set(case) != CASE_KEYS:
-        problems.append(f"{label}: keys {sorted(case)} != {sorted(CASE_KEYS)}")
+    if not CASE_KEYS <= set(case) <= CASE_KEYS | OPTIONAL_CASE_KEYS:
+        problems.append(f"{label}: keys {sorted(case)} != {sorted(CASE_KEYS)} (+ optional sources)")
         return problems
+    if "sources" in case or label in SOURCED_IDS:
+        problems += sources_problems(label, case.get("sources"))
     if not isinstance(case["id"], str) or not CASE_ID_PATTERN.match(case["id"]):
         problems.append(f"{label}: id is not snake_case")
     for text_key in ("description", "rationale"):
@@ -226,6 +233,20 @@ def case_problems(case: Any) -> list[str]:
             problems.append(f"{label}: {text_key} must be a non-empty string")
     problems += answers_problems(label, case["answers"])
     problems += expect_problems(label, case["expect"])
+    return problems
+
+
+def sources_problems(label: str, sources: Any) -> list[str]:
+    if not isinstance(sources, list) or not sources:
+        return [f"{label}: sources must be a non-empty list of {{title, url}}"]
+    problems = []
+    for source in sources:
+        if not isinstance(source, dict) or set(source) != SOURCE_KEYS:
+            problems.append(f"{label}: a source needs exactly title and url: {source!r}")
+        elif not isinstance(source["title"], str) or not source["title"].strip():
+            problems.append(f"{label}: a source title must be a non-empty string")
+        elif not isinstance(source["url"], str) or not source["url"].startswith("https://"):
+            problems.append(f"{label}: a source url must be an https URL: {source['url']!r}")
     return problems
 
 

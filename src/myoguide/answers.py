@@ -59,6 +59,7 @@ Condition = Literal[
     "other",
 ]
 FamilyCondition = Literal["muscular_dystrophy", "als", "spinal_muscular_atrophy"]
+SignOnset = Literal["today", "days", "weeks"]
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
@@ -129,6 +130,11 @@ class Medical(BaseModel):
     tremor_or_rigidity: bool | None = None
     fever: bool | None = None
     severe_headache: bool | None = None
+    face_drooping: bool | None = None
+    sign_onset: SignOnset | None = None
+    tingling_around_mouth: bool | None = None
+    fluid_loss: bool | None = None
+    recent_wound: bool | None = None
     conditions: list[Condition] | None = None
     family_history: list[FamilyCondition] | None = None
 

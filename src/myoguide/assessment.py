@@ -42,7 +42,12 @@ class Triage(BaseModel):
     reasons: tuple[TriageReason, ...]
     unanswered: tuple[str, ...] = Field(
         default_factory=tuple,
-        description="Warning-sign questions left unanswered; unknown is never read as no.",
+        description="Questions left unanswered that could still raise the level: each one "
+        "could make a warning sign hold. Unknown is never read as no.",
+    )
+    while_you_wait: tuple[str, ...] = Field(
+        default_factory=tuple,
+        description="In an emergency: what to do while help is on the way.",
     )
 
 

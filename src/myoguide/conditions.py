@@ -381,18 +381,25 @@ def _leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> str:
     return test
 
 
-def compile_selector(conditions: Sequence[Condition]) -> Callable[[Values], tuple[int, ...]]:
-    """One fast function for a whole list of rules: the indices of those that hold.
+def compile_selector(
+    conditions: Sequence[Condition], *, undecided: bool = False
+) -> Callable[[Values], tuple[int, ...]]:
+    """One fast function for a whole list of rules: the indices of those that hold (or, with
+    ``undecided``, of those that neither hold nor fail: unknown answers leave them open).
 
     The rules are translated once into Python source over the answer values, so a whole
     rule set costs one call. Only validated field names reach the source text; every value
     is passed in as a named constant. A rule "holds" when :func:`compile_condition` would
-    give True (a property test checks that they agree).
+    give True, and is undecided when it would give None (a property test checks that they
+    agree).
     """
     constants: dict[str, Any] = {}
     lines = ["def select(v):", "    held = []"]
     for index, condition in enumerate(conditions):
-        lines += [f"    if {_holds(condition, constants)}:", f"        held.append({index})"]
+        test = _holds(condition, constants)
+        if undecided:
+            test = f"not {test} and not {_fails(condition, constants)}"
+        lines += [f"    if {test}:", f"        held.append({index})"]
     lines.append("    return tuple(held)")
     namespace: dict[str, Any] = {"__builtins__": {"tuple": tuple}, **constants}
     exec(compile("\n".join(lines), "<rules>", "exec"), namespace)

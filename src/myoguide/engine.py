@@ -29,7 +29,7 @@ from .assessment import (
 )
 from .conditions import VALUE, Condition, Values, compile_selector, flatten
 from .knowledge import Knowledge, load_knowledge
-from .knowledge.models import Advice, Citation, Clue, Factor
+from .knowledge.models import CHILD_AGE, Advice, Citation, Clue, Factor
 
 __all__ = ["Engine", "assess", "default_engine"]
 
@@ -89,6 +89,7 @@ class _CareItem:
     id: str
     title: str
     text: str
+    child_text: str
     sources: tuple[Source, ...]
 
 
@@ -178,10 +179,26 @@ class Engine:
         }
         self._advice_text = tuple(item.text for item in advice)
         self._advice_skipped = compile_selector([item.unless for item in advice])
-        self._warning_questions = tuple(
-            q.id for q in knowledge.questions.questions if q.warning_sign
+        # A rule left open by unknown answers, above the level reached, names those
+        # answers in `triage.unanswered`: the questions that could still raise the level.
+        self._signs_undecided = compile_selector([sign.when for sign in signs], undecided=True)
+        # Where a rule reads warning-sign questions, those are what leave it open; the
+        # other answers it reads (pain, when) matter only together with them.
+        questions = knowledge.questions.questions
+        order = {q.id: index for index, q in enumerate(questions)}
+        warning = {q.id for q in questions if q.warning_sign}
+        self._sign_fields = tuple(
+            (
+                tuple(sorted(sign.when.fields() & warning, key=order.__getitem__)),
+                tuple(sorted(sign.when.fields() & order.keys() - warning, key=order.__getitem__)),
+            )
+            for sign in signs
         )
-        self._warning_answers = _getter(list(self._warning_questions))
+        self._question_order = order
+        self._emergency_signs = frozenset(
+            index for index, sign in enumerate(signs) if sign.level == "emergency"
+        )
+        self._while_you_wait = tuple(tuple(sign.while_you_wait) for sign in signs)
 
         self._factors_select = compile_selector(
             [_any([e.when for e in f.evidence if e.is_direct]) for f in knowledge.factors]
@@ -211,6 +228,7 @@ class Engine:
                 id=item.id,
                 title=item.name,
                 text=item.description,
+                child_text=item.for_children or item.description,
                 sources=self._cite(item.citations),
             )
             for item in knowledge.care_plan
@@ -257,6 +275,7 @@ class Engine:
                 url=self._documents[citation.source].url,
             )
             for citation in citations
+            if citation.in_results
         )
 
     def assess(self, answers: Answers | Mapping[str, Any]) -> Assessment:
@@ -274,19 +293,21 @@ class Engine:
             for order in self._rule_outs_select(values)
             for entry in (self._rule_outs[order],)
         )
+        age = values["age"]
         care_plan, sources = self._plan_for(
             kind,
             signs,
             tuple(finding.id for finding in factors),
             tuple(item.id for item in rule_out),
             self._guards_select(values),
+            age is not None and age < CHILD_AGE,
         )
         return Assessment(
             kind=kind,
             kind_explanation=kind_explanation,
             kind_sources=self._kind_sources[kind],
             triage=self._triage_for(
-                signs, self._warning_answers(values), self._advice_skipped(values)
+                signs, self._unanswered(signs, values), self._advice_skipped(values)
             ),
             factors=factors,
             rule_out=rule_out,
@@ -330,18 +351,40 @@ class Engine:
             kind=self._kind_names[winner], reasons=", ".join(reasons[winner])
         )
 
+    def _unanswered(self, fired: tuple[int, ...], values: Values) -> tuple[str, ...]:
+        """Unknown answers that leave open a warning sign above the level reached, the most
+        urgent sign's first, each in questionnaire order."""
+        reached = max((_RANK[self._reasons[index].level] for index in fired), default=0)
+        open_signs = [
+            index
+            for index in self._signs_undecided(values)
+            if _RANK[self._reasons[index].level] > reached
+        ]
+        if not open_signs:
+            return ()
+        urgency: dict[str, int] = {}
+        for index in open_signs:
+            rank = _RANK[self._reasons[index].level]
+            warning, other = self._sign_fields[index]
+            unknown = [field for field in warning if values[field] is None]
+            for field in unknown or [field for field in other if values[field] is None]:
+                if urgency.get(field, -1) < rank:
+                    urgency[field] = rank
+        return tuple(
+            sorted(urgency, key=lambda field: (-urgency[field], self._question_order[field]))
+        )
+
     def _build_triage(
-        self, fired: tuple[int, ...], warning_answers: tuple[Any, ...], skipped: tuple[int, ...]
+        self, fired: tuple[int, ...], unanswered: tuple[str, ...], skipped: tuple[int, ...]
     ) -> Triage:
         reasons = sorted(
             (self._reason(index, skipped) for index in fired), key=lambda r: -_RANK[r.level]
         )
         level: TriageLevel = reasons[0].level if reasons else "self_care"
-        unanswered = tuple(
-            question
-            for question, answer in zip(self._warning_questions, warning_answers, strict=True)
-            if answer is None
-        )
+        while_you_wait: tuple[str, ...] = ()
+        if level == "emergency":
+            waits = (self._while_you_wait[i] for i in fired if i in self._emergency_signs)
+            while_you_wait = tuple(dict.fromkeys(chain.from_iterable(waits)))
         return Triage(
             level=level,
             action=self._said(
@@ -349,6 +392,7 @@ class Engine:
             ),
             reasons=tuple(reasons),
             unanswered=unanswered,
+            while_you_wait=while_you_wait,
         )
 
     def _reason(self, index: int, skipped: tuple[int, ...]) -> TriageReason:
@@ -407,18 +451,15 @@ class Engine:
         factor_ids: tuple[str, ...],
         rule_out_ids: tuple[str, ...],
         guards: tuple[int, ...],
+        child: bool,
     ) -> tuple[tuple[CarePlanItem, ...], tuple[Source, ...]]:
-        """The care plan, and the documents the whole result cites, in order."""
-        addressed: dict[str, list[str]] = {}
-        for factor_id in factor_ids:
-            for care_id in self._factor_care[factor_id]:
-                addressed.setdefault(care_id, []).append(factor_id)
-        for kind_id in ("twitch", "spasm") if kind == "both" else (kind,):
-            for care_id in self._kind_care.get(kind_id, ()):
-                addressed.setdefault(care_id, []).append(kind_id)
+        """The care plan, and the documents the whole result cites, in order. In an
+        emergency there is none: what to do now is the triage's action."""
+        emergency = any(index in self._emergency_signs for index in signs)
+        addressed = {} if emergency else self._addressed(kind, factor_ids)
         harmful = {self._guarded[index] for index in guards}
         plan = tuple(
-            self._care_item_for(care_id, tuple(targets))
+            self._care_item_for(care_id, tuple(targets), child)
             for care_id, targets in addressed.items()
             if care_id not in harmful
         )
@@ -434,10 +475,25 @@ class Engine:
         )
         return plan, tuple(self._documents[source_id] for source_id in dict.fromkeys(ids))
 
-    def _build_care_item(self, care_id: str, targets: tuple[str, ...]) -> CarePlanItem:
+    def _addressed(self, kind: Kind, factor_ids: tuple[str, ...]) -> dict[str, list[str]]:
+        """Each care-plan item the causes and the kind call for, with what it is for."""
+        addressed: dict[str, list[str]] = {}
+        for factor_id in factor_ids:
+            for care_id in self._factor_care[factor_id]:
+                addressed.setdefault(care_id, []).append(factor_id)
+        for kind_id in ("twitch", "spasm") if kind == "both" else (kind,):
+            for care_id in self._kind_care.get(kind_id, ()):
+                addressed.setdefault(care_id, []).append(kind_id)
+        return addressed
+
+    def _build_care_item(self, care_id: str, targets: tuple[str, ...], child: bool) -> CarePlanItem:
         item = self._care[care_id]
         return CarePlanItem(
-            id=item.id, title=item.title, text=item.text, for_=targets, sources=item.sources
+            id=item.id,
+            title=item.title,
+            text=item.child_text if child else item.text,
+            for_=targets,
+            sources=item.sources,
         )
 
 

@@ -14,6 +14,9 @@ _KB = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 KindId = Literal["twitch", "spasm"]
 
+CHILD_AGE = 16
+"""People younger than this are children: no adult amounts in their advice."""
+
 
 class SourceDocument(BaseModel):
     """Where knowledge comes from: one of the seed documents, or a public guideline."""
@@ -43,6 +46,9 @@ class Citation(BaseModel):
 
     source: str
     quote: str | None = None
+    in_results: bool = Field(
+        True, description="False: cited on the entry's page, but not attached to results."
+    )
 
 
 class Cited(BaseModel):
@@ -176,6 +182,11 @@ class CarePlanEntry(Entry):
     not_when: Condition | None = Field(
         None, description="Left out of a result when this holds (it could do harm)."
     )
+    for_children: str | None = Field(
+        None,
+        description=f"Said instead of the description to people under {CHILD_AGE}, where the "
+        "adult advice (a dose, an amount) does not fit a child.",
+    )
 
 
 class WarningSign(Entry):
@@ -184,11 +195,17 @@ class WarningSign(Entry):
     advice: list[Advice] = Field(
         default_factory=list, description="Said after the summary, unless already present."
     )
+    while_you_wait: list[str] = Field(
+        default_factory=list,
+        description="What to do while help is on the way; every emergency sign has some.",
+    )
 
     @model_validator(mode="after")
     def _escalates(self) -> WarningSign:
         if self.level == "self_care":
             raise ValueError(f"warning sign {self.id!r} must raise the triage level")
+        if self.level == "emergency" and not self.while_you_wait:
+            raise ValueError(f"emergency sign {self.id!r} needs while_you_wait advice")
         return self
 
 
