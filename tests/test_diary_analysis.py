@@ -26,41 +26,21 @@ from myoguide.diary.analysis import (
 )
 from myoguide.diary.models import BUILT_IN_FACTORS, DayIn, DiaryKind, EpisodeIn
 
-START = dt.date(2026, 1, 5)
-NOON = dt.time(12)
-# Per-day counts with some spread, so the fit has residuals: means 3 (high) and 1 (low).
-HIGH = (2, 3, 4)
-LOW = (0, 1, 2)
-
-
-def day(offset: int, **factors: Any) -> DayIn:
-    return DayIn(date=START + dt.timedelta(days=offset), **factors)
-
-
-def episodes_on(
-    offset: int,
-    count: int,
-    *,
-    kind: DiaryKind = "twitch",
-    at: dt.time = NOON,
-    tz: dt.tzinfo = dt.UTC,
-) -> list[EpisodeIn]:
-    when = dt.datetime.combine(START + dt.timedelta(days=offset), at, tzinfo=tz)
-    return [EpisodeIn(at=when, kind=kind, regions=["eyelid"], intensity=3)] * count
+from .diaries import (
+    HIGH,
+    LOW,
+    caffeine_twitch_diary,
+    counts_following,
+    day,
+    episodes_on,
+    every_other_day_diary,
+    many_factors_diary,
+    pattern,
+)
 
 
 def by_factor(findings: Sequence[TriggerFinding]) -> dict[str, TriggerFinding]:
     return {finding.factor: finding for finding in findings}
-
-
-def pattern(days: int, seed: int = 7, share: float = 0.4) -> list[bool]:
-    """A fixed, irregular yes/no pattern (no accidental rhythm to line up with lags)."""
-    rng = np.random.default_rng(seed)
-    return [bool(value) for value in rng.random(days) < share]
-
-
-def counts_following(flags: Sequence[bool]) -> list[int]:
-    return [(HIGH if flag else LOW)[i % 3] for i, flag in enumerate(flags)]
 
 
 def nicotine_diary(
@@ -85,8 +65,7 @@ def test_thirteen_logged_days_are_not_enough() -> None:
 
 
 def test_fourteen_logged_days_are_enough() -> None:
-    flags = [i % 2 == 0 for i in range(14)]
-    nicotine = by_factor(find_triggers(*nicotine_diary(flags, counts_following(flags))))["nicotine"]
+    nicotine = by_factor(find_triggers(*every_other_day_diary()))["nicotine"]
     assert nicotine.verdict != "not_enough_data"
     assert nicotine.rate_ratio is not None and nicotine.ci95 is not None
     assert nicotine.p_adjusted is not None and nicotine.days_needed is None
@@ -495,20 +474,6 @@ def test_kinds_to_analyse() -> None:
     assert kinds_to_analyse(spasm + twitch) == ("twitch", "spasm")
 
 
-def caffeine_twitch_diary() -> tuple[list[DayIn], list[EpisodeIn]]:
-    """Caffeine triples twitches; spasms, many more of them, come and go on their own."""
-    flags = pattern(40, seed=14)
-    spasm_counts = [int(n) for n in np.random.default_rng(114).integers(0, 25, 40)]
-    days = [day(i, caffeine_cups=5 if flag else 1) for i, flag in enumerate(flags)]
-    twitches = [e for i, n in enumerate(counts_following(flags)) for e in episodes_on(i, n)]
-    spasms = [
-        e
-        for i, n in enumerate(spasm_counts)
-        for e in episodes_on(i, n, kind="spasm", at=dt.time(20))
-    ]
-    return days, twitches + spasms
-
-
 def test_twitches_and_spasms_are_analysed_apart() -> None:
     days, episodes = caffeine_twitch_diary()
     sections = triggers_by_kind(days, episodes)
@@ -525,40 +490,21 @@ def test_twitches_and_spasms_are_analysed_apart() -> None:
 # --- many factors at once ---------------------------------------------------------------------
 
 
-def many_factors_diary() -> tuple[list[DayIn], list[EpisodeIn]]:
-    """Nicotine's 95% range leaves out 1, but not by enough once 7 factors are tested."""
-    flags = pattern(30, seed=3)
-    noise = [pattern(30, seed=100 + k) for k in range(6)]
-    days = [
-        day(
-            i,
-            nicotine=flag,
-            caffeine_cups=5 if noise[0][i] else 1,
-            sleep_hours=5 if noise[1][i] else 8,
-            stress=8 if noise[2][i] else 2,
-            water_glasses=2 if noise[3][i] else 8,
-            exercise="heavy" if noise[4][i] else "light",
-            alcohol_units=4 if noise[5][i] else 0,
-        )
-        for i, flag in enumerate(flags)
-    ]
-    counts = np.random.default_rng(3).poisson([2.4 if flag else 1.5 for flag in flags])
-    return days, [e for i, n in enumerate(counts) for e in episodes_on(i, int(n))]
-
-
 def test_a_range_that_leaves_out_one_but_is_no_clear_link_says_why() -> None:
     findings = find_triggers(*many_factors_diary())
     nicotine = by_factor(findings)["nicotine"]
     assert nicotine.verdict == "no_clear_link"
     assert nicotine.ci95 is not None and nicotine.ci95[0] > 1
     assert sum(f.rate_ratio is not None for f in findings) == 7
-    assert nicotine.text.endswith(
+    assert nicotine.note == (
         "This range leaves out 1, but because we checked 7 factors at once, a pattern"
         " this strong can turn up by chance; it needs more days to tell."
     )
+    assert nicotine.text.endswith(f"). {nicotine.note}")
     for finding in findings:
         leaves_out_one = finding.ci95 is not None and not finding.ci95[0] <= 1 <= finding.ci95[1]
         explained = leaves_out_one and finding.verdict == "no_clear_link"
+        assert (finding.note is not None) == explained
         assert ("leaves out 1" in finding.text) == explained
 
 
@@ -568,7 +514,17 @@ def test_a_range_that_leaves_out_one_but_is_no_clear_link_says_why() -> None:
 def test_json_shape() -> None:
     flags = pattern(30)
     findings = find_triggers(*nicotine_diary(flags, counts_following(flags)))
-    keys = {"factor", "verdict", "rate_ratio", "ci95", "p_adjusted", "days_needed", "text", "kind"}
+    keys = {
+        "factor",
+        "verdict",
+        "rate_ratio",
+        "ci95",
+        "p_adjusted",
+        "days_needed",
+        "text",
+        "kind",
+        "note",
+    }
     for finding in findings:
         assert finding.kind is None
         dumped = finding.model_dump(mode="json")

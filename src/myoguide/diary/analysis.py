@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,6 +45,7 @@ __all__ = [
     "KIND_HEADINGS",
     "TriggerFinding",
     "Verdict",
+    "every_finding",
     "find_triggers",
     "kinds_to_analyse",
     "triggers_by_kind",
@@ -97,6 +98,8 @@ class TriggerFinding(BaseModel):
     text: str
     kind: DiaryKind | None = None
     """The episodes analysed: twitches, spasms, or None for both together."""
+    note: str | None = None
+    """Why the verdict is not what the range alone suggests (also at the end of `text`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,14 @@ def triggers_by_kind(
     """
     kinds = (kind,) if kind is not None else kinds_to_analyse(episodes)
     return {each: find_triggers(days, episodes, kind=each) for each in kinds}
+
+
+def every_finding(
+    sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
+) -> list[TriggerFinding]:
+    """The sections' findings in one list, section by section: the JSON of `diary triggers`,
+    where each finding's `kind` says its section."""
+    return [finding for findings in sections.values() for finding in findings]
 
 
 def find_triggers(
@@ -405,8 +416,10 @@ def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFi
         verdict = "trigger" if rate_ratio > 1 else "protective"
     exposure = fitted.exposure
     text = _fitted_text(exposure, test.term, verdict, rate_ratio, ci95, noun)
+    note = None
     if verdict == "no_clear_link" and not ci95[0] <= 1 <= ci95[1]:
-        text += " " + _many_factors_text(checked)
+        note = _many_factors_text(checked)
+        text += " " + note
     return TriggerFinding(
         factor=exposure.factor,
         verdict=verdict,
@@ -415,6 +428,7 @@ def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFi
         p_adjusted=p,
         days_needed=None,
         text=text,
+        note=note,
     )
 
 
