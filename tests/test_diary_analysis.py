@@ -7,49 +7,40 @@ import random
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
 
-from myoguide.diary.analysis import TriggerFinding, find_triggers
+from myoguide.diary import analysis
+from myoguide.diary.analysis import (
+    TriggerFinding,
+    find_triggers,
+    kinds_to_analyse,
+    triggers_by_kind,
+)
 from myoguide.diary.models import BUILT_IN_FACTORS, DayIn, DiaryKind, EpisodeIn
 
-START = dt.date(2026, 1, 5)
-NOON = dt.time(12)
-# Per-day counts with some spread, so the fit has residuals: means 3 (high) and 1 (low).
-HIGH = (2, 3, 4)
-LOW = (0, 1, 2)
-
-
-def day(offset: int, **factors: Any) -> DayIn:
-    return DayIn(date=START + dt.timedelta(days=offset), **factors)
-
-
-def episodes_on(
-    offset: int,
-    count: int,
-    *,
-    kind: DiaryKind = "twitch",
-    at: dt.time = NOON,
-    tz: dt.tzinfo = dt.UTC,
-) -> list[EpisodeIn]:
-    when = dt.datetime.combine(START + dt.timedelta(days=offset), at, tzinfo=tz)
-    return [EpisodeIn(at=when, kind=kind, regions=["eyelid"], intensity=3)] * count
+from .diaries import (
+    HIGH,
+    LOW,
+    caffeine_twitch_diary,
+    counts_following,
+    day,
+    episodes_on,
+    every_other_day_diary,
+    many_factors_diary,
+    pattern,
+)
 
 
 def by_factor(findings: Sequence[TriggerFinding]) -> dict[str, TriggerFinding]:
     return {finding.factor: finding for finding in findings}
-
-
-def pattern(days: int, seed: int = 7, share: float = 0.4) -> list[bool]:
-    """A fixed, irregular yes/no pattern (no accidental rhythm to line up with lags)."""
-    rng = np.random.default_rng(seed)
-    return [bool(value) for value in rng.random(days) < share]
-
-
-def counts_following(flags: Sequence[bool]) -> list[int]:
-    return [(HIGH if flag else LOW)[i % 3] for i, flag in enumerate(flags)]
 
 
 def nicotine_diary(
@@ -74,8 +65,7 @@ def test_thirteen_logged_days_are_not_enough() -> None:
 
 
 def test_fourteen_logged_days_are_enough() -> None:
-    flags = [i % 2 == 0 for i in range(14)]
-    nicotine = by_factor(find_triggers(*nicotine_diary(flags, counts_following(flags))))["nicotine"]
+    nicotine = by_factor(find_triggers(*every_other_day_diary()))["nicotine"]
     assert nicotine.verdict != "not_enough_data"
     assert nicotine.rate_ratio is not None and nicotine.ci95 is not None
     assert nicotine.p_adjusted is not None and nicotine.days_needed is None
@@ -297,14 +287,246 @@ def test_small_messy_diaries_never_raise(seed: int) -> None:
             assert all(np.isfinite(finding.ci95))
 
 
+# --- never crashes: a numerically unstable fit is "not enough data yet" ---------------------
+
+
+def test_a_factor_on_every_other_day_gets_a_figure_for_the_same_day() -> None:
+    # The day before is then the same day's mirror image: one term, not a singular fit.
+    flags = [i % 2 == 0 for i in range(14)]
+    nicotine = by_factor(find_triggers(*nicotine_diary(flags, [3 if f else 1 for f in flags])))[
+        "nicotine"
+    ]
+    assert nicotine.text.startswith("On days with nicotine you logged about 3.0 times")
+    assert nicotine.rate_ratio == pytest.approx(3)
+
+
+class UnstableFit:
+    """Stands in for statsmodels' GLM, spoiling one figure of a real fit."""
+
+    def __init__(self, spoil: str, *args: Any, **kwargs: Any) -> None:
+        self.model = GLM(*args, **kwargs)
+        self.spoil = spoil
+
+    def fit(self, **kwargs: Any) -> Any:
+        result = self.model.fit(**kwargs)
+        spoiled = SimpleNamespace(
+            converged=result.converged,
+            params=np.array(result.params),
+            bse=np.array(result.bse),
+            pvalues=np.array(result.pvalues),
+        )
+        if self.spoil == "not converged":
+            spoiled.converged = False
+        elif self.spoil == "huge standard error":
+            spoiled.bse[1:] = 1.7e7
+        elif self.spoil == "infinite standard error":
+            spoiled.bse[1:] = np.inf
+        elif self.spoil == "estimate off to infinity":
+            spoiled.params[1:] = 40.0
+        else:
+            raise np.linalg.LinAlgError("Singular matrix")
+        return spoiled
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "not converged",
+        "huge standard error",
+        "infinite standard error",
+        "estimate off to infinity",
+        "singular matrix",
+    ],
+)
+def test_a_numerically_unstable_fit_is_not_enough_data_with_the_reason(
+    spoil: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysis, "GLM", partial(UnstableFit, spoil))
+    flags = pattern(40)
+    nicotine = by_factor(find_triggers(*nicotine_diary(flags, counts_following(flags))))["nicotine"]
+    assert nicotine.verdict == "not_enough_data"
+    assert (nicotine.rate_ratio, nicotine.ci95, nicotine.p_adjusted) == (None, None, None)
+    assert nicotine.text == (
+        "Not enough data yet to tell: your episodes with and without nicotine are still too few"
+        " or too irregular to work out a figure that means anything. Keep logging."
+    )
+
+
+PATTERNS = ("alternating", "constant", "once", "random", "blank")
+
+
+@st.composite
+def flags_of(draw: st.DrawFn, length: int) -> list[bool | None]:
+    pattern = draw(st.sampled_from(PATTERNS))
+    if pattern == "alternating":
+        phase = draw(st.integers(0, 1))
+        return [(i + phase) % 2 == 0 for i in range(length)]
+    if pattern == "constant":
+        return [draw(st.booleans())] * length
+    if pattern == "once":
+        at = draw(st.integers(0, max(length - 1, 0)))
+        return [i == at for i in range(length)]
+    if pattern == "blank":
+        return [None] * length
+    return draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=length, max_size=length))
+
+
+def pick(flag: bool | None, yes: Any, no: Any) -> Any:
+    return None if flag is None else yes if flag else no
+
+
+@st.composite
+def small_diaries(draw: st.DrawFn) -> tuple[list[DayIn], list[EpisodeIn]]:
+    """Up to 35 days: alternating, constant, single and blank factors, gaps, custom factors,
+    and episode counts that are all zero, a single one, follow a factor, or are random."""
+    length = draw(st.integers(0, 35))
+    logging = draw(st.sampled_from(("every day", "every other day", "gaps")))
+    logged = [
+        logging == "every day"
+        or (logging == "every other day" and i % 2 == 0)
+        or draw(st.booleans())
+        for i in range(length)
+    ]
+    columns = {name: draw(flags_of(length)) for name in (*BUILT_IN_FACTORS, "magnesium", "screen")}
+    screen_hours = draw(st.lists(st.floats(0, 16), min_size=length, max_size=length))
+    days = []
+    for i in range(length):
+        if not logged[i]:
+            continue
+        f = {name: column[i] for name, column in columns.items()}
+        custom: dict[str, float | bool] = {}
+        if f["magnesium"] is not None:
+            custom["magnesium"] = f["magnesium"]
+        if f["screen"] is not None:
+            custom["screen_hours"] = screen_hours[i] if f["screen"] else 0.0
+        days.append(
+            day(
+                i,
+                caffeine_cups=pick(f["caffeine_cups"], 5, 1),
+                sleep_hours=pick(f["sleep_hours"], 5, 8),
+                stress=pick(f["stress"], 8, 2),
+                water_glasses=pick(f["water_glasses"], 2, 8),
+                exercise=pick(f["exercise"], "heavy", "light"),
+                nicotine=f["nicotine"],
+                alcohol_units=pick(f["alcohol_units"], 4, 0),
+                custom=custom,
+            )
+        )
+    shape = draw(st.sampled_from(("none", "single", "follows", "random")))
+    follows = columns[draw(st.sampled_from(BUILT_IN_FACTORS))]
+    counts = {
+        "none": [0] * length,
+        "single": [int(i == length // 2) for i in range(length)],
+        "follows": [3 if follows[i] else int(i % 3 == 0) for i in range(length)],
+        "random": draw(st.lists(st.integers(0, 4), min_size=length, max_size=length)),
+    }[shape]
+    kinds = draw(st.lists(st.sampled_from(("twitch", "spasm")), min_size=length, max_size=length))
+    episodes = [e for i in range(length) for e in episodes_on(i, counts[i], kind=kinds[i])]
+    return days, episodes
+
+
+def assert_finite(finding: TriggerFinding) -> None:
+    assert (finding.rate_ratio is None) == (finding.ci95 is None) == (finding.p_adjusted is None)
+    if finding.rate_ratio is not None and finding.ci95 is not None:
+        low, high = finding.ci95
+        assert all(np.isfinite([finding.rate_ratio, low, high]))
+        assert 0 < low <= finding.rate_ratio <= high
+    if finding.p_adjusted is not None:
+        assert 0 <= finding.p_adjusted <= 1
+    assert finding.days_needed is None or finding.days_needed >= 0
+    assert finding.text and "nan" not in finding.text and "inf" not in finding.text
+    finding.model_dump_json()  # strict JSON: no NaN or infinity anywhere
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_diaries(), st.sampled_from((None, "twitch", "spasm")))
+def test_find_triggers_never_raises_and_every_figure_is_finite(
+    diary: tuple[list[DayIn], list[EpisodeIn]], kind: DiaryKind | None
+) -> None:
+    days, episodes = diary
+    findings = find_triggers(days, episodes, kind=kind)
+    assert {f.factor for f in findings} >= set(BUILT_IN_FACTORS)
+    for finding in findings:
+        assert finding.kind == kind
+        assert_finite(finding)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_diaries())
+def test_triggers_by_kind_never_raises(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:
+    days, episodes = diary
+    sections = triggers_by_kind(days, episodes)
+    assert tuple(sections) == kinds_to_analyse(episodes)
+    for kind, findings in sections.items():
+        for finding in findings:
+            assert finding.kind == kind
+            assert_finite(finding)
+
+
+# --- twitches and spasms apart ----------------------------------------------------------------
+
+
+def test_kinds_to_analyse() -> None:
+    twitch, spasm = episodes_on(0, 1), episodes_on(1, 1, kind="spasm")
+    assert kinds_to_analyse([]) == (None,)
+    assert kinds_to_analyse(twitch) == ("twitch",)
+    assert kinds_to_analyse(spasm) == ("spasm",)
+    assert kinds_to_analyse(spasm + twitch) == ("twitch", "spasm")
+
+
+def test_twitches_and_spasms_are_analysed_apart() -> None:
+    days, episodes = caffeine_twitch_diary()
+    sections = triggers_by_kind(days, episodes)
+    assert list(sections) == ["twitch", "spasm"]
+    twitch = by_factor(sections["twitch"])["caffeine_cups"]
+    spasm = by_factor(sections["spasm"])["caffeine_cups"]
+    assert twitch.verdict == "trigger" and "twitches" in twitch.text
+    assert spasm.verdict == "no_clear_link" and "spasms" in spasm.text
+    # Pooled, the spasms would water the twitches' link down.
+    assert by_factor(find_triggers(days, episodes))["caffeine_cups"].verdict != "trigger"
+    assert triggers_by_kind(days, episodes, kind="spasm") == {"spasm": sections["spasm"]}
+
+
+# --- many factors at once ---------------------------------------------------------------------
+
+
+def test_a_range_that_leaves_out_one_but_is_no_clear_link_says_why() -> None:
+    findings = find_triggers(*many_factors_diary())
+    nicotine = by_factor(findings)["nicotine"]
+    assert nicotine.verdict == "no_clear_link"
+    assert nicotine.ci95 is not None and nicotine.ci95[0] > 1
+    assert sum(f.rate_ratio is not None for f in findings) == 7
+    assert nicotine.note == (
+        "This range leaves out 1, but because we checked 7 factors at once, a pattern"
+        " this strong can turn up by chance; it needs more days to tell."
+    )
+    assert nicotine.text.endswith(f"). {nicotine.note}")
+    for finding in findings:
+        leaves_out_one = finding.ci95 is not None and not finding.ci95[0] <= 1 <= finding.ci95[1]
+        explained = leaves_out_one and finding.verdict == "no_clear_link"
+        assert (finding.note is not None) == explained
+        assert ("leaves out 1" in finding.text) == explained
+
+
 # --- output -----------------------------------------------------------------------------------
 
 
 def test_json_shape() -> None:
     flags = pattern(30)
     findings = find_triggers(*nicotine_diary(flags, counts_following(flags)))
-    keys = {"factor", "verdict", "rate_ratio", "ci95", "p_adjusted", "days_needed", "text"}
+    keys = {
+        "factor",
+        "verdict",
+        "rate_ratio",
+        "ci95",
+        "p_adjusted",
+        "days_needed",
+        "text",
+        "kind",
+        "note",
+    }
     for finding in findings:
+        assert finding.kind is None
         dumped = finding.model_dump(mode="json")
         assert set(dumped) == keys
         assert dumped["ci95"] is None or (

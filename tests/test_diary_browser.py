@@ -127,3 +127,24 @@ def test_login_pages_are_accessible(browser: Browser, diary_url: str, path: str)
     page.add_script_tag(path=axe)
     assert page.evaluate(SERIOUS_VIOLATIONS) == [], path
     context.close()
+
+
+def test_triggers_of_twitches_and_spasms_apart_are_accessible(signed_in: Page) -> None:
+    axe = require(AXE, "axe-core (run `make e2e-deps`)")
+    page = signed_in
+    for kind in ("Twitch", "Spasm or cramp"):
+        quick = page.locator("form[action='/diary/episodes']")
+        quick.get_by_label(kind, exact=True).check()
+        quick.get_by_label("Calf", exact=True).check()
+        quick.get_by_role("button", name="Save episode").click()
+        expect(page.get_by_role("status")).to_have_text("Episode saved.")
+    page.goto("/diary/triggers")
+    expect(page.get_by_role("heading", level=2, name="Twitches")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Spasms and cramps")).to_be_visible()
+    expect(page.locator("ul.findings")).to_have_count(2)
+    assert page.evaluate(NO_HORIZONTAL_SCROLL), "horizontal scroll on /diary/triggers"
+    page.add_script_tag(path=axe)
+    violations = page.evaluate(SERIOUS_VIOLATIONS)
+    assert violations == [], "\n".join(
+        f"  {v['id']} ({v['impact']}): {', '.join(v['targets'])}" for v in violations
+    )

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from .diaries import (
+    DiaryData,
+    as_csv,
+    caffeine_twitch_diary,
+    every_other_day_diary,
+    many_factors_diary,
+)
 
 
 def myoguide() -> str:
@@ -415,8 +425,67 @@ def test_triggers_as_json(db: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     findings = {f["factor"]: f for f in json.loads(done.stdout)}
     keys = {"factor", "verdict", "rate_ratio", "ci95", "p_adjusted", "days_needed", "text"}
-    assert all(set(f) == keys for f in findings.values())
+    assert all(set(f) == keys | {"kind", "note"} for f in findings.values())
+    assert {f["kind"] for f in findings.values()} == {"twitch"}  # the one kind logged
     assert findings["caffeine_cups"]["verdict"] == "trigger"
     assert findings["stress"]["verdict"] == "not_enough_data"
     text = run(db, "triggers")
     assert "not a diagnosis" in text.stdout
+
+
+def imported(db: Path, diary: DiaryData, folder: Path) -> None:
+    episodes_csv, days_csv = as_csv(diary, folder)
+    done = run(db, "import", "--episodes", str(episodes_csv), "--days", str(days_csv))
+    assert done.returncode == 0, done.stderr
+
+
+def strict_json(text: str) -> Any:
+    """JSON as the standard has it: NaN and Infinity are refused."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_a_factor_on_every_other_day_breaks_no_command(db: Path, tmp_path: Path) -> None:
+    imported(db, every_other_day_diary(), tmp_path)
+    text = run(db, "triggers")
+    assert text.returncode == 0, text.stderr
+    assert "- On days with nicotine you logged about" in text.stdout
+    for kind in ([], ["--kind", "twitch"]):
+        done = run(db, "triggers", "--format", "json", *kind)
+        assert done.returncode == 0, done.stderr
+        nicotine = next(f for f in strict_json(done.stdout) if f["factor"] == "nicotine")
+        assert nicotine["verdict"] != "not_enough_data" and nicotine["kind"] == "twitch"
+        assert all(math.isfinite(v) for v in [nicotine["rate_ratio"], *nicotine["ci95"]])
+    report = run(db, "report", "--pdf", str(tmp_path / "report.pdf"))
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_triggers_of_twitches_and_spasms_apart(db: Path, tmp_path: Path) -> None:
+    imported(db, caffeine_twitch_diary(), tmp_path)
+    text = run(db, "triggers").stdout
+    twitches, spasms = text.split("\nSpasms and cramps\n")
+    assert twitches.startswith("Twitches\n- On days with 4 or more cups of caffeine you logged")
+    assert "times as many twitches" in twitches
+    assert "No clear link between caffeine and your spasms" in spasms
+    findings = strict_json(run(db, "triggers", "--format", "json").stdout)
+    assert [f["kind"] for f in findings] == ["twitch"] * 7 + ["spasm"] * 7
+    verdicts = {(f["kind"], f["factor"]): f["verdict"] for f in findings}
+    assert verdicts["twitch", "caffeine_cups"] == "trigger"
+    assert verdicts["spasm", "caffeine_cups"] == "no_clear_link"
+    only_spasms = strict_json(run(db, "triggers", "--kind", "spasm", "--format", "json").stdout)
+    assert only_spasms == [f for f in findings if f["kind"] == "spasm"]
+    assert "Twitches" not in run(db, "triggers", "--kind", "spasm").stdout
+
+
+def test_triggers_say_why_a_range_without_1_is_no_clear_link(db: Path, tmp_path: Path) -> None:
+    imported(db, many_factors_diary(), tmp_path)
+    [nicotine] = [line for line in run(db, "triggers").stdout.splitlines() if "nicotine" in line]
+    assert nicotine.startswith("- No clear link between nicotine and your twitches")
+    assert nicotine.endswith(
+        "This range leaves out 1, but because we checked 7 factors at once, a pattern this"
+        " strong can turn up by chance; it needs more days to tell."
+    )

@@ -7,6 +7,7 @@ import io
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from myoguide.diary.csvio import write_days, write_episodes
 from myoguide.diary.models import DayIn, EpisodeIn
 from myoguide.diary.report import DISCLAIMER, doctor_report, page_count
 from myoguide.diary.safety import SIGN_NAMES, WARNING_SIGNS
+
+from .diaries import caffeine_twitch_diary, every_other_day_diary, many_factors_diary
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>"
@@ -232,7 +235,10 @@ def test_report_for_a_doctor(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None
     assert page_count(pdf) == pages
     assert f"{len(episodes)} (" in text
     assert "Eyelid" in text
-    assert "Much caffeine" in text and "trigger" in text and "times as many episodes" in text
+    # Both kinds are logged, so each has its own section.
+    twitches = text[text.index("\nTwitches\n") : text.index("\nSpasms and cramps\n")]
+    assert "Much caffeine" in twitches and "times as many twitches" in twitches
+    assert re.search(r"Much caffeine [\d.]+ [\d.]+ to [\d.]+ < 0\.001 trigger", twitches)
     assert "Warning signs reported\nNone noted in this period." in text
     assert "magnesium (40 days)" in text
     assert DISCLAIMER in text
@@ -284,6 +290,34 @@ def test_report_keeps_to_its_period(diary: tuple[list[DayIn], list[EpisodeIn]]) 
     _, text = pdf_text(doctor_report(days, episodes, period=period))
     assert "4 February 2026 to 5 March 2026 (30 days" in text
     assert f"{len(inside)} (" in text
+
+
+def test_report_of_a_factor_on_every_other_day() -> None:
+    pages, text = pdf_text(doctor_report(*every_other_day_diary()))
+    assert pages == 2
+    assert re.search(r"\nNicotine [\d.]+ [\d.]+ to [\d.]+ ", text[text.index("Likely triggers") :])
+    assert "Twitches\n" not in text  # one kind logged: no sections
+
+
+def test_report_shows_twitches_and_spasms_apart() -> None:
+    pages, text = pdf_text(doctor_report(*caffeine_twitch_diary()))
+    assert pages == 2
+    triggers = text[text.index("Likely triggers") :]
+    assert "each is checked on its own" in triggers
+    twitches, spasms = triggers.split("\nSpasms and cramps\n")
+    assert "times as many twitches" in twitches
+    assert re.search(r"Much caffeine [\d.]+ [\d.]+ to [\d.]+ < 0\.001 trigger", twitches)
+    assert re.search(r"Much caffeine [\d.]+ [\d.]+ to [\d.]+ [\d.]+ no clear link", spasms)
+
+
+def test_report_says_why_a_range_without_1_is_no_clear_link() -> None:
+    _, text = pdf_text(doctor_report(*many_factors_diary()))
+    flat = " ".join(text.split())
+    assert re.search(r"Nicotine [\d.]+ [\d.]+ to [\d.]+ [\d.]+ no clear link\*", flat)
+    assert (
+        "* This range leaves out 1, but because we checked 7 factors at once, a pattern this"
+        " strong can turn up by chance; it needs more days to tell." in flat
+    )
 
 
 def test_report_of_an_empty_diary() -> None:

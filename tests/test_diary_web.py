@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 import re
 import uuid
 from collections.abc import Iterator
@@ -21,10 +23,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from myoguide.diary.accounts import MAX_FAILED_LOGINS
-from myoguide.diary.analysis import find_triggers
+from myoguide.diary.analysis import every_finding, triggers_by_kind
 from myoguide.diary.store import Diary, DiaryStore
 from myoguide.diary.tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
 from myoguide.web import create_app
+
+from .diaries import DiaryData, caffeine_twitch_diary, every_other_day_diary, many_factors_diary
 
 PASSWORD = "correct horse battery"
 API = "/api/v1/diary"
@@ -530,11 +534,81 @@ def test_triggers_are_the_json_of_the_command(person: Person) -> None:
             person.add_episode(at=f"{date}T09:00:00+00:00")
     store: DiaryStore = person.client.app.state.diary.store  # type: ignore[attr-defined]
     book = Diary(store, person.user_id)
-    expected = [f.model_dump(mode="json") for f in find_triggers(book.days(), book.episodes())]
+    sections = triggers_by_kind(book.days(), book.episodes())
+    expected = [f.model_dump(mode="json") for f in every_finding(sections)]
     assert person.api("GET", "/triggers").json() == expected
     page = person.client.get("/diary/triggers")
     assert page.status_code == 200 and "<svg" in page.text
     assert person.client.get("/diary/triggers?factor=caffeine_cups").status_code == 200
+
+
+def seeded(person: Person, diary: DiaryData) -> None:
+    store: DiaryStore = person.client.app.state.diary.store  # type: ignore[attr-defined]
+    days, episodes = diary
+    Diary(store, person.user_id).replace_all(episodes, days)
+
+
+def strict_json(text: str) -> Any:
+    """JSON as the standard has it: NaN and Infinity are refused."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def finding_on_page(page: str, factor: str, kind: str = "twitch") -> str:
+    found = re.search(
+        rf'<ul class="findings" data-kind="{kind}">.*?<li data-factor="{factor}">(.*?)</li>',
+        page,
+        re.DOTALL,
+    )
+    assert found, f"no {kind} finding for {factor}"
+    return found.group(1)
+
+
+def test_a_factor_on_every_other_day_breaks_no_page(person: Person) -> None:
+    seeded(person, every_other_day_diary())
+    for query in ("", "?kind=twitch", "?kind=spasm"):
+        response = person.api("GET", f"/triggers{query}")
+        assert response.status_code == 200, response.text
+        for finding in strict_json(response.text):
+            figures = [finding["rate_ratio"], *(finding["ci95"] or [])]
+            assert all(math.isfinite(v) for v in figures if v is not None)
+    page = person.client.get("/diary/triggers")
+    assert page.status_code == 200
+    assert finding_on_page(page.text, "nicotine").startswith("On days with nicotine you logged")
+    report = person.client.get("/diary/account/report.pdf")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+def test_triggers_of_twitches_and_spasms_apart(person: Person) -> None:
+    seeded(person, caffeine_twitch_diary())
+    findings = person.api("GET", "/triggers").json()
+    assert [f["kind"] for f in findings] == ["twitch"] * 7 + ["spasm"] * 7
+    verdicts = {(f["kind"], f["factor"]): f["verdict"] for f in findings}
+    assert verdicts["twitch", "caffeine_cups"] == "trigger"
+    assert verdicts["spasm", "caffeine_cups"] == "no_clear_link"
+    only_spasms = person.api("GET", "/triggers?kind=spasm").json()
+    assert only_spasms == [f for f in findings if f["kind"] == "spasm"]
+    page = person.client.get("/diary/triggers").text
+    assert page.index('<h2 id="twitch">Twitches</h2>') < page.index(
+        '<h2 id="spasm">Spasms and cramps</h2>'
+    )
+    assert "times as many twitches" in finding_on_page(page, "caffeine_cups", "twitch")
+    assert "No clear link" in finding_on_page(page, "caffeine_cups", "spasm")
+    assert "Rate ratios of your factors for twitches" in page
+    assert "Rate ratios of your factors for spasms" in page
+
+
+def test_triggers_page_says_why_a_range_without_1_is_no_clear_link(person: Person) -> None:
+    seeded(person, many_factors_diary())
+    nicotine = finding_on_page(person.client.get("/diary/triggers").text, "nicotine")
+    assert nicotine.startswith("No clear link between nicotine and your twitches")
+    assert nicotine.endswith(
+        "This range leaves out 1, but because we checked 7 factors at once, a pattern this"
+        " strong can turn up by chance; it needs more days to tell."
+    )
 
 
 # Export and erase

@@ -15,6 +15,12 @@ changes the standard errors, not the estimand. HAC errors run a little small in 
 (with the n/(n-k) correction on, about 6.5% of no-effect tests still fall under p = 0.05 over
 90 days); the simulation tests in tests/test_diary_analysis.py check the end result after
 Benjamini–Hochberg: a factor with no effect is called a trigger in under 2% of 90-day diaries.
+
+A fit that is numerically unstable is never a figure: when a factor's day-before exposure
+cannot be told apart from its same-day one (a factor that alternates day by day makes it the
+mirror image), the same-day term is fitted alone; any other fit too unsure to mean anything
+reads "not enough data yet", with that reason.
+Twitches and spasms have their own causes, so `triggers_by_kind` analyses them apart.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,7 +41,15 @@ from statsmodels.stats.multitest import multipletests  # type: ignore[import-unt
 
 from .models import DayIn, DiaryKind, EpisodeIn
 
-__all__ = ["TriggerFinding", "Verdict", "find_triggers"]
+__all__ = [
+    "KIND_HEADINGS",
+    "TriggerFinding",
+    "Verdict",
+    "every_finding",
+    "find_triggers",
+    "kinds_to_analyse",
+    "triggers_by_kind",
+]
 
 Verdict = Literal["trigger", "protective", "no_clear_link", "not_enough_data"]
 Term = Literal["same_day", "day_before"]
@@ -47,6 +61,11 @@ ALPHA = 0.05
 Z95 = 1.959963984540054
 # A rate ratio beyond e^±10 only comes from a fit running off to infinity (separation).
 MAX_ABS_LOG_RATE_RATIO = 10.0
+# A standard error above this gives a 95% range wider than 1/300 to 300 times: no figure at all.
+MAX_STANDARD_ERROR = 3.0
+# Columns scaled to unit length: independent yes/no columns stay far below this; collinear
+# ones (a factor on every other day: day before = 1 - same day) go to the float limit.
+MAX_CONDITION_NUMBER = 1e4
 
 _NOUNS: dict[DiaryKind | None, str] = {None: "episodes", "twitch": "twitches", "spasm": "spasms"}
 _VERDICT_ORDER: dict[Verdict, int] = {
@@ -56,6 +75,13 @@ _VERDICT_ORDER: dict[Verdict, int] = {
     "not_enough_data": 3,
 }
 _NOT_PROOF = "This is a pattern in your diary, not proof of a cause."
+
+KIND_HEADINGS: dict[DiaryKind | None, str] = {
+    None: "All episodes",
+    "twitch": "Twitches",
+    "spasm": "Spasms and cramps",
+}
+"""The title of each kind's section wherever findings are shown."""
 
 
 class TriggerFinding(BaseModel):
@@ -70,6 +96,10 @@ class TriggerFinding(BaseModel):
     p_adjusted: float | None
     days_needed: int | None
     text: str
+    kind: DiaryKind | None = None
+    """The episodes analysed: twitches, spasms, or None for both together."""
+    note: str | None = None
+    """Why the verdict is not what the range alone suggests (also at the end of `text`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +171,44 @@ class _Fitted:
     tests: tuple[_Test, ...]
 
 
+def kinds_to_analyse(episodes: Sequence[EpisodeIn]) -> tuple[DiaryKind | None, ...]:
+    """Twitches and spasms apart when both are logged, the one kind logged, or (with no
+    episodes yet) all episodes together."""
+    logged = {episode.kind for episode in episodes}
+    kinds: tuple[DiaryKind, ...] = ("twitch", "spasm")
+    return tuple(kind for kind in kinds if kind in logged) or (None,)
+
+
+def triggers_by_kind(
+    days: Sequence[DayIn],
+    episodes: Sequence[EpisodeIn],
+    *,
+    kind: DiaryKind | None = None,
+) -> dict[DiaryKind | None, list[TriggerFinding]]:
+    """The findings of each kind to analyse (`kind` alone when given), twitches first.
+
+    Raises ValueError when two day records share a date.
+    """
+    kinds = (kind,) if kind is not None else kinds_to_analyse(episodes)
+    return {each: find_triggers(days, episodes, kind=each) for each in kinds}
+
+
+def every_finding(
+    sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
+) -> list[TriggerFinding]:
+    """The sections' findings in one list, section by section: the JSON of `diary triggers`,
+    where each finding's `kind` says its section."""
+    return [finding for findings in sections.values() for finding in findings]
+
+
 def find_triggers(
     days: Sequence[DayIn],
     episodes: Sequence[EpisodeIn],
     *,
     kind: DiaryKind | None = None,
 ) -> list[TriggerFinding]:
-    """One finding per factor (built-in and custom), most telling first.
+    """One finding per factor (built-in and custom), most telling first; `kind` None counts
+    every episode together.
 
     Raises ValueError when two day records share a date.
     """
@@ -163,10 +224,10 @@ def find_triggers(
     findings: list[TriggerFinding] = []
     for outcome in outcomes:
         if isinstance(outcome, _Fitted):
-            findings.append(_finding(outcome, next(adjusted), noun))
+            findings.append(_finding(outcome, next(adjusted), noun, checked=len(fitted)))
         else:
             findings.append(outcome)
-    return sorted(findings, key=_rank)
+    return sorted((finding.model_copy(update={"kind": kind}) for finding in findings), key=_rank)
 
 
 def _rank(finding: TriggerFinding) -> tuple[int, float, str]:
@@ -241,9 +302,11 @@ def _analyse(table: _Table, exposure: _Exposure, noun: str) -> _Fitted | Trigger
         terms["same_day"] = same_day
     if _estimable(day_before, y):
         terms["day_before"] = day_before
-    tests = _fit(y, terms)
-    if not tests:
+    if not terms:
         return _settled(exposure, "no_clear_link", _uneven_text(exposure, same_day, y, noun))
+    tests = _fit(y, terms)
+    if tests is None:
+        return _settled(exposure, "not_enough_data", _unsure_text(exposure, noun))
     return _Fitted(exposure, tests)
 
 
@@ -257,10 +320,32 @@ def _estimable(x: Floats, y: Floats) -> bool:
     )
 
 
-def _fit(y: Floats, terms: dict[Term, Floats]) -> tuple[_Test, ...]:
-    """Poisson GLM with Newey–West errors (1 lag); empty when the fit is not trustworthy."""
-    if not terms:
-        return ()
+def _fit(y: Floats, terms: dict[Term, Floats]) -> tuple[_Test, ...] | None:
+    """Poisson GLM with Newey–West errors (1 lag); None when no fit can be trusted.
+
+    When the day before cannot be told apart from the same day (a factor on every other day
+    makes it the same day's mirror image, a factor on for weeks nearly its copy), the fit
+    with both runs off to infinity; the same-day term alone then stands for both.
+    """
+    candidates = [terms]
+    if len(terms) == 2:
+        candidates.append({"same_day": terms["same_day"]})
+    for candidate in candidates:
+        kept_y, design = _design(y, candidate)
+        if not _well_conditioned(design):
+            continue
+        result = _poisson_hac(kept_y, design)
+        if result is not None:
+            params, bse, pvalues = result
+            return tuple(
+                _Test(term, float(params[i]), float(bse[i]), float(pvalues[i]))
+                for i, term in enumerate(candidate, start=1)
+            )
+    return None
+
+
+def _design(y: Floats, terms: dict[Term, Floats]) -> tuple[Floats, Floats]:
+    """The counts and the model's columns: intercept, the terms, and a missing-day indicator."""
     missing = np.isnan(terms.get("day_before", np.zeros_like(y)))
     if missing.any() and y[missing].sum() == 0:
         # Their own intercept would run to minus infinity; dropping them is that fit's limit.
@@ -271,14 +356,17 @@ def _fit(y: Floats, terms: dict[Term, Floats]) -> tuple[_Test, ...]:
         # Rows whose previous day was not logged keep informing the same-day term; their own
         # intercept keeps them out of the day-before estimate.
         columns.append(missing.astype(float))
-    result = _poisson_hac(y, np.column_stack(columns))
-    if result is None:
-        return ()
-    params, bse, pvalues = result
-    return tuple(
-        _Test(term, float(params[i]), float(bse[i]), float(pvalues[i]))
-        for i, term in enumerate(terms, start=1)
-    )
+    return y, np.column_stack(columns)
+
+
+def _well_conditioned(design: Floats) -> bool:
+    """Whether each column carries information of its own (no column is a blend of others)."""
+    norms = np.linalg.norm(design, axis=0)
+    if design.shape[0] <= design.shape[1] or not np.all(norms > 0):
+        return False
+    with np.errstate(all="ignore"):
+        condition = float(np.linalg.cond(design / norms))
+    return math.isfinite(condition) and condition < MAX_CONDITION_NUMBER
 
 
 def _poisson_hac(y: Floats, design: Floats) -> tuple[Floats, Floats, Floats] | None:
@@ -289,7 +377,7 @@ def _poisson_hac(y: Floats, design: Floats) -> tuple[Floats, Floats, Floats] | N
             result: Any = GLM(y, design, family=Poisson()).fit(
                 cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": True}
             )
-        except (np.linalg.LinAlgError, ValueError):
+        except (np.linalg.LinAlgError, ValueError, ZeroDivisionError, FloatingPointError):
             return None
     params, bse, pvalues = (
         np.asarray(v, dtype=float) for v in (result.params, result.bse, result.pvalues)
@@ -299,7 +387,9 @@ def _poisson_hac(y: Floats, design: Floats) -> tuple[Floats, Floats, Floats] | N
         and np.all(np.isfinite(params))
         and np.all(np.isfinite(bse))
         and np.all(bse > 0)
+        and np.all(bse[1:] <= MAX_STANDARD_ERROR)
         and np.all(np.isfinite(pvalues))
+        and np.all((pvalues >= 0) & (pvalues <= 1))
         and np.all(np.abs(params[1:]) < MAX_ABS_LOG_RATE_RATIO)
     )
     return (params, bse, pvalues) if trustworthy else None
@@ -312,9 +402,10 @@ def _benjamini_hochberg(pvalues: list[float]) -> list[float]:
     return [float(p) for p in adjusted]
 
 
-def _finding(fitted: _Fitted, p: float, noun: str) -> TriggerFinding:
+def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFinding:
     # The stronger term is the one with the clearer evidence; a tie goes to the same day.
     test = min(fitted.tests, key=lambda t: (t.p, fitted.tests.index(t)))
+    # Bounded by the fit's checks (|log| < 10, SE <= 3): at most e^16, far from overflow.
     rate_ratio = math.exp(test.log_rate_ratio)
     ci95 = (
         math.exp(test.log_rate_ratio - Z95 * test.se),
@@ -324,6 +415,11 @@ def _finding(fitted: _Fitted, p: float, noun: str) -> TriggerFinding:
     if p < ALPHA:
         verdict = "trigger" if rate_ratio > 1 else "protective"
     exposure = fitted.exposure
+    text = _fitted_text(exposure, test.term, verdict, rate_ratio, ci95, noun)
+    note = None
+    if verdict == "no_clear_link" and not ci95[0] <= 1 <= ci95[1]:
+        note = _many_factors_text(checked)
+        text += " " + note
     return TriggerFinding(
         factor=exposure.factor,
         verdict=verdict,
@@ -331,7 +427,19 @@ def _finding(fitted: _Fitted, p: float, noun: str) -> TriggerFinding:
         ci95=ci95,
         p_adjusted=p,
         days_needed=None,
-        text=_fitted_text(exposure, test.term, verdict, rate_ratio, ci95, noun),
+        text=text,
+        note=note,
+    )
+
+
+def _many_factors_text(checked: int) -> str:
+    """Why a range that leaves out 1 is still no clear link: the correction for many tests."""
+    what = f"we checked {checked} factors at once"
+    if checked == 1:
+        what = "we checked both the same day and the day after"
+    return (
+        f"This range leaves out 1, but because {what}, a pattern this strong can turn up by"
+        " chance; it needs more days to tell."
     )
 
 
@@ -378,9 +486,15 @@ def _uneven_text(exposure: _Exposure, same_day: Floats, y: Floats, noun: str) ->
     if y[exposed].sum() == 0:
         days = int(exposed.sum())
         return f"{opening} you logged none on any of the {days} days with {exposure.label}."
-    if y[~exposed].sum() == 0:
-        return f"{opening} all of them were on days with {exposure.label}."
-    return f"{opening} the numbers are too uneven to work out a reliable figure."
+    # With episodes on both sides the same-day term would have been fitted.
+    return f"{opening} all of them were on days with {exposure.label}."
+
+
+def _unsure_text(exposure: _Exposure, noun: str) -> str:
+    return (
+        f"Not enough data yet to tell: your {noun} with and without {exposure.label} are still"
+        " too few or too irregular to work out a figure that means anything. Keep logging."
+    )
 
 
 def _not_enough_data(

@@ -418,8 +418,12 @@ _RATIO_LIMITS = (-3, 3)  # log2: 1/8 to 8; anything further is drawn as an arrow
 
 def forest_plot(findings: Sequence[TriggerFinding]) -> str:
     """Rate ratios with their 95% ranges on a log scale, one row per factor; the factors
-    without a figure yet are listed below the plot."""
+    without a figure yet are listed below the plot. Findings of one kind say it (twitches)."""
+    kinds = {finding.kind for finding in findings}
+    noun = _NOUNS[kinds.pop() if len(kinds) == 1 else None]
     title = "Rate ratios of your factors, with 95% ranges"
+    if noun != _NOUNS[None]:
+        title = f"Rate ratios of your factors for {noun}, with 95% ranges"
     if not findings:
         return _empty(title, "No factors to show yet: log some days first.")
     measured = [f for f in findings if has_figure(f)]
@@ -433,7 +437,7 @@ def forest_plot(findings: Sequence[TriggerFinding]) -> str:
         parts.append(_forest_header(x_of, y))
         for index, finding in enumerate(measured):
             parts.append(_forest_row(finding, _FOREST_TOP + _ROW * index, x_of, low, high))
-        parts.append(_forest_axis(low, high, x_of, _FOREST_TOP + _ROW * len(measured)))
+        parts.append(_forest_axis(low, high, x_of, _FOREST_TOP + _ROW * len(measured), noun))
     if waiting:
         parts.append(_text(8, y + 24, "No figure yet", size=13, weight="bold"))
         y += 30
@@ -441,7 +445,7 @@ def forest_plot(findings: Sequence[TriggerFinding]) -> str:
             parts.append(_waiting_row(finding, y))
             y += _WAITING_ROW
         y += 6
-    return _svg(title, _forest_desc(findings), (y, parts))
+    return _svg(title, _forest_desc(findings, noun), (y, parts))
 
 
 def _waiting_row(finding: TriggerFinding, y: int) -> str:
@@ -531,7 +535,7 @@ def _verdict_mark(verdict: str, x: float, y: float, colour: str) -> str:
     )
 
 
-def _forest_axis(low: int, high: int, x_of: _Scale, y: int) -> str:
+def _forest_axis(low: int, high: int, x_of: _Scale, y: int, noun: str) -> str:
     out = [_line(_FOREST_LEFT, y + 4, _FOREST_RIGHT, y + 4, INK)]
     every = 1 if high - low <= 4 else 2
     for power in range(low, high + 1):
@@ -539,16 +543,16 @@ def _forest_axis(low: int, high: int, x_of: _Scale, y: int) -> str:
         out.append(_line(x, y + 4, x, y + 8, INK))
         if power % every == 0:
             out.append(_text(x, y + 21, _g(2.0**power), size=12, anchor="middle", fill=MUTED))
-    out.append(_text(_FOREST_LEFT, y + 39, "fewer episodes", size=12, fill=MUTED))
-    out.append(_text(_FOREST_RIGHT, y + 39, "more episodes", size=12, anchor="end", fill=MUTED))
+    out.append(_text(_FOREST_LEFT, y + 39, f"fewer {noun}", size=12, fill=MUTED))
+    out.append(_text(_FOREST_RIGHT, y + 39, f"more {noun}", size=12, anchor="end", fill=MUTED))
     return "".join(out)
 
 
-def _forest_desc(findings: Sequence[TriggerFinding]) -> str:
+def _forest_desc(findings: Sequence[TriggerFinding], noun: str) -> str:
     measured = [f for f in findings if has_figure(f)]
     rest = [exposure_name(f.factor) for f in findings if not has_figure(f)]
     parts = [
-        "Forest plot on a log scale; a rate ratio above 1 means more episodes with the factor,"
+        f"Forest plot on a log scale; a rate ratio above 1 means more {noun} with the factor,"
         " below 1 fewer, and a range crossing 1 could be no difference."
     ]
     for finding in measured:

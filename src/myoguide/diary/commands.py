@@ -487,29 +487,38 @@ def export(context: click.Context, episodes_path: str | None, days_path: str | N
 
 
 @diary.command()
-@click.option("--kind", type=click.Choice(["twitch", "spasm"]), help="Only twitches or spasms.")
+@click.option(
+    "--kind",
+    type=click.Choice(["twitch", "spasm"]),
+    help="Only twitches or spasms (default: each kind logged, apart).",
+)
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="How to print the findings.",
+    help="How to print the findings (JSON: one list, each finding with its kind).",
 )
 @click.pass_context
 def triggers(context: click.Context, kind: str | None, output_format: str) -> None:
-    """What seems to go with more (or fewer) episodes in your own diary, with how sure."""
+    """What seems to go with more (or fewer) episodes in your own diary, with how sure.
+    Twitches and spasms are analysed apart when the diary holds both."""
     import json
 
-    from .analysis import find_triggers
+    from .analysis import KIND_HEADINGS, every_finding, triggers_by_kind
 
     book = _open(context)
-    findings = find_triggers(book.days(), book.episodes(), kind=kind)  # type: ignore[arg-type]
+    sections = triggers_by_kind(book.days(), book.episodes(), kind=kind)  # type: ignore[arg-type]
     if output_format == "json":
+        findings = every_finding(sections)
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
         return
-    for finding in findings:
-        click.echo(f"- {finding.text}")
+    for index, (section, findings) in enumerate(sections.items()):
+        if len(sections) > 1:
+            click.echo(("\n" if index else "") + KIND_HEADINGS[section])
+        for finding in findings:
+            click.echo(f"- {finding.text}")
     click.echo("\nThese are patterns in your diary, not a diagnosis. Talk to a doctor about them.")
 
 

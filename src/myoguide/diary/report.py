@@ -12,12 +12,12 @@ import io
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from .analysis import TriggerFinding, find_triggers
+from .analysis import KIND_HEADINGS, TriggerFinding, every_finding, triggers_by_kind
 from .charts import (
     body_map,
     episodes_over_time,
@@ -28,7 +28,7 @@ from .charts import (
     long_date,
     regions_ranked,
 )
-from .models import DayIn, EpisodeIn
+from .models import DayIn, DiaryKind, EpisodeIn
 from .safety import ReportedSign, reported_signs
 
 __all__ = ["DISCLAIMER", "diary_period", "doctor_report", "page_count"]
@@ -41,6 +41,8 @@ RULE = (201, 206, 214)
 CHART_WIDTH = 88.0  # mm: two charts side by side; 13-unit chart text prints at about 8 pt
 LABEL_WIDTH = 40.0
 MAX_FINDINGS = 12  # keeps the triggers to one page however many custom factors there are
+MAX_FINDINGS_APART = 4  # twitches and spasms share that page
+MAX_TOLD_APART = 2  # findings told in words beside each kind's plot; the rest are named
 MAX_LISTED = 12
 MIN_TREND_DAYS = 14
 SAME_WITHIN = 0.2  # halves within 20% of each other are "about the same"
@@ -49,6 +51,7 @@ METHOD = (
     " as a rate ratio: 2 means twice as many episodes, 0.5 half as many. p values are"
     " adjusted for testing many factors at once."
 )
+APART = "Twitches and spasms can have different causes, so each is checked on its own."
 
 _PLAIN = str.maketrans(
     {
@@ -90,10 +93,10 @@ def doctor_report(
     _heading(pdf, span, days)
     _facts(pdf, _Summary.of(days, episodes, span))
     _warning_signs(pdf, reported_signs(episodes))
-    findings = find_triggers(days, episodes)
+    sections = triggers_by_kind(days, episodes)
     if span is not None:
-        _charts(pdf, days, episodes, span, findings)
-    _triggers(pdf, days, findings)
+        _charts(pdf, days, episodes, span, every_finding(sections))
+    _triggers(pdf, days, sections)
     return bytes(pdf.output())
 
 
@@ -344,42 +347,56 @@ def _for_pdf(svg: str) -> io.BytesIO:
     return io.BytesIO(plain(_SVG_ONLY_FOR_SCREEN.sub("", svg)).encode())
 
 
-def _triggers(pdf: FPDF, days: Sequence[DayIn], findings: Sequence[TriggerFinding]) -> None:
-    measured = [f for f in findings if has_figure(f)]
-    if measured:
+def _triggers(
+    pdf: FPDF,
+    days: Sequence[DayIn],
+    sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
+) -> None:
+    figures = any(has_figure(f) for f in every_finding(sections))
+    if figures:
         pdf.add_page()
     _section(pdf, "Likely triggers")
     if not days:
         _paragraph(pdf, "No daily factors were logged, so triggers cannot be checked yet.")
         return
-    shown = measured[:MAX_FINDINGS]
-    if shown:
-        _paragraph(pdf, METHOD)
-        _forest_beside_likely(pdf, shown)
-        _findings_table(pdf, shown)
-    _the_rest(pdf, findings, len(measured) - len(shown))
+    apart = len(sections) > 1
+    if figures:
+        _paragraph(pdf, f"{METHOD} {APART}" if apart else METHOD)
+    for kind, findings in sections.items():
+        if apart:
+            _subsection(pdf, KIND_HEADINGS[kind])
+        measured = [f for f in findings if has_figure(f)]
+        shown = measured[: MAX_FINDINGS_APART if apart else MAX_FINDINGS]
+        if shown:
+            _forest_beside_likely(pdf, shown, told=MAX_TOLD_APART if apart else len(shown))
+            _findings_table(pdf, shown)
+        _the_rest(pdf, findings, len(measured) - len(shown))
 
 
-def _forest_beside_likely(pdf: FPDF, shown: Sequence[TriggerFinding]) -> None:
+def _forest_beside_likely(pdf: FPDF, shown: Sequence[TriggerFinding], *, told: int) -> None:
     top = pdf.get_y() + 1
     info = pdf.image(_for_pdf(forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
     pdf.set_xy(pdf.l_margin + CHART_WIDTH + 14, top + 1)
-    _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")])
+    _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")], told=told)
     pdf.set_y(max(top + float(info.rendered_height) + 3, pdf.get_y() + 3))
 
 
-def _likely(pdf: FPDF, likely: Sequence[TriggerFinding]) -> None:
-    """The likely triggers in words, in the column beside the forest plot."""
+def _likely(pdf: FPDF, likely: Sequence[TriggerFinding], *, told: int) -> None:
+    """The likely triggers in words (the first `told` of them; the others by name), in the
+    column beside the forest plot."""
     x = pdf.get_x()
     width = pdf.w - pdf.r_margin - x
     pdf.set_text_color(*INK)
     _column(pdf, x, width, "What stands out", "B", 10)
     if not likely:
         _column(pdf, x, width, "No factor stands out clearly yet.")
-    for finding in likely:
+    for finding in likely[:told]:
         _column(pdf, x, width, exposure_name(finding.factor), "B")
         _column(pdf, x, width, finding.text)
         pdf.ln(2)
+    if likely[told:]:
+        names = ", ".join(exposure_name(f.factor) for f in likely[told:])
+        _column(pdf, x, width, f"Also: {names} (in the table below).")
 
 
 def _column(
@@ -409,26 +426,39 @@ def _findings_table(pdf: FPDF, measured: Sequence[TriggerFinding]) -> None:
                     _ratio(finding.rate_ratio),
                     f"{_ratio(low)} to {_ratio(high)}",
                     _p(finding.p_adjusted),
-                    finding.verdict.replace("_", " "),
+                    finding.verdict.replace("_", " ") + ("*" if finding.note else ""),
                 )
             )
     pdf.ln(2)
+    # The note is the same for every finding of one analysis (it names how many were checked).
+    note = next((f.note for f in measured if f.note), None)
+    if note:
+        _paragraph(pdf, f"* {note}")
 
 
 def _the_rest(pdf: FPDF, findings: Sequence[TriggerFinding], hidden: int) -> None:
     waiting = [f for f in findings if not has_figure(f)]
+    sentences = []
     if waiting:
         names = ", ".join(exposure_name(f.factor) for f in waiting)
-        _paragraph(pdf, f"No figure yet (not enough data or too uneven) for: {names}.")
+        sentences.append(f"No figure yet (not enough data or too uneven) for: {names}.")
     if hidden > 0:
         verb = "is" if hidden == 1 else "are"
-        _paragraph(pdf, f"{_plural(hidden, 'more factor')} with weaker evidence {verb} not shown.")
+        sentences.append(f"{_plural(hidden, 'more factor')} with weaker evidence {verb} not shown.")
+    if sentences:
+        _paragraph(pdf, " ".join(sentences))
 
 
 def _section(pdf: FPDF, title: str) -> None:
     pdf.set_font(FONT, "B", 13)
     pdf.set_text_color(*INK)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+
+
+def _subsection(pdf: FPDF, title: str) -> None:
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
 
 
 def _paragraph(pdf: FPDF, text: str) -> None:

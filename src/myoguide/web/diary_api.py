@@ -403,11 +403,12 @@ def build_diary_api() -> APIRouter:
         summary="What goes with your episodes",
     )
     async def triggers(request: Request, token: Token, kind: DiaryKind | None = None) -> Response:
-        """The same findings as `myoguide diary triggers --format json`."""
-        from ..diary.analysis import find_triggers
+        """The same findings as `myoguide diary triggers --format json`: without `kind`,
+        twitches and spasms apart when both are logged, each finding with its `kind`."""
+        from ..diary.analysis import every_finding, triggers_by_kind
 
         def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
-            return find_triggers(book.days(), book.episodes(), kind=kind)
+            return every_finding(triggers_by_kind(book.days(), book.episodes(), kind=kind))
 
         return _json(_FINDINGS.dump_json(await in_diary(request, token, READ_ONLY, work)))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from ..diary.accounts import AccountError, LoginSession, TooManyAttempts
-from ..diary.models import BUILT_IN_FACTORS, Day, Episode
+from ..diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode
 from ..diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
 from ..diary.store import Diary
 from ..knowledge import Knowledge
@@ -47,6 +47,9 @@ from .sessions import (
     set_form_cookie,
     set_session_cookie,
 )
+
+if TYPE_CHECKING:
+    from ..diary.analysis import TriggerFinding
 
 PAGE_SIZE = 50
 Login = Annotated[LoginSession, Depends(require_login)]
@@ -347,21 +350,22 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/triggers", response_class=HTMLResponse)
     def triggers(request: Request, login: Login, factor: str | None = None) -> HTMLResponse:
-        from ..diary.analysis import find_triggers
+        from ..diary.analysis import KIND_HEADINGS, triggers_by_kind
 
         book = diary_of(request, login)
         days, episodes = book.days(), book.episodes()
-        findings = find_triggers(days, episodes)
+        sections = triggers_by_kind(days, episodes)
         chosen = factor if factor in _factors(days) else None
         return page(
             request,
             "triggers.html",
             title="What goes with your episodes",
             login=login,
-            findings=findings,
+            sections=sections,
+            headings=KIND_HEADINGS,
             factors=_factors(days),
             factor=chosen,
-            charts=_charts(days, episodes, findings, chosen),
+            charts=_charts(days, episodes, sections, chosen),
         )
 
     # The account
@@ -481,13 +485,17 @@ def _factors(days: Sequence[Day]) -> list[str]:
 
 
 def _charts(
-    days: Sequence[Day], episodes: Sequence[Episode], findings: Sequence[Any], factor: str | None
-) -> dict[str, Markup]:
-    """The charts as inline SVG (built on the server, escaped by the chart module)."""
+    days: Sequence[Day],
+    episodes: Sequence[Episode],
+    sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
+    factor: str | None,
+) -> dict[str, Any]:
+    """The charts as inline SVG (built on the server, escaped by the chart module); one
+    forest plot for each kind analysed."""
     from ..diary import charts
 
     return {
         "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),
-        "forest": Markup(charts.forest_plot(findings)),
+        "forest": {kind: Markup(charts.forest_plot(found)) for kind, found in sections.items()},
         "body": Markup(charts.body_map(episodes)),
     }
