@@ -14,6 +14,8 @@ UV := $(UV_HOME)/bin/uv
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled at install, as pip does: every process the tests start would compile it all again.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean
 

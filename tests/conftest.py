@@ -14,18 +14,7 @@ from myoguide import Knowledge, load_knowledge
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DATA_FOLDER = pytest.StashKey[Path]()
-REAL_DATA = pytest.StashKey[tuple[Path, dict[str, tuple[int, int]]]]()
-
-
-def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file's size and modification time: what changes when a diary is written."""
-    if not folder.is_dir():
-        return {}
-    return {
-        path.name: (path.stat().st_size, path.stat().st_mtime_ns)
-        for path in folder.iterdir()
-        if path.is_file()
-    }
+REAL_DATA = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,8 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
     folder: before collection, since some modules build the app when they are imported."""
     from platformdirs import user_data_path
 
-    real = user_data_path("myoguide", appauthor=False)
-    config.stash[REAL_DATA] = (real, folder_state(real))
+    config.stash[REAL_DATA] = user_data_path("myoguide", appauthor=False)
     folder = Path(tempfile.mkdtemp(prefix="myoguide-tests-"))
     config.stash[DATA_FOLDER] = folder
     os.environ["XDG_DATA_HOME"] = str(folder / "data")
@@ -54,8 +42,8 @@ def data_folder(pytestconfig: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_data(pytestconfig: pytest.Config) -> tuple[Path, dict[str, tuple[int, int]]]:
-    """The person's own data folder, and the state of its files when the tests started."""
+def real_data(pytestconfig: pytest.Config) -> Path:
+    """The person's own data folder, as it would be outside the tests."""
     return pytestconfig.stash[REAL_DATA]
 
 

@@ -16,11 +16,21 @@ from platformdirs import user_data_path
 from myoguide.diary.store import database_url
 from myoguide.web import create_app
 
-from .conftest import folder_state
 from .servers import MYOGUIDE, PASSWORD
 
 ACCOUNT = "/api/v1/diary/account"
 SESSION = "/api/v1/diary/session"
+
+
+def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's size and modification time: what changes when a diary is written."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.iterdir()
+        if path.is_file()
+    }
 
 
 def register_and_log_in(app_store: str | None) -> str:
@@ -51,27 +61,25 @@ def test_the_data_folder_is_the_temporary_one(data_folder: Path) -> None:
 
 
 def test_an_app_built_without_a_database_writes_to_the_temporary_one(
-    data_folder: Path, real_data: tuple[Path, dict[str, tuple[int, int]]]
+    data_folder: Path, real_data: Path
 ) -> None:
+    before = folder_state(real_data)
     name = register_and_log_in(None)
+    assert folder_state(real_data) == before, f"the app wrote to {real_data}"
     assert can_log_in(data_folder / "diary.sqlite3", name)
-    real_folder, before = real_data
-    assert folder_state(real_folder) == before, f"the tests changed {real_folder}"
 
 
 @pytest.mark.skipif(
     sys.platform != "linux", reason="platformdirs follows XDG_DATA_HOME on Linux only"
 )
 def test_without_the_variable_the_default_file_is_in_the_temporary_folder(
-    data_folder: Path,
-    real_data: tuple[Path, dict[str, tuple[int, int]]],
-    monkeypatch: pytest.MonkeyPatch,
+    data_folder: Path, real_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MYOGUIDE_DATABASE_URL")
+    before = folder_state(real_data)
     name = register_and_log_in(None)
+    assert folder_state(real_data) == before, f"the app wrote to {real_data}"
     assert can_log_in(data_folder / "data" / "myoguide" / "diary.sqlite3", name)
-    real_folder, before = real_data
-    assert folder_state(real_folder) == before, f"the tests changed {real_folder}"
 
 
 def myoguide(*args: str) -> subprocess.CompletedProcess[str]:
