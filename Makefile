@@ -5,23 +5,44 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev clean
+# What is installed comes from uv.lock, through uv at this version. uv lives in a folder of
+# its own, since `uv sync` keeps .venv to exactly what the lock lists.
+UV_VERSION := 0.13.9
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+# .venv is made over this machine's Python; uv never downloads one of its own.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled at install, as pip does: every process the tests start would compile it all again.
+export UV_COMPILE_BYTECODE := 1
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# Runtime packages only; --inexact leaves the dev tools of `make dev` in place.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra dev --quiet
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
+
+# After changing the dependencies in pyproject.toml: every other package keeps its version.
+lock: | $(UV)
+	$(UV) lock
+
+# The newest versions pyproject.toml allows, for every package.
+upgrade: | $(UV)
+	$(UV) lock --upgrade
 
 run: install
 	$(BIN)/myoguide serve --host $(HOST) --port $(PORT)
@@ -62,4 +83,4 @@ docs: install
 	$(BIN)/python -m myoguide.clidoc > docs/cli.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/artifacts
+	rm -rf $(VENV) $(UV_HOME) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/artifacts

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,38 @@ import pytest
 from myoguide import Knowledge, load_knowledge
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DATA_FOLDER = pytest.StashKey[Path]()
+REAL_DATA = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the diary, in this process and every process a test starts, at a temporary
+    folder: before collection, since some modules build the app when they are imported."""
+    from platformdirs import user_data_path
+
+    config.stash[REAL_DATA] = user_data_path("myoguide", appauthor=False)
+    folder = Path(tempfile.mkdtemp(prefix="myoguide-tests-"))
+    config.stash[DATA_FOLDER] = folder
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")
+    os.environ["MYOGUIDE_DATABASE_URL"] = str(folder / "diary.sqlite3")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(DATA_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def data_folder(pytestconfig: pytest.Config) -> Path:
+    """The temporary folder that stands in for the person's data folder during the tests."""
+    return pytestconfig.stash[DATA_FOLDER]
+
+
+@pytest.fixture(scope="session")
+def real_data(pytestconfig: pytest.Config) -> Path:
+    """The person's own data folder, as it would be outside the tests."""
+    return pytestconfig.stash[REAL_DATA]
 
 
 @pytest.fixture(scope="session")

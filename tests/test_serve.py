@@ -1,7 +1,9 @@
-"""`myoguide serve` as a process: whose address a login comes from, behind a reverse proxy."""
+"""`myoguide serve` as a process: whose address a login comes from behind a reverse proxy, and
+what it says when it cannot listen."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import httpx2
 
 from myoguide.diary.accounts import MAX_FAILED_LOGINS
 
-from .servers import MYOGUIDE, PASSWORD, Server, running_server, signed_in
+from .servers import MYOGUIDE, PASSWORD, Server, free_port, running_server, signed_in
 
 API = "/api/v1/diary"
 
@@ -63,3 +65,62 @@ def test_a_trusted_proxy_must_be_an_address() -> None:
     assert result.returncode == 2
     assert "--trusted-proxy" in result.stderr and "not an IP address" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def serve_on(port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(MYOGUIDE), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def taken_port() -> socket.socket:
+    """A port another program listens on."""
+    rival = socket.socket()
+    rival.bind(("127.0.0.1", 0))
+    rival.listen()
+    return rival
+
+
+def test_a_port_in_use_is_one_line_and_status_1() -> None:
+    with taken_port() as rival:
+        port = rival.getsockname()[1]
+        process = serve_on(port)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert stdout == ""
+    assert stderr.splitlines() == [
+        f"myoguide serve: port {port} on 127.0.0.1 is already in use; choose another with --port"
+    ]
+
+
+def test_a_port_taken_while_starting_is_reported_too() -> None:
+    # Another program takes the port between the check and uvicorn's own bind.
+    port = free_port()
+    process = serve_on(port)
+    assert process.stdout is not None
+    assert "serving at" in process.stdout.readline()
+    with socket.socket() as rival:
+        rival.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        rival.bind(("127.0.0.1", port))
+        rival.listen()
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == (
+        f"myoguide serve: port {port} on 127.0.0.1 is already in use; choose another with --port"
+    )
+
+
+def test_an_address_that_is_not_this_machines_is_one_line() -> None:
+    result = subprocess.run(
+        [str(MYOGUIDE), "serve", "--host", "192.0.2.1", "--port", "8000"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("myoguide serve: cannot listen on 192.0.2.1 port 8000")
+    assert len(result.stderr.splitlines()) == 1

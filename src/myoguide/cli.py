@@ -346,21 +346,57 @@ def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) 
                 f"{proxy!r} is not an IP address or network", param_hint="'--trusted-proxy'"
             ) from None
 
+    _exit_unless_free(host, port)
     shown = f"[{host}]" if ":" in host else host
     click.echo(
         f"myoguide is serving at http://{shown}:{port}/ (API docs at /docs). Press Ctrl+C to stop."
     )
-    uvicorn.run(
-        "myoguide.web:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-        proxy_headers=bool(trusted_proxies),
-        forwarded_allow_ips=",".join(trusted_proxies) or None,
-    )
+    try:
+        uvicorn.run(
+            "myoguide.web:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=bool(trusted_proxies),
+            forwarded_allow_ips=",".join(trusted_proxies) or None,
+        )
+    except SystemExit as stopped:
+        # uvicorn logs why and exits when it cannot start, e.g. when another program took the
+        # port after the check above.
+        if stopped.code:
+            _exit_unless_free(host, port)
+            _fail_to_serve(f"could not start at http://{shown}:{port}/")
+        raise
+
+
+def _exit_unless_free(host: str, port: int) -> None:
+    """Exit with one line saying why, when `myoguide serve` could not listen there."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn does: a port whose last connections are still closing is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                _fail_to_serve(
+                    f"port {port} on {host} is already in use; choose another with --port"
+                )
+            _fail_to_serve(
+                f"cannot listen on {host} port {port} ({error.strerror or error});"
+                " check --host and --port"
+            )
+
+
+def _fail_to_serve(reason: str) -> NoReturn:
+    click.echo(f"myoguide serve: {reason}", err=True)
+    sys.exit(1)
 
 
 main.add_command(diary)
