@@ -26,6 +26,7 @@ _BANNER_STYLE = {
     "see_doctor_soon": "bold black on dark_orange",
     "see_doctor": "bold white on blue",
     "self_care": "bold white on dark_green",
+    "unchecked": "bold black on yellow",
 }
 
 
@@ -195,10 +196,10 @@ def _show_result(console: Any, result: Assessment, knowledge: Knowledge) -> None
 def _show_banner(console: Any, result: Assessment, knowledge: Knowledge) -> None:
     from rich.panel import Panel
 
-    from .render import triage_banner
+    from .render import banner_tone, triage_banner
 
     label, action = triage_banner(result, knowledge)
-    style = _BANNER_STYLE[result.triage.level]
+    style = _BANNER_STYLE[banner_tone(result)]
     console.print(Panel(f"[b]{label.upper()}[/b]\n\n{action}", style=style, expand=True))
 
 

@@ -14,7 +14,9 @@ from .knowledge.models import Citation, Factor, RuleOutEntry, Topic, WarningSign
 
 __all__ = [
     "CAUSES_INTRO",
+    "FOR_LATER",
     "assessment_markdown",
+    "banner_tone",
     "entry_data",
     "entry_markdown",
     "link_strength",
@@ -80,6 +82,17 @@ def source_numbers(assessment: Assessment) -> dict[str, int]:
     return numbering.order
 
 
+FOR_LATER = "For later, once you have help"
+"""The heading that ends an emergency's first screen: what follows is not for now."""
+
+
+def banner_tone(assessment: Assessment) -> str:
+    """The banner's colour: the level's, except that a result which could not check every
+    warning sign is never the green of "look after it at home"."""
+    triage = assessment.triage
+    return "unchecked" if triage.level == "self_care" and triage.unanswered else triage.level
+
+
 def triage_banner(assessment: Assessment, knowledge: Knowledge) -> tuple[str, str]:
     """The triage level's label and what to do now."""
     info = knowledge.meta.triage_levels[assessment.triage.level]
@@ -95,15 +108,22 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
     if banner:
         lines += [f"# {label.upper()}", "", action, ""]
     triage = assessment.triage
-    if triage.reasons:
-        lines += ["## Why", ""]
-        lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
-        lines.append("")
-    if triage.unanswered and triage.level != "emergency":
+    if triage.unanswered:
+        # What could not be checked comes before anything else the result says.
         questions = {q.id: q.text for q in knowledge.questions.questions}
         lines += ["## Not checked", "", knowledge.meta.unanswered_note, ""]
         lines += [f"- {questions.get(q, q)}" for q in triage.unanswered]
         lines.append("")
+    if triage.reasons:
+        lines += ["## Why", ""]
+        lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
+        lines.append("")
+    if triage.while_you_wait:
+        lines += ["## While you wait", ""]
+        lines += [f"- {step}" for step in triage.while_you_wait]
+        lines.append("")
+    if triage.level == "emergency":
+        lines += ["---", "", f"## {FOR_LATER}", ""]
     kind_title = {
         "twitch": "A twitch",
         "spasm": "A spasm (cramp)",

@@ -18,7 +18,7 @@ from ..errors import field_problems
 from ..knowledge import Knowledge
 from ..knowledge.models import Topic
 from ..questionnaire import NONE_OF_THESE, read_form, walk
-from ..render import CAUSES_INTRO, link_strength, source_numbers
+from ..render import CAUSES_INTRO, FOR_LATER, banner_tone, link_strength, source_numbers
 
 
 def make_templates(knowledge: Knowledge) -> Jinja2Templates:
@@ -153,6 +153,8 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
             level=knowledge.meta.triage_levels[result.triage.level],
             questions=questions,
             target_names=_target_names(result),
+            tone=banner_tone(result),
+            for_later=FOR_LATER,
         )
 
     @router.post("/check/result.json")
