@@ -571,7 +571,7 @@ def test_at_a_terminal_day_asks_for_each_factor_and_enter_is_not_logged(db: Path
         db, "day", "2026-11-20", typed="6,5 hours\n\nlots\n7/10\n\nhard\nno\n\nmagnesium\n"
     )
     assert done.returncode == 0, done.stderr
-    assert "Enter to skip" in done.stdout and "never zero" in done.stdout
+    assert "Enter to skip a factor" in done.stdout and "never zero" in done.stdout
     assert "give a whole number from 0 to 10" in done.stdout
     [day] = listed(db)["days"]
     assert day == {

@@ -416,10 +416,10 @@ def day(context: click.Context, /, date: str, **flags: Any) -> None:
         data["medications"] = list(flags["medication"])
     if flags["custom"]:
         data["custom"] = dict(_custom(item) for item in flags["custom"])
+    if len(data) == 1 and not sys.stdin.isatty():
+        _fail("give at least one factor, for example --sleep 6 --caffeine 3")
     book = _open(context)
     if len(data) == 1:
-        if not sys.stdin.isatty():
-            _fail("give at least one factor, for example --sleep 6 --caffeine 3")
         with _nothing_saved_if_stopped():
             data.update(_ask_day(book.day(when)))
         if len(data) == 1:
@@ -445,8 +445,7 @@ def _ask_day(logged: Any) -> dict[str, Any]:
 
     from .replies import read_amount, read_exercise, read_scale, read_yes_no
 
-    click.echo("Press Enter to skip a question: the factor stays as it is (blank is not logged,")
-    click.echo("never zero).")
+    click.echo('Press Enter to skip a factor: it stays as it is ("not logged" is never zero).')
     questions: list[tuple[str, str, Callable[[str], Any]]] = [
         ("sleep_hours", "Hours of sleep last night?", partial(read_amount, most=24)),
         (
@@ -553,11 +552,10 @@ def import_(context: click.Context, episodes_path: str | None, days_path: str | 
     """Import episodes and days from CSV. Every row is checked first; if any is wrong,
     nothing is imported. An episode already in the diary is not added twice."""
     from .csvio import CsvProblem, read_days, read_episodes
+    from .models import DayIn, EpisodeIn
 
     if not episodes_path and not days_path:
         _fail("give --episodes FILE, --days FILE, or both")
-    from .models import DayIn, EpisodeIn
-
     episodes: list[EpisodeIn] = []
     days: list[DayIn] = []
     problems: list[str] = []

@@ -148,14 +148,13 @@ def _minutes(text: str, problems: Problems) -> int | None:
     return round(minutes * 60)
 
 
-def _number(name: str, text: str, problems: Problems) -> float | str:
-    """A number as people type it ("6,5", "7/10", "3 cups"); else the text, for the model to
-    name the problem."""
+def _number(name: str, text: str, problems: Problems) -> float | None:
+    """A number as people type it ("6,5", "7/10", "3 cups"); the model checks its range."""
     try:
         return read_scale(text) if name == "stress" else read_amount(text, most=float("inf"))
     except ReplyError as error:
         problems[name] = str(error).capitalize() + "."
-        return text
+        return None
 
 
 def _messages(error: ValidationError) -> Problems:
