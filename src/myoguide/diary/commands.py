@@ -580,12 +580,16 @@ def import_(context: click.Context, episodes_path: str | None, days_path: str | 
         + (f"; changed {_count(done.days_changed, 'day')}" if done.days_changed else "")
         + "."
     )
-    if done.episodes_already_there or done.days_already_there:
-        click.echo(
-            f"Already in the diary, so not added again: "
-            f"{_count(done.episodes_already_there, 'episode')} and "
-            f"{_count(done.days_already_there, 'day')}."
+    there = [
+        _count(number, thing)
+        for number, thing in (
+            (done.episodes_already_there, "episode"),
+            (done.days_already_there, "day"),
         )
+        if number
+    ]
+    if there:
+        click.echo(f"Already in the diary, so not added again: {' and '.join(there)}.")
 
 
 def _count(number: int, thing: str) -> str:
