@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -353,13 +354,13 @@ def test_warning_signs_survive_export_and_import(db: Path, tmp_path: Path) -> No
             "timestamp,kind,regions,intensity,duration_s,note\n"
             "2026-11-20T08:30+01:00,twitch,eyelid,3,,\n"
             "2026-11-20T09:30+01:00,twitch,eyelid,30,,\n",
-            "line 3: intensity",
+            "line 3, column intensity",
         ),
         (
             "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
             "2026-11-20T08:30+01:00,twitch,eyelid,3,,,fever\n"
             "2026-11-20T09:30+01:00,twitch,eyelid,3,,,fever;tired\n",
-            "line 3: warning_signs: 'tired' is not one of",
+            "line 3, column warning_signs: 'tired' is not one of",
         ),
     ],
     ids=["intensity", "warning_sign"],
@@ -400,8 +401,6 @@ def test_erase_deletes_everything(db: Path) -> None:
 
 
 def test_triggers_as_json(db: Path, tmp_path: Path) -> None:
-    import datetime as dt
-
     import numpy as np
 
     rng = np.random.default_rng(11)
@@ -489,3 +488,201 @@ def test_triggers_say_why_a_range_without_1_is_no_clear_link(db: Path, tmp_path:
         "This range leaves out 1, but because we checked 7 factors at once, a pattern this"
         " strong can turn up by chance; it needs more days to tell."
     )
+
+
+# What people type
+
+
+def in_days(days: float, **delta: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(days=days, **delta)
+
+
+EPISODE_FLAGS = ("--kind", "twitch", "--where", "calf", "--intensity", "3")
+
+
+def test_a_time_or_a_day_in_the_future_is_refused_naming_it(db: Path) -> None:
+    future = in_days(2).isoformat()
+    added = run(db, "add", *EPISODE_FLAGS, "--at", future)
+    assert added.returncode == 2
+    assert "'--at'" in added.stderr and "later than now" in added.stderr
+    skewed = run(db, "add", *EPISODE_FLAGS, "--at", in_days(0, minutes=2).isoformat())
+    assert skewed.returncode == 0, skewed.stderr  # a clock a little fast is no typo
+    edited = run(db, "edit", "1", "--at", future)
+    assert edited.returncode == 2 and "'--at'" in edited.stderr
+    coming = in_days(2).date().isoformat()
+    day = run(db, "day", coming, "--sleep", "7")
+    assert day.returncode == 2
+    assert f"DATE: {coming} has not come yet" in day.stderr
+    asked = run_at_terminal(db, "day", coming, typed="7\n")
+    assert asked.returncode == 2 and "has not come yet" in asked.stderr
+    assert "sleep" not in asked.stdout.lower()  # refused before any question
+    assert len(listed(db)["episodes"]) == 1 and listed(db)["days"] == []
+
+
+def test_an_import_names_the_file_row_and_column_of_every_problem(db: Path, tmp_path: Path) -> None:
+    episodes, days = tmp_path / "mine.csv", tmp_path / "days.csv"
+    episodes.write_text(
+        "timestamp,kind,regions,intensity,duration_s,note\n"
+        "2026-11-20T08:30+01:00,twitch,eyelid,3,,\n"
+        f"{in_days(400).isoformat()},twitch,eyelid,3,,typo\n"
+        "2026-11-21T08:30+01:00,wobble,eyelid,30,,\n"
+        "2026-11-22T08:30+01:00,twitch,eyelid\n",
+        encoding="utf-8",
+    )
+    days.write_text(
+        "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units\n"
+        f"{in_days(3).date()},1,,,,,,\n",
+        encoding="utf-8",
+    )
+    done = run(db, "import", "--episodes", str(episodes), "--days", str(days))
+    assert done.returncode == 2
+    problems = done.stderr.splitlines()
+    assert "nothing was imported" in problems[0]
+    assert any(
+        f"{episodes}, line 3, column timestamp:" in line and "later than now" in line
+        for line in problems
+    )
+    assert any(f"{episodes}, line 4, column kind:" in line for line in problems)
+    assert any(f"{episodes}, line 4, column intensity:" in line for line in problems)
+    assert any(f"{episodes}, line 5: wrong number of columns" in line for line in problems)
+    assert any(
+        f"{days}, line 2, column date:" in line and "has not come yet" in line for line in problems
+    )
+    assert listed(db) == {"episodes": [], "days": []}
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(
+    db: Path, tmp_path: Path
+) -> None:
+    header = "timestamp,kind,regions,intensity,duration_s,note\n"
+    rows = [
+        "2026-11-20T08:30+01:00,twitch,eyelid,3,20,exams\n",
+        "2026-11-20T08:30+01:00,twitch,eyelid,3,20,exams\n",  # two alike in one minute
+        "2026-11-21T23:10:00-05:00,spasm,calf,8,,\n",
+    ]
+    episodes, days = tmp_path / "e.csv", tmp_path / "d.csv"
+    episodes.write_text(header + "".join(rows), encoding="utf-8")
+    days.write_text(
+        "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units\n"
+        "2026-11-20,5,5.5,8,,heavy,false,\n2026-11-21,,7,,6,none,,2.5\n",
+        encoding="utf-8",
+    )
+    first = run(db, "import", "--episodes", str(episodes), "--days", str(days))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "Imported 3 episodes and 2 days.\n"
+    again = run(db, "import", "--episodes", str(episodes), "--days", str(days))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == (
+        "Imported 0 episodes and 0 days.\n"
+        "Already in the diary, so not added again: 3 episodes and 2 days.\n"
+    )
+    assert len(listed(db)["episodes"]) == 3
+    # The same instant written in another zone is the same episode; a changed one is new.
+    episodes.write_text(
+        header
+        + "2026-11-20T07:30Z,twitch,eyelid,3,20,exams\n"
+        + "2026-11-21T23:10:00-05:00,spasm,calf,9,,\n",
+        encoding="utf-8",
+    )
+    days.write_text(
+        "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units\n"
+        "2026-11-20,5,5.5,8,,heavy,false,\n2026-11-21,,8,,6,none,,2.5\n",
+        encoding="utf-8",
+    )
+    third = run(db, "import", "--episodes", str(episodes), "--days", str(days))
+    assert third.stdout == (
+        "Imported 1 episode and 0 days; changed 1 day.\n"
+        "Already in the diary, so not added again: 1 episode and 1 day.\n"
+    )
+    assert [e["intensity"] for e in listed(db)["episodes"]] == [3, 3, 8, 9]
+    assert [d["sleep_hours"] for d in listed(db)["days"]] == [5.5, 8]
+
+
+def test_at_a_terminal_add_takes_what_people_type_and_asks_again_on_a_slip(db: Path) -> None:
+    done = run_at_terminal(
+        db, "add", typed="a cramp\ncramp\nmy tail\nleft Calf, Thigh\n11\n7/10\n\n"
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Places: eyelid, face, neck," in out and "lower back" in out
+    assert "type twitch, or spasm" in out
+    assert "'my tail' is not a place on the list" in out
+    assert "give a whole number from 0 to 10" in out
+    assert out.count("Twitch or spasm") == 2 and out.count("How strong") == 2
+    [episode] = listed(db)["episodes"]
+    assert (episode["kind"], episode["regions"], episode["intensity"]) == (
+        "spasm",
+        ["calf", "thigh"],
+        7,
+    )
+
+
+def test_stopping_in_the_middle_saves_nothing_and_says_so(db: Path) -> None:
+    done = run_at_terminal(db, "add", typed="twitch\nleft calf\n\x04")
+    assert done.returncode == 1
+    assert "Stopped: nothing was saved." in done.stderr
+    assert listed(db)["episodes"] == []
+    day = run_at_terminal(db, "day", typed="7\n\x04")
+    assert day.returncode == 1 and "nothing was saved" in day.stderr
+    assert listed(db)["days"] == []
+
+
+def test_where_takes_places_as_people_write_them(db: Path) -> None:
+    done = run(db, "add", "--kind", "spasm", "--where", "Left calf; both feet", "--intensity", "4")
+    assert done.returncode == 0, done.stderr
+    assert listed(db)["episodes"][0]["regions"] == ["calf", "foot"]
+    leg = run(db, "add", "--kind", "spasm", "--where", "leg", "--intensity", "4")
+    assert leg.returncode == 2 and "--where: 'leg': which part?" in leg.stderr
+
+
+def test_at_a_terminal_day_asks_for_each_factor_and_enter_is_not_logged(db: Path) -> None:
+    done = run_at_terminal(
+        db, "day", "2026-11-20", typed="6,5 hours\n\nlots\n7/10\n\nhard\nno\n\nmagnesium\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Enter to skip a factor" in done.stdout and "never zero" in done.stdout
+    assert "give a whole number from 0 to 10" in done.stdout
+    [day] = listed(db)["days"]
+    assert day == {
+        "date": "2026-11-20",
+        "caffeine_cups": None,
+        "sleep_hours": 6.5,
+        "stress": 7,
+        "water_glasses": None,
+        "exercise": "heavy",
+        "nicotine": False,
+        "alcohol_units": None,
+        "medications": ["magnesium"],
+        "custom": {},
+    }
+    kept = run_at_terminal(db, "day", "2026-11-20", typed="\n2\n\n\n\n\n\n\n")
+    assert kept.returncode == 0, kept.stderr
+    assert "[6.5]" in kept.stdout
+    [day] = listed(db)["days"]
+    assert (day["sleep_hours"], day["caffeine_cups"], day["stress"]) == (6.5, 2, 7)
+    nothing = run_at_terminal(db, "day", "2026-11-19", typed="\n" * 8)
+    assert nothing.returncode == 0 and "Nothing was saved" in nothing.stdout
+    assert len(listed(db)["days"]) == 1
+
+
+def test_a_note_over_the_limit_is_refused_without_echoing_it(db: Path) -> None:
+    note = "my private worry " * 125
+    done = run(db, "add", *EPISODE_FLAGS, "--note", note)
+    assert done.returncode == 2
+    assert "--note: too long: at most 2000 characters (this one has 2125)" in done.stderr
+    assert "private" not in done.stderr + done.stdout
+    assert listed(db)["episodes"] == []
+
+
+def test_list_limit_limits_the_days_too(db: Path) -> None:
+    for date in ("2026-11-18", "2026-11-19", "2026-11-20"):
+        assert run(db, "day", date, "--sleep", "7").returncode == 0
+    for hour in (7, 8, 9):
+        assert (
+            run(db, "add", *EPISODE_FLAGS, "--at", f"2026-11-20T0{hour}:00+00:00").returncode == 0
+        )
+    data = json.loads(run(db, "list", "--limit", "2", "--format", "json").stdout)
+    assert [d["date"] for d in data["days"]] == ["2026-11-19", "2026-11-20"]
+    assert [e["at"][11:13] for e in data["episodes"]] == ["08", "09"]
+    text = run(db, "list", "--limit", "1").stdout
+    assert "2026-11-20  sleep 7" in text and "2026-11-19" not in text

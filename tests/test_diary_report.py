@@ -29,6 +29,7 @@ from .diaries import caffeine_twitch_diary, every_other_day_diary, many_factors_
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>"
 START = dt.date(2026, 1, 5)
+LONG_AGO = dt.date(2023, 1, 2)  # a diary of years from here is over before today
 ZONE = dt.timezone(dt.timedelta(hours=1))
 TWITCH_PLACES = ["eyelid", "eyelid", "eyelid", "thumb", "calf"]
 
@@ -42,14 +43,14 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 def make_diary(
-    length: int = 120, seed: int = 11, base_rate: float = 1.2
+    length: int = 120, seed: int = 11, base_rate: float = 1.2, start: dt.date = START
 ) -> tuple[list[DayIn], list[EpisodeIn]]:
     """A person's diary with a planted trigger: 3 times the episodes on days of 4+ cups."""
     rng = random.Random(seed)
     days: list[DayIn] = []
     episodes: list[EpisodeIn] = []
     for offset in range(length):
-        date = START + dt.timedelta(days=offset)
+        date = start + dt.timedelta(days=offset)
         caffeine = rng.choice([0, 1, 2, 2, 3, 4, 5, 6]) if rng.random() > 0.1 else None
         days.append(
             DayIn(
@@ -197,7 +198,7 @@ def test_a_period_that_ends_before_it_starts_is_refused() -> None:
 
 
 def test_long_diaries_get_a_bar_a_week() -> None:
-    days, episodes = make_diary(400, seed=3, base_rate=0.5)
+    days, episodes = make_diary(400, seed=3, base_rate=0.5, start=LONG_AGO)
     root = parsed(episodes_over_time(days, episodes, "sleep_hours"))
     desc = root.find(f"{SVG}desc")
     assert desc is not None and desc.text and "Each bar is one week" in desc.text
@@ -328,7 +329,7 @@ def test_report_of_an_empty_diary() -> None:
 
 
 def test_report_of_two_busy_years_fits_two_pages() -> None:
-    days, episodes = make_diary(730, seed=5, base_rate=3.0)
+    days, episodes = make_diary(730, seed=5, base_rate=3.0, start=LONG_AGO)
     assert len(episodes) > 3000
     pages, text = pdf_text(doctor_report(days, episodes))
     assert pages == 2

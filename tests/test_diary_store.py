@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from myoguide.answers import Region
 from myoguide.diary.csvio import CsvProblem, read_days, read_episodes, write_days, write_episodes
-from myoguide.diary.models import DayIn, EpisodeIn
+from myoguide.diary.models import Day, DayIn, Episode, EpisodeIn
 from myoguide.diary.safety import WARNING_SIGNS
 from myoguide.diary.store import Diary, DiaryStore, database_url
 
@@ -136,9 +137,37 @@ def test_a_day_merges_and_blank_is_not_zero(diary: Diary) -> None:
 def test_import_is_all_or_nothing(diary: Diary) -> None:
     bad = EpisodeIn.model_construct(**{**episode().model_dump(), "intensity": 11})
     with pytest.raises(IntegrityError):
-        diary.replace_all([episode(), bad], [DayIn(date=dt.date(2026, 11, 20), stress=2)])
+        diary.import_entries([episode(), bad], [DayIn(date=dt.date(2026, 11, 20), stress=2)])
     assert diary.episodes() == []
     assert diary.days() == []
+
+
+def test_an_import_skips_what_the_diary_holds_already(diary: Diary) -> None:
+    first = diary.import_entries([episode(), episode(), episode(kind="spasm")], [])
+    assert (first.episodes_added, first.episodes_already_there) == (3, 0)
+    again = diary.import_entries([episode(), episode(kind="spasm"), episode(note="other")], [])
+    assert (again.episodes_added, again.episodes_already_there) == (1, 2)
+    assert len(diary.episodes()) == 4
+
+
+def test_the_future_begins_after_a_small_clock_skew() -> None:
+    now = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    clock = {"now": now}
+    soon = episode().model_dump() | {"at": now + dt.timedelta(minutes=9)}
+    assert EpisodeIn.model_validate(soon, context=clock).at == soon["at"]
+    too_soon = soon | {"at": (now + dt.timedelta(minutes=11)).astimezone(PLUS_ONE)}
+    with pytest.raises(ValidationError, match=r"2026-06-01T10:11:00\+01:00 is later than now"):
+        EpisodeIn.model_validate(too_soon, context=clock)
+    # At 09:00 UTC it is already 23:00 in Kiribati (UTC+14), but nowhere is it 2 June yet.
+    assert DayIn.model_validate({"date": "2026-06-01"}, context=clock).date == now.date()
+    with pytest.raises(ValidationError, match="2026-06-02 has not come yet"):
+        DayIn.model_validate({"date": "2026-06-02"}, context=clock)
+    later = {"now": now + dt.timedelta(hours=2)}  # 01:00 on 2 June in Kiribati
+    assert DayIn.model_validate({"date": "2026-06-02"}, context=later).date.day == 2
+    # What the diary holds was checked when written: reading it back never fails.
+    stored = Episode.model_validate(too_soon | {"id": 1}, context=clock)
+    assert stored.at == too_soon["at"]
+    assert Day.model_validate({"date": "2026-06-05"}, context=clock).date.day == 5
 
 
 def test_erase_removes_everything_of_one_person(diary: Diary) -> None:
@@ -170,7 +199,7 @@ def test_database_url_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 moments = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2026, 1, 1)
 ).flatmap(
     lambda naive: st.integers(-14 * 60, 14 * 60).map(
         lambda minutes: naive.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
@@ -189,7 +218,7 @@ episodes_strategy = st.builds(
 numbers = st.none() | st.floats(0, 24, allow_nan=False).map(lambda x: round(x, 3))
 days_strategy = st.builds(
     DayIn,
-    date=st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+    date=st.dates(dt.date(2000, 1, 1), dt.date(2026, 1, 1)),
     caffeine_cups=numbers,
     sleep_hours=numbers,
     stress=st.none() | st.integers(0, 10),
@@ -226,24 +255,24 @@ def test_csv_round_trip_is_lossless(episodes: list[EpisodeIn], days: list[DayIn]
     [
         (
             "timestamp,kind,regions,intensity,duration_s,note\n2026-11-20T08:00,twitch,eyelid,3,,\n",
-            "line 2: timestamp",
+            "line 2, column timestamp",
         ),
         (
             "timestamp,kind,regions,intensity,duration_s,note\n2026-11-20T08:00+01:00,wobble,eyelid,3,,\n",
-            "line 2: kind",
+            "line 2, column kind",
         ),
         (
             "timestamp,kind,regions,intensity,duration_s,note\n2026-11-20T08:00+01:00,twitch,tail,3,,\n",
-            "line 2: regions",
+            "line 2, column regions",
         ),
         (
             "timestamp,kind,regions,intensity,duration_s,note\n2026-11-20T08:00+01:00,twitch,eyelid,11,,\n",
-            "line 2: intensity",
+            "line 2, column intensity",
         ),
         (
             "timestamp,kind,regions,intensity,duration_s,note,warning_signs\n"
             "2026-11-20T08:00+01:00,twitch,eyelid,3,,,fever;tired\n",
-            "line 2: warning_signs: 'tired'",
+            "line 2, column warning_signs: 'tired'",
         ),
         ("timestamp,kind,intensity\n", "missing regions"),
         ("timestamp,kind,regions,intensity,duration_s,note,colour\n", "unknown column colour"),
@@ -269,8 +298,8 @@ def test_bad_days_csv_names_line_and_field() -> None:
     with pytest.raises(CsvProblem) as problem:
         read_days(header + "2026-11-20,3,,,,,,\n2026-11-21,,25,,,,,\n2026-11-20,1,,,,,,\n")
     message = str(problem.value)
-    assert "line 3: sleep_hours" in message
-    assert "line 4: date" in message
+    assert "line 3, column sleep_hours" in message
+    assert "line 4, column date" in message
 
 
 def test_the_known_head_revision_is_alembics() -> None:

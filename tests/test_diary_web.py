@@ -6,6 +6,7 @@ Every test runs on SQLite and on PostgreSQL (skipped when the server is not reac
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -810,3 +811,94 @@ def test_security_headers_on_diary_pages_and_api(person: Person) -> None:
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "no-referrer"
+
+
+# What people type: dates in the future, notes too long, the day's date from the path
+
+
+def later(**delta: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(**delta)
+
+
+def test_the_api_refuses_an_episode_in_the_future_naming_the_field(person: Person) -> None:
+    future = later(days=2).isoformat()
+    refused = person.api("POST", "/episodes", {**EPISODE, "at": future})
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["field"] == "at" and "later than now" in problem["msg"]
+    episode = person.add_episode(at=later(minutes=2).isoformat())  # a clock a little fast
+    changed = person.api("PUT", f"/episodes/{episode['id']}", {**EPISODE, "at": future})
+    assert changed.status_code == 422 and changed.json()["detail"][0]["field"] == "at"
+    assert [e["at"] for e in person.api("GET", "/episodes").json()] == [episode["at"]]
+
+
+def test_a_day_takes_its_date_from_the_path_and_is_not_in_the_future(person: Person) -> None:
+    factors = {"caffeine_cups": 3, "stress": 4}
+    saved = person.api("PUT", "/days/2026-11-22", factors)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["date"] == "2026-11-22" and saved.json()["stress"] == 4
+    same = person.api("PUT", "/days/2026-11-22", {**factors, "date": "2026-11-22"})
+    assert same.status_code == 200
+    other = person.api("PUT", "/days/2026-11-22", {**factors, "date": "2026-11-23"})
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["field"] == "date"
+    assert "2026-11-22" in other.json()["detail"][0]["msg"]
+    coming = (later(days=2)).date().isoformat()
+    refused = person.api("PUT", f"/days/{coming}", factors)
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["field"] == "path.date" and "has not come yet" in problem["msg"]
+    assert person.api("GET", f"/days/{coming}").status_code == 404
+
+
+def test_the_pages_refuse_a_time_or_a_day_in_the_future(person: Person) -> None:
+    future = later(days=2).strftime("%Y-%m-%dT%H:%M")
+    response = person.post(
+        "/diary/episodes",
+        {"kind": "twitch", "regions": "eyelid", "intensity": "3", "at": future, "utc_offset": "0"},
+    )
+    assert response.status_code == 422
+    assert "That time is later than now. Give a time that has already happened." in response.text
+    assert f'value="{future}"' in response.text  # what was typed is kept to correct
+    coming = later(days=2).date().isoformat()
+    day = person.post(f"/diary/days/{coming}", {"stress": "3"})
+    assert day.status_code == 422 and "That day has not come yet." in day.text
+    quick = person.post("/diary/days", {"date": coming, "stress": "3"})
+    assert quick.status_code == 422 and "That day has not come yet." in quick.text
+    assert person.api("GET", "/episodes").json() == []
+    assert person.api("GET", f"/days/{coming}").status_code == 404
+
+
+def test_a_note_too_long_is_refused_not_cut(person: Person) -> None:
+    quick = person.client.get("/diary").text
+    assert 'name="note"' in quick and "maxlength" not in quick.split('name="note"')[1][:40]
+    note = "private words " * 150 + "end"  # 2103 characters
+    response = person.post(
+        "/diary/episodes", {"kind": "twitch", "regions": "eyelid", "intensity": "3", "note": note}
+    )
+    assert response.status_code == 422
+    assert "Your note is too long: at most 2000 characters (it has 2103)." in response.text
+    assert note in response.text  # kept in the form, to shorten
+    assert person.api("GET", "/episodes").json() == []
+    episode = person.add_episode()
+    edited = person.post(
+        f"/diary/episodes/{episode['id']}/edit",
+        {"kind": "twitch", "regions": "eyelid", "intensity": "3", "note": note},
+    )
+    assert edited.status_code == 422 and "Your note is too long" in edited.text
+    assert person.api("GET", f"/episodes/{episode['id']}").json()["note"] == EPISODE["note"]
+    api = person.api("POST", "/episodes", {**EPISODE, "note": note})
+    assert api.status_code == 422 and "private words" not in api.text
+
+
+def test_the_day_forms_read_numbers_as_people_type_them(person: Person) -> None:
+    response = person.post(
+        "/diary/days/2026-11-21", {"stress": "7/10", "sleep_hours": "6,5", "caffeine_cups": "3"}
+    )
+    assert response.status_code == 200, response.text
+    day = person.api("GET", "/days/2026-11-21").json()
+    assert (day["stress"], day["sleep_hours"], day["caffeine_cups"]) == (7, 6.5, 3)
+    refused = person.post("/diary/days/2026-11-21", {"stress": "7.5", "sleep_hours": "lots"})
+    assert refused.status_code == 422
+    assert "Give a whole number from 0 to 10" in refused.text
+    assert "Give a number, for example 3 or 6.5." in refused.text

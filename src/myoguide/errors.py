@@ -39,6 +39,12 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{value!r} is not one of the allowed values: {expected}"
+    if kind == "in_the_future":
+        return str(error["msg"])  # it names the date or time already
+    if kind == "string_too_long":
+        # Never echo the text back: it may be long, and it may be private.
+        limit = error.get("ctx", {}).get("max_length")
+        return f"too long: at most {limit} characters (this one has {len(value)})"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return f"expected an object, got {_describe(value)}"
     text = str(error["msg"])

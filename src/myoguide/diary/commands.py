@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -35,6 +36,7 @@ _DURATION = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$"
 )
 _FIELD_OPTIONS = {
+    "date": "DATE",
     "at": "--at",
     "kind": "--kind",
     "regions": "--where",
@@ -123,6 +125,17 @@ def parse_date(text: str) -> dt.date:
         raise click.BadParameter("use YYYY-MM-DD, 'today' or 'yesterday'") from None
 
 
+def _past_moment(text: str) -> dt.datetime:
+    """--at, refused at once when it lies in the future (before any question is asked)."""
+    from .models import future_time_problem
+
+    moment = parse_moment(text)
+    problem = future_time_problem(moment, dt.datetime.now(dt.UTC))
+    if problem:
+        raise click.BadParameter(problem)
+    return moment
+
+
 def _converter(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
     def convert(_context: click.Context, _param: click.Parameter, value: Any) -> Any:
         return None if value is None else parse(value)
@@ -161,7 +174,7 @@ def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--at",
             "moment",
             metavar="TIME",
-            callback=_converter(parse_moment),
+            callback=_converter(_past_moment),
             help="When (ISO 8601, e.g. 2026-11-22T08:30+01:00); default now.",
         ),
         click.option("--note", help="A short note."),
@@ -179,22 +192,51 @@ def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def _ask(label: str, read: Callable[[str], Any], default: str | None = None) -> Any:
+    """One question, asked again with the reason until the reply can be read. With a
+    default, Enter gives it; an empty default means "not logged" (None)."""
+    from .replies import ReplyError
+
+    def value(reply: str) -> Any:
+        if not reply.strip() and default is not None:
+            return None  # Enter, with nothing logged before: it stays not logged
+        try:
+            return read(reply)
+        except ReplyError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return click.prompt(label, default=default, show_default=bool(default), value_proc=value)
+
+
+@contextmanager
+def _nothing_saved_if_stopped() -> Iterator[None]:
+    """Ctrl-C or the end of input in the middle of the questions: say so, save nothing."""
+    try:
+        yield
+    except click.Abort:
+        click.echo("\nStopped: nothing was saved.", err=True)
+        sys.exit(1)
+
+
 def _ask_missing(values: dict[str, Any], required: list[str]) -> bool:
-    """Ask for what the flags left out, when a person is at the keyboard; True if it asked."""
+    """Ask for what the flags left out, when a person is at the keyboard; True if it asked.
+    Each reply is checked as it is typed, so a slip costs one question, not the entry."""
+    from .replies import PLACES, read_kind, read_regions, read_scale
+
     missing = [name for name in required if values.get(name) is None]
     if not missing:
         return False
     if not sys.stdin.isatty():
         names = [_FIELD_OPTIONS[name] for name in missing]
         _fail(" and ".join(names) + (" are" if len(names) > 1 else " is") + " needed")
-    prompts: dict[str, tuple[str, Any]] = {
-        "kind": ("Twitch or spasm?", click.Choice(["twitch", "spasm"])),
-        "regions": ("Where (regions, comma separated)?", str),
-        "intensity": ("How strong, 0 to 10?", click.IntRange(0, 10)),
-    }
     for name in missing:
-        label, kind = prompts[name]
-        values[name] = click.prompt(label, type=kind)
+        if name == "kind":
+            values[name] = _ask("Twitch or spasm (a cramp is a spasm)?", read_kind)
+        elif name == "regions":
+            click.echo("Places: " + ", ".join(PLACES))
+            values[name] = _ask("Where (one or more places, separated by commas)?", read_regions)
+        else:
+            values[name] = _ask("How strong, 0 to 10?", read_scale)
     return True
 
 
@@ -257,12 +299,15 @@ def add(context: click.Context, /, **flags: Any) -> None:
     from .models import EpisodeIn
 
     values = dict(flags)
-    if _ask_missing(values, ["kind", "regions", "intensity"]) and not values["warning_signs"]:
-        values["warning_signs"] = _ask_warning_signs()
+    if values["regions"] is not None:
+        values["regions"] = _regions(values["regions"])
+    with _nothing_saved_if_stopped():
+        if _ask_missing(values, ["kind", "regions", "intensity"]) and not values["warning_signs"]:
+            values["warning_signs"] = _ask_warning_signs()
     data = {
         "at": values["moment"] or dt.datetime.now().astimezone(),
         "kind": values["kind"],
-        "regions": _regions(values["regions"]),
+        "regions": values["regions"],
         "intensity": values["intensity"],
         "duration_s": values["duration"],
         "note": values["note"] or "",
@@ -346,13 +391,16 @@ def delete(context: click.Context, episode_id: int, yes: bool) -> None:
 @click.pass_context
 def day(context: click.Context, /, date: str, **flags: Any) -> None:
     """Log a day's factors (today unless DATE). Only what you give changes; blank means not
-    logged, never zero."""
-    from .models import DayIn
+    logged, never zero. With no factor given, at a terminal, it asks for each."""
+    from .models import DayIn, future_date_problem
 
     try:
         when = parse_date(date)
     except click.BadParameter as error:
         _fail(f"DATE: {error.message}")
+    problem = future_date_problem(when, dt.datetime.now(dt.UTC))
+    if problem:
+        _fail(f"DATE: {problem}")
     fields = {
         "caffeine_cups": flags["caffeine"],
         "sleep_hours": flags["sleep"],
@@ -368,15 +416,71 @@ def day(context: click.Context, /, date: str, **flags: Any) -> None:
         data["medications"] = list(flags["medication"])
     if flags["custom"]:
         data["custom"] = dict(_custom(item) for item in flags["custom"])
-    if len(data) == 1:
+    if len(data) == 1 and not sys.stdin.isatty():
         _fail("give at least one factor, for example --sleep 6 --caffeine 3")
-    saved = _open(context).set_day(_validated(DayIn, data))
+    book = _open(context)
+    if len(data) == 1:
+        with _nothing_saved_if_stopped():
+            data.update(_ask_day(book.day(when)))
+        if len(data) == 1:
+            click.echo("Nothing was saved: every factor was left not logged.")
+            return
+    saved = book.set_day(_validated(DayIn, data))
     click.echo(f"Saved {saved.date.isoformat()}: {_describe_day(saved)}")
+
+
+def _logged(value: float | bool | str | None) -> str:
+    """A factor as logged already, shown as the question's default ("" when not logged)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _ask_day(logged: Any) -> dict[str, Any]:
+    """Every built-in factor and the medicines, one question each. Enter keeps what is logged
+    already, or leaves the factor not logged (never zero)."""
+    from functools import partial
+
+    from .replies import read_amount, read_exercise, read_scale, read_yes_no
+
+    click.echo('Press Enter to skip a factor: it stays as it is ("not logged" is never zero).')
+    questions: list[tuple[str, str, Callable[[str], Any]]] = [
+        ("sleep_hours", "Hours of sleep last night?", partial(read_amount, most=24)),
+        (
+            "caffeine_cups",
+            "Cups of coffee, tea, cola or energy drink?",
+            partial(read_amount, most=100),
+        ),
+        ("stress", "Stress, 0 to 10?", read_scale),
+        ("water_glasses", "Glasses of water?", partial(read_amount, most=100)),
+        ("exercise", "Exercise: none, light or heavy?", read_exercise),
+        ("nicotine", "Any nicotine (yes or no)?", read_yes_no),
+        ("alcohol_units", "Units of alcohol?", partial(read_amount, most=100)),
+    ]
+    answers: dict[str, Any] = {}
+    for name, label, read in questions:
+        value = _ask(label, read, default=_logged(getattr(logged, name) if logged else None))
+        if value is not None:
+            answers[name] = value
+    medicines = _ask(
+        "Medicines taken (separated by commas)?",
+        lambda reply: [part.strip() for part in reply.split(",") if part.strip()],
+        default=", ".join(logged.medications) if logged else "",
+    )
+    if medicines:
+        answers["medications"] = medicines
+    return answers
 
 
 @diary.command(name="list")
 @_period_options(start_default="", end_default="")
-@click.option("--limit", type=click.IntRange(1), help="At most this many episodes (newest).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    help="At most this many episodes and this many days (the newest of each).",
+)
 @click.option(
     "--format",
     "output_format",
@@ -402,6 +506,8 @@ def list_entries(
     episodes = book.episodes(start_at, end_at, limit=limit, newest_first=limit is not None)
     episodes.sort(key=lambda e: (e.at, e.id))
     days = book.days(start, end)
+    if limit is not None:
+        days = days[-limit:]
     if output_format == "json":
         data = {
             "episodes": [e.model_dump(mode="json") for e in episodes],
@@ -444,22 +550,50 @@ def list_entries(
 @click.pass_context
 def import_(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
     """Import episodes and days from CSV. Every row is checked first; if any is wrong,
-    nothing is imported."""
+    nothing is imported. An episode already in the diary is not added twice."""
     from .csvio import CsvProblem, read_days, read_episodes
+    from .models import DayIn, EpisodeIn
 
     if not episodes_path and not days_path:
         _fail("give --episodes FILE, --days FILE, or both")
-    try:
-        episodes = read_episodes(_read(episodes_path, "--episodes")) if episodes_path else []
-        days = read_days(_read(days_path, "--days")) if days_path else []
-    except CsvProblem as problem:
-        which = "--episodes" if episodes_path and "episodes" in str(problem.args) else ""
-        _fail(
-            f"{which + ': ' if which else ''}nothing was imported: "
-            + "; ".join(problem.problems[:20])
+    episodes: list[EpisodeIn] = []
+    days: list[DayIn] = []
+    problems: list[str] = []
+    if episodes_path:
+        try:
+            episodes = read_episodes(_read(episodes_path, "--episodes"))
+        except CsvProblem as problem:
+            problems += [f"{episodes_path}, {line}" for line in problem.problems]
+    if days_path:
+        try:
+            days = read_days(_read(days_path, "--days"))
+        except CsvProblem as problem:
+            problems += [f"{days_path}, {line}" for line in problem.problems]
+    if problems:
+        click.echo("myoguide: error: nothing was imported; fix these rows first:", err=True)
+        for line in problems:
+            click.echo(f"  {line}", err=True)
+        sys.exit(2)
+    done = _open(context).import_entries(episodes, days)
+    click.echo(
+        f"Imported {_count(done.episodes_added, 'episode')} and {_count(done.days_added, 'day')}"
+        + (f"; changed {_count(done.days_changed, 'day')}" if done.days_changed else "")
+        + "."
+    )
+    there = [
+        _count(number, thing)
+        for number, thing in (
+            (done.episodes_already_there, "episode"),
+            (done.days_already_there, "day"),
         )
-    _open(context).replace_all(episodes, days)
-    click.echo(f"Imported {len(episodes)} episodes and {len(days)} days.")
+        if number
+    ]
+    if there:
+        click.echo(f"Already in the diary, so not added again: {' and '.join(there)}.")
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 @diary.command()
@@ -599,8 +733,14 @@ def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
     click.echo(f"Wrote {path}", err=True)
 
 
-def _regions(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+def _regions(text: str) -> list[str]:
+    """--where, read as a person writes places ("left calf, Thigh")."""
+    from .replies import ReplyError, read_regions
+
+    try:
+        return read_regions(text)
+    except ReplyError as error:
+        _fail(f"--where: {error}")
 
 
 def _custom(item: str) -> tuple[str, float | bool]:

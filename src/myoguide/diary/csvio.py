@@ -30,7 +30,7 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 class CsvProblem(ValueError):
-    """Rows that could not be read, each named by its line and field."""
+    """Rows that could not be read, each named by its line and column."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
@@ -75,10 +75,9 @@ def write_days(days: Iterable[Day | DayIn], out: TextIO) -> None:
 
 
 def read_episodes(text: str) -> list[EpisodeIn]:
-    """Every episode in the CSV, or CsvProblem listing every bad row."""
-    rows = _rows(text, EPISODE_COLUMNS, EPISODE_EXTRA_COLUMNS)
+    """Every episode in the CSV, or CsvProblem listing every problem of every row."""
+    rows, problems = _rows(text, EPISODE_COLUMNS, EPISODE_EXTRA_COLUMNS)
     episodes: list[EpisodeIn] = []
-    problems: list[str] = []
     for line, row in rows:
         data: dict[str, Any] = {
             "at": row["timestamp"],
@@ -92,19 +91,16 @@ def read_episodes(text: str) -> list[EpisodeIn]:
         try:
             episodes.append(EpisodeIn.model_validate(data))
         except ValidationError as error:
-            problems += [
-                f"line {line}: {_column(p.field)}: {p.message}" for p in field_problems(error)
-            ]
+            problems += [_at(line, _column(p.field), p.message) for p in field_problems(error)]
     if problems:
         raise CsvProblem(problems)
     return episodes
 
 
 def read_days(text: str) -> list[DayIn]:
-    """Every day in the CSV, or CsvProblem listing every bad row."""
-    rows = _rows(text, DAY_COLUMNS, DAY_EXTRA_COLUMNS)
+    """Every day in the CSV, or CsvProblem listing every problem of every row."""
+    rows, problems = _rows(text, DAY_COLUMNS, DAY_EXTRA_COLUMNS)
     days: list[DayIn] = []
-    problems: list[str] = []
     seen: dict[str, int] = {}
     for line, row in rows:
         data: dict[str, Any] = {name: row[name] or None for name in DAY_COLUMNS}
@@ -118,18 +114,17 @@ def read_days(text: str) -> list[DayIn]:
         try:
             data["custom"] = json.loads(custom_text) if custom_text else {}
         except json.JSONDecodeError:
-            problems.append(f"line {line}: custom: not a JSON object")
-            continue
+            problems.append(_at(line, "custom", "not a JSON object"))
+            data["custom"] = {}
         if row["date"] in seen:
-            problems.append(
-                f"line {line}: date: {row['date']} is already on line {seen[row['date']]}"
-            )
+            earlier = seen[row["date"]]
+            problems.append(_at(line, "date", f"{row['date']} is already on line {earlier}"))
             continue
         seen[row["date"]] = line
         try:
             days.append(DayIn.model_validate(data))
         except ValidationError as error:
-            problems += [f"line {line}: {p.field}: {p.message}" for p in field_problems(error)]
+            problems += [_at(line, _column(p.field), p.message) for p in field_problems(error)]
     if problems:
         raise CsvProblem(problems)
     return days
@@ -137,23 +132,31 @@ def read_days(text: str) -> list[DayIn]:
 
 def _rows(
     text: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> list[tuple[int, dict[str, str]]]:
+) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """The rows that have every column, and the problems of the header and of the others."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = reader.fieldnames or []
     missing = [name for name in required if name not in header]
     if missing:
-        raise CsvProblem([f"line 1: the header is missing {', '.join(missing)}"])
+        return [], [f"line 1: the header is missing {', '.join(missing)}"]
     unknown = [name for name in header if name not in (*required, *optional)]
     if unknown:
-        raise CsvProblem([f"line 1: unknown column {', '.join(unknown)}"])
-    rows = []
+        return [], [f"line 1: unknown column {', '.join(unknown)}"]
+    rows, problems = [], []
     for row in reader:
         if None in row or any(value is None for value in row.values()):
-            raise CsvProblem([f"line {reader.line_num}: wrong number of columns"])
+            problems.append(
+                f"line {reader.line_num}: wrong number of columns (the header has {len(header)})"
+            )
+            continue
         if not any(value.strip() for value in row.values()):
             continue
         rows.append((reader.line_num, row))
-    return rows
+    return rows, problems
+
+
+def _at(line: int, column: str, message: str) -> str:
+    return f"line {line}, column {column}: {message}"
 
 
 def _list(text: str) -> list[str]:

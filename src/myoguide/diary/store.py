@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -286,11 +287,25 @@ class Diary:
         with self._transaction() as connection:
             return [_day(row) for row in connection.execute(query.order_by(DayRow.date)).all()]
 
-    def replace_all(self, episodes: Sequence[EpisodeIn], days: Sequence[DayIn]) -> None:
-        """Add these episodes and set these days in one transaction: all of them, or none."""
+    def import_entries(self, episodes: Sequence[EpisodeIn], days: Sequence[DayIn]) -> Imported:
+        """Add these episodes and set these days in one transaction: all of them, or none.
+
+        An episode the diary already holds (the same in every field) is not added again, so
+        importing a file twice changes nothing; as many copies are added as the file holds
+        beyond those already stored."""
         now = _now()
+        counts = Imported()
         with self._transaction() as connection:
-            if episodes:
+            stored = self._stored_copies(connection, episodes)
+            new = []
+            for episode in episodes:
+                key = _episode_key(_episode_values(episode))
+                if stored[key] > 0:
+                    stored[key] -= 1
+                    counts.episodes_already_there += 1
+                else:
+                    new.append(episode)
+            if new:
                 connection.execute(
                     insert(EpisodeRow),
                     [
@@ -300,24 +315,47 @@ class Diary:
                             "updated_at": now,
                             **_episode_values(episode),
                         }
-                        for episode in episodes
+                        for episode in new
                     ],
                 )
+            counts.episodes_added = len(new)
             for day in days:
                 values = {name: getattr(day, name) for name in DAY_FIELDS}
-                existing = connection.execute(
-                    select(DayRow.id).where(DayRow.user_id == self.user_id, DayRow.date == day.date)
-                ).scalar()
+                existing = connection.execute(self._day_query(day.date)).first()
                 if existing is None:
                     connection.execute(
                         insert(DayRow).values(
                             user_id=self.user_id, date=day.date, updated_at=now, **values
                         )
                     )
+                    counts.days_added += 1
+                elif _day(existing) == Day(**dict(day)):
+                    counts.days_already_there += 1
                 else:
                     connection.execute(
-                        update(DayRow).where(DayRow.id == existing).values(updated_at=now, **values)
+                        update(DayRow)
+                        .where(DayRow.id == existing.id)
+                        .values(updated_at=now, **values)
                     )
+                    counts.days_changed += 1
+        return counts
+
+    def _stored_copies(
+        self, connection: Connection, episodes: Sequence[EpisodeIn]
+    ) -> Counter[tuple[Any, ...]]:
+        """How many copies of each of these episodes the diary holds already."""
+        if not episodes:
+            return Counter()
+        moments = [_utc(episode.at) for episode in episodes]
+        query = _episodes_query(True, True, False, False)
+        values = {
+            "b_owner": self.user_id,
+            "b_offset": 0,
+            "b_start": min(moments),
+            "b_end": max(moments) + dt.timedelta(microseconds=1),
+        }
+        rows = connection.execute(query, values).all()
+        return Counter(_episode_key(_episode_values(episode)) for episode in _episodes(rows))
 
     def erase(self) -> tuple[int, int]:
         """Delete every episode and day of this person; returns how many of each."""
@@ -430,6 +468,30 @@ def _now() -> dt.datetime:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(slots=True)
+class Imported:
+    """What an import did: how many entries were new, changed, or already in the diary."""
+
+    episodes_added: int = 0
+    episodes_already_there: int = 0
+    days_added: int = 0
+    days_changed: int = 0
+    days_already_there: int = 0
+
+
+def _episode_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two episodes the same: every field, the instant rather than its zone."""
+    return (
+        values["at_utc"],
+        values["kind"],
+        tuple(sorted(values["regions"])),
+        values["intensity"],
+        values["duration_s"],
+        values["note"],
+        tuple(sorted(values["warning_signs"])),
+    )
 
 
 def _episode_values(episode: EpisodeIn) -> dict[str, Any]:

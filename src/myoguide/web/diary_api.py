@@ -10,18 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyCookie, APIKeyHeader
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from ..diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
 from ..diary.analysis import TriggerFinding
-from ..diary.models import Day, DayIn, DiaryKind, Episode, EpisodeIn
+from ..diary.models import Day, DayIn, DiaryKind, Episode, EpisodeIn, future_time_problem
 from ..diary.safety import EpisodeTriage, episode_triage
 from ..diary.store import Diary
 from .diary_pages import export_data
@@ -80,6 +80,23 @@ class SavedEpisode(Episode):
             " warning signs noted), when it needs more than self-care; null otherwise."
         ),
     )
+
+
+class EpisodeBody(EpisodeIn):
+    """An episode as sent. Its time is held against the clock after the login check
+    (`_happened`), so a request without a live session is a 401 whatever its body."""
+
+    checks_the_clock: ClassVar[bool] = False
+
+
+class DayBody(DayIn):
+    """A day's factors; the date is the path's. A `date` here, as older clients send it, must
+    be the same."""
+
+    checks_the_clock: ClassVar[bool] = False
+
+    # Optional here only, where the path gives the date: a narrowing mypy cannot see.
+    date: dt.date | None = Field(None, description="Optional; the path's date.")  # type: ignore[assignment]
 
 
 class AccountName(BaseModel):
@@ -161,6 +178,16 @@ async def in_diary(
         return work(Diary(store, login.account.id, connection), login)
 
     return await store.run(run, atomic=atomic)
+
+
+def _happened(episode: EpisodeIn) -> EpisodeIn:
+    """The episode, unless its time lies in the future (the rule of `EpisodeIn`)."""
+    problem = future_time_problem(episode.at, dt.datetime.now(dt.UTC))
+    if problem:
+        raise RequestValidationError(
+            [{"loc": ("body", "at"), "msg": problem, "type": "in_the_future"}]
+        )
+    return episode
 
 
 def _saved(request: Request, episode: Episode, status_code: int = 200) -> Response:
@@ -312,11 +339,16 @@ def build_diary_api() -> APIRouter:
         summary="Log an episode",
     )
     async def add_episode(
-        request: Request, token: Token, csrf: Csrf, episode: EpisodeIn
+        request: Request, token: Token, csrf: Csrf, episode: EpisodeBody
     ) -> Response:
         """Saves the episode. When what it tells needs more than self-care (a warning sign
-        noted, a cramp in the chest, one over 10 minutes), `triage` says what to do."""
-        added = await in_diary(request, token, csrf, lambda book, _: book.add_episode(episode))
+        noted, a cramp in the chest, one over 10 minutes), `triage` says what to do. A time
+        in the future (beyond a few minutes of clock difference) is refused."""
+
+        def work(book: Diary, _: LoginSession) -> Episode:
+            return book.add_episode(_happened(episode))
+
+        added = await in_diary(request, token, csrf, work)
         return _saved(request, added, 201)
 
     @router.get(
@@ -338,10 +370,10 @@ def build_diary_api() -> APIRouter:
         summary="Change an episode",
     )
     async def update_episode(
-        request: Request, token: Token, csrf: Csrf, episode_id: int, episode: EpisodeIn
+        request: Request, token: Token, csrf: Csrf, episode_id: int, episode: EpisodeBody
     ) -> Response:
         def work(book: Diary, _: LoginSession) -> Episode | None:
-            return book.update_episode(episode_id, episode)
+            return book.update_episode(episode_id, _happened(episode))
 
         found = await in_diary(request, token, csrf, work)
         if found is None:
@@ -379,20 +411,27 @@ def build_diary_api() -> APIRouter:
         summary="Set a day's factors",
     )
     async def put_day(
-        request: Request, token: Token, csrf: Csrf, date: dt.date, day: DayIn
+        request: Request, token: Token, csrf: Csrf, date: dt.date, day: DayBody
     ) -> Response:
-        """Replaces the day's factors: a factor left out is "not logged". The body's `date`
-        must be the path's."""
+        """Replaces the day's factors: a factor left out is "not logged". The day is the
+        path's; the body needs no `date`, and one that differs is refused."""
 
         def work(book: Diary, _: LoginSession) -> Day:
-            if day.date != date:  # after the login check: a stranger learns nothing
+            # After the login check: a stranger learns nothing from these.
+            if day.date is not None and day.date != date:
                 problem = {
                     "loc": ("body", "date"),
-                    "msg": "differs from the path's date",
+                    "msg": f"differs from the path's date {date.isoformat()}",
                     "type": "value_error",
                 }
                 raise RequestValidationError([problem])
-            return book.set_day(day, merge=False)
+            try:
+                factors = DayIn.model_validate({**dict(day), "date": date})
+            except ValidationError as error:
+                raise RequestValidationError(
+                    [{**item, "loc": ("path", *item["loc"])} for item in error.errors()]
+                ) from None
+            return book.set_day(factors, merge=False)
 
         saved = await in_diary(request, token, csrf, work, atomic=True)
         return _json(saved.model_dump_json().encode())

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..diary.models import DayIn, Episode, EpisodeIn
+from ..diary.replies import ReplyError, read_amount, read_scale
 from ..errors import field_problems
 
 Form = Mapping[str, Sequence[str]]
@@ -23,6 +24,15 @@ FRIENDLY = {
     "intensity": "Choose how strong it was, from 0 to 10.",
     "exercise": "Choose none, light or heavy exercise.",
     "warning_signs": "Choose only from the signs listed.",
+}
+# Plainer words for problems that depend on what was typed, not only on the field.
+FRIENDLY_PROBLEMS = {
+    ("at", "in_the_future"): "That time is later than now. Give a time that has already happened.",
+    ("date", "in_the_future"): "That day has not come yet. Give today or an earlier day.",
+    ("note", "string_too_long"): (
+        "Your note is too long: at most {max_length} characters (it has {length}). Shorten"
+        " it and save again."
+    ),
 }
 DAY_NUMBERS = ("sleep_hours", "caffeine_cups", "stress", "water_glasses", "alcohol_units")
 
@@ -69,10 +79,11 @@ def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Pr
     """A day from a form. `full` (the day's own page) sets blanks to "not logged"; the quick
     form changes only what was filled in."""
     data: dict[str, Any] = {"date": date}
+    problems: Problems = {}
     for name in DAY_NUMBERS:
         value = first(form, name)
         if value or full:
-            data[name] = value or None
+            data[name] = _number(name, value, problems) if value else None
     for name, choices in (("exercise", {"none", "light", "heavy"}), ("nicotine", {"yes", "no"})):
         value = first(form, name)
         if value in choices:
@@ -83,9 +94,10 @@ def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Pr
         text = first(form, "medications")
         data["medications"] = [m.strip() for m in text.split(",") if m.strip()]
     try:
-        return DayIn.model_validate(data), {}
+        day = DayIn.model_validate(data)
     except ValidationError as error:
-        return None, _messages(error)
+        return None, {**_messages(error), **problems}
+    return (None, problems) if problems else (day, {})
 
 
 def episode_values(episode: Episode) -> dict[str, Any]:
@@ -136,9 +148,23 @@ def _minutes(text: str, problems: Problems) -> int | None:
     return round(minutes * 60)
 
 
+def _number(name: str, text: str, problems: Problems) -> float | None:
+    """A number as people type it ("6,5", "7/10", "3 cups"); the model checks its range."""
+    try:
+        return read_scale(text) if name == "stress" else read_amount(text, most=float("inf"))
+    except ReplyError as error:
+        problems[name] = str(error).capitalize() + "."
+        return None
+
+
 def _messages(error: ValidationError) -> Problems:
     found: Problems = {}
-    for problem in field_problems(error):
+    for item, problem in zip(error.errors(), field_problems(error), strict=True):
         name = re.split(r"[.\[]", problem.field)[0] or "form"
+        text = FRIENDLY_PROBLEMS.get((name, item["type"]))
+        if text is not None:
+            value = item.get("input")
+            context = {**item.get("ctx", {}), "length": len(value) if isinstance(value, str) else 0}
+            found.setdefault(name, text.format(**context))
         found.setdefault(name, FRIENDLY.get(name, problem.message.capitalize() + "."))
     return found
