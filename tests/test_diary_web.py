@@ -546,7 +546,7 @@ def test_triggers_are_the_json_of_the_command(person: Person) -> None:
 def seeded(person: Person, diary: DiaryData) -> None:
     store: DiaryStore = person.client.app.state.diary.store  # type: ignore[attr-defined]
     days, episodes = diary
-    Diary(store, person.user_id).replace_all(episodes, days)
+    Diary(store, person.user_id).import_entries(episodes, days)
 
 
 def strict_json(text: str) -> Any:

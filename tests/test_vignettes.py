@@ -37,6 +37,8 @@ CASE_KEYS = frozenset({"id", "description", "rationale", "answers", "expect"})
 OPTIONAL_CASE_KEYS = frozenset({"sources"})
 SOURCE_KEYS = frozenset({"title", "url"})
 EXPECT_KEYS = frozenset({"kind", "triage", "top3_factors", "rule_out", "benign"})
+# What a doctor would not check first for this case (a sudden cause explains the weakness).
+OPTIONAL_EXPECT_KEYS = frozenset({"rule_out_absent"})
 CASE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 MIN_TRIAGE_ACCURACY = 0.90
@@ -99,6 +101,8 @@ def test_case_is_safe(case: Case) -> None:
     if expect["benign"]:
         alarms = rule_out_ids(result)
         assert not alarms, f"{case['id']}: benign case must have no rule-outs, got {alarms}"
+    listed = set(rule_out_ids(result)) & set(expect.get("rule_out_absent", []))
+    assert not listed, f"{case['id']}: {sorted(listed)} should not be listed for this case"
 
 
 @dataclass
@@ -261,8 +265,16 @@ def answers_problems(label: str, answers: Any) -> list[str]:
 
 
 def expect_problems(label: str, expect: Any) -> list[str]:
-    if not isinstance(expect, dict) or set(expect) != EXPECT_KEYS:
-        return [f"{label}: expect must have exactly the keys {sorted(EXPECT_KEYS)}"]
+    if not isinstance(expect, dict) or not EXPECT_KEYS <= set(expect) <= (
+        EXPECT_KEYS | OPTIONAL_EXPECT_KEYS
+    ):
+        return [
+            f"{label}: expect must have the keys {sorted(EXPECT_KEYS)} (and may have"
+            f" {sorted(OPTIONAL_EXPECT_KEYS)})"
+        ]
+    absent = expect.get("rule_out_absent", [])
+    if not isinstance(absent, list) or not set(absent) <= RULE_OUT_IDS:
+        return [f"{label}: rule_out_absent must be a list of contract rule-out ids"]
     problems = []
     if expect["kind"] not in KINDS:
         problems.append(f"{label}: unknown kind {expect['kind']!r}")

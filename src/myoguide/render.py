@@ -106,7 +106,7 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
     lines: list[str] = []
     label, action = triage_banner(assessment, knowledge)
     if banner:
-        lines += [f"# {label.upper()}", "", action, ""]
+        lines += [f"# {label.upper()}", ""]
     triage = assessment.triage
     if triage.unanswered:
         # What could not be checked comes before anything else the result says.
@@ -114,6 +114,8 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
         lines += ["## Not checked", "", knowledge.meta.unanswered_note, ""]
         lines += [f"- {questions.get(q, q)}" for q in triage.unanswered]
         lines.append("")
+    if banner:
+        lines += [action, ""]
     if triage.reasons:
         lines += ["## Why", ""]
         lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
