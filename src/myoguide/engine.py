@@ -112,6 +112,10 @@ def _any(conditions: list[Condition]) -> Condition:
     return Condition.model_validate({"any": conditions})
 
 
+def _unknown(fields: tuple[str, ...], values: Values) -> list[str]:
+    return [field for field in fields if values[field] is None]
+
+
 def _getter(fields: list[str]) -> Callable[[Values], tuple[Any, ...]]:
     """A fast function giving the values of these answer fields, as a tuple."""
     if not fields:
@@ -182,16 +186,18 @@ class Engine:
         # A rule left open by unknown answers, above the level reached, names those
         # answers in `triage.unanswered`: the questions that could still raise the level.
         self._signs_undecided = compile_selector([sign.when for sign in signs], undecided=True)
-        # Where a rule reads warning-sign questions, those are what leave it open; the
-        # other answers it reads (pain, when) matter only together with them.
+        # What leaves a rule open, most telling first: the warning-sign questions asked of
+        # everyone, then their follow-ups (when a sign began), then the other answers it
+        # reads (pain, when), which matter only together with them.
         questions = knowledge.questions.questions
         order = {q.id: index for index, q in enumerate(questions)}
-        warning = {q.id for q in questions if q.warning_sign}
+        tiers = (
+            {q.id for q in questions if q.warning_sign and q.ask_if is None},
+            {q.id for q in questions if q.warning_sign and q.ask_if is not None},
+            {q.id for q in questions if not q.warning_sign},
+        )
         self._sign_fields = tuple(
-            (
-                tuple(sorted(sign.when.fields() & warning, key=order.__getitem__)),
-                tuple(sorted(sign.when.fields() & order.keys() - warning, key=order.__getitem__)),
-            )
+            tuple(tuple(sorted(sign.when.fields() & tier, key=order.__getitem__)) for tier in tiers)
             for sign in signs
         )
         self._question_order = order
@@ -365,9 +371,11 @@ class Engine:
         urgency: dict[str, int] = {}
         for index in open_signs:
             rank = _RANK[self._reasons[index].level]
-            warning, other = self._sign_fields[index]
-            unknown = [field for field in warning if values[field] is None]
-            for field in unknown or [field for field in other if values[field] is None]:
+            unknown = next(
+                (found for tier in self._sign_fields[index] if (found := _unknown(tier, values))),
+                (),
+            )
+            for field in unknown:
                 if urgency.get(field, -1) < rank:
                     urgency[field] = rank
         return tuple(
