@@ -27,7 +27,7 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import VALUE, Condition, Values, compile_selector, flatten
+from .conditions import VALUE, Condition, Values, compile_condition, compile_selector, flatten
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.models import CHILD_AGE, Advice, Citation, Clue, Factor
 
@@ -187,8 +187,9 @@ class Engine:
         # answers in `triage.unanswered`: the questions that could still raise the level.
         self._signs_undecided = compile_selector([sign.when for sign in signs], undecided=True)
         # What leaves a rule open, most telling first: the warning-sign questions asked of
-        # everyone, then their follow-ups (when a sign began), then the other answers it
-        # reads (pain, when), which matter only together with them.
+        # everyone and the follow-ups that now apply (when a sign began, once a sign is
+        # there), then the other follow-ups, then the other answers it reads (pain, when),
+        # which matter only together with them.
         questions = knowledge.questions.questions
         order = {q.id: index for index, q in enumerate(questions)}
         tiers = (
@@ -199,6 +200,11 @@ class Engine:
         self._sign_fields = tuple(
             tuple(tuple(sorted(sign.when.fields() & tier, key=order.__getitem__)) for tier in tiers)
             for sign in signs
+        )
+        self._follow_ups = tuple(
+            (q.id, compile_condition(q.ask_if))
+            for q in questions
+            if q.warning_sign and q.ask_if is not None
         )
         self._question_order = order
         self._emergency_signs = frozenset(
@@ -369,12 +375,16 @@ class Engine:
         if not open_signs:
             return ()
         urgency: dict[str, int] = {}
+        applying = {question for question, asked in self._follow_ups if asked(values) is True}
         for index in open_signs:
             rank = _RANK[self._reasons[index].level]
-            unknown = next(
-                (found for tier in self._sign_fields[index] if (found := _unknown(tier, values))),
-                (),
+            core, follow_ups, other = self._sign_fields[index]
+            tiers = (
+                core + tuple(q for q in follow_ups if q in applying),
+                tuple(q for q in follow_ups if q not in applying),
+                other,
             )
+            unknown = next((found for tier in tiers if (found := _unknown(tier, values))), [])
             for field in unknown:
                 if urgency.get(field, -1) < rank:
                     urgency[field] = rank
