@@ -1,8 +1,9 @@
 """A one- or two-page PDF of the diary for a doctor: the figures first, then the charts.
 
-The charts are the same SVG the web shows, placed by fpdf2. Text uses the PDF core font
-Helvetica, so anything outside Latin-1 is replaced (typographic dashes and quotes by their
-plain forms, the rest by "?") rather than making the report fail.
+The charts are the same SVG the web shows, placed by fpdf2. Text uses Fira Sans, embedded
+from the fontpkg-fira-sans package: Latin, Greek and Cyrillic come out as written; a
+character the font lacks (Chinese, Japanese, Korean, emoji) becomes "?" rather than making
+the report fail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
@@ -34,7 +35,8 @@ from .safety import ReportedSign, reported_signs
 __all__ = ["DISCLAIMER", "diary_period", "doctor_report", "page_count"]
 
 DISCLAIMER = "A diary summary made by myoguide; it informs and does not diagnose."
-FONT = "Helvetica"
+FONT = "FiraSans"
+FONT_FILES = {"": "FiraSans-Regular.ttf", "B": "FiraSans-Bold.ttf"}
 INK = (27, 27, 27)
 MUTED = (74, 74, 74)
 RULE = (201, 206, 214)
@@ -70,6 +72,7 @@ _PLAIN = str.maketrans(
     }
 )
 _SVG_ONLY_FOR_SCREEN = re.compile(r"<(title|desc)\b[^>]*>[^<]*</\1>")
+_SVG_FONT = re.compile(r'font-family="[^"]*"')
 
 
 def doctor_report(
@@ -121,14 +124,26 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
-def plain(text: str) -> str:
-    """Text Helvetica can show: plain dashes and quotes, "?" for anything else."""
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+def _font_path(style: str) -> str:
+    from fontpkg_fira_sans import ROOT  # type: ignore[import-untyped]
+
+    return str(ROOT / "files" / FONT_FILES[style])
+
+
+def plain(text: str, covered: Container[int]) -> str:
+    """Text the font (its code points `covered`) can show: a character it lacks becomes its
+    plain form (a dash, a quote) when that exists, else "?"."""
+    if all(ord(char) in covered for char in text):
+        return text
+    shown = (char if ord(char) in covered else char.translate(_PLAIN) for char in text)
+    return "".join(char if all(ord(c) in covered for c in char) else "?" for char in shown)
 
 
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4", unit="mm")
+        for style in FONT_FILES:
+            self.add_font(FONT, style, _font_path(style))
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_title("Muscle twitch and spasm diary: summary for a doctor")
@@ -136,7 +151,13 @@ class _Report(FPDF):
         self.alias_nb_pages()
 
     def normalize_text(self, text: str) -> str:
-        return super().normalize_text(plain(text))
+        return super().normalize_text(plain(text, self.covered))
+
+    @property
+    def covered(self) -> Container[int]:
+        """The code points the report's font can show."""
+        cmap: dict[int, str] = getattr(self.fonts[FONT.lower()], "cmap", {})
+        return cmap
 
     def footer(self) -> None:
         self.set_y(-13)
@@ -314,7 +335,7 @@ def _medications(days: Sequence[DayIn]) -> str:
 
 
 def _charts(
-    pdf: FPDF,
+    pdf: _Report,
     days: Sequence[DayIn],
     episodes: Sequence[EpisodeIn],
     span: tuple[dt.date, dt.date],
@@ -333,22 +354,23 @@ def _charts(
     pdf.set_y(max(below, pdf.get_y()))
 
 
-def _chart(pdf: FPDF, x: float, y: float, caption: str, svg: str) -> None:
+def _chart(pdf: _Report, x: float, y: float, caption: str, svg: str) -> None:
     pdf.set_xy(x, y)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*INK)
     pdf.cell(CHART_WIDTH, 6, caption)
-    info = pdf.image(_for_pdf(svg), x=x, y=y + 7, w=CHART_WIDTH)
+    info = pdf.image(_for_pdf(pdf, svg), x=x, y=y + 7, w=CHART_WIDTH)
     pdf.set_y(y + 7 + float(info.rendered_height) + 2)
 
 
-def _for_pdf(svg: str) -> io.BytesIO:
+def _for_pdf(pdf: _Report, svg: str) -> io.BytesIO:
     # Title and desc are for screen readers on the web; the PDF says the same in its text.
-    return io.BytesIO(plain(_SVG_ONLY_FOR_SCREEN.sub("", svg)).encode())
+    shown = _SVG_FONT.sub(f'font-family="{FONT}"', _SVG_ONLY_FOR_SCREEN.sub("", svg))
+    return io.BytesIO(plain(shown, pdf.covered).encode())
 
 
 def _triggers(
-    pdf: FPDF,
+    pdf: _Report,
     days: Sequence[DayIn],
     sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
 ) -> None:
@@ -373,9 +395,9 @@ def _triggers(
         _the_rest(pdf, findings, len(measured) - len(shown))
 
 
-def _forest_beside_likely(pdf: FPDF, shown: Sequence[TriggerFinding], *, told: int) -> None:
+def _forest_beside_likely(pdf: _Report, shown: Sequence[TriggerFinding], *, told: int) -> None:
     top = pdf.get_y() + 1
-    info = pdf.image(_for_pdf(forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
+    info = pdf.image(_for_pdf(pdf, forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
     pdf.set_xy(pdf.l_margin + CHART_WIDTH + 14, top + 1)
     _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")], told=told)
     pdf.set_y(max(top + float(info.rendered_height) + 3, pdf.get_y() + 3))
