@@ -30,6 +30,7 @@ from ..engine import Engine, default_engine
 from ..knowledge import Knowledge, load_knowledge
 from . import assessments
 from .api import build_router
+from .caching import PrivateResponses
 from .diary_api import build_diary_api
 from .diary_pages import build_diary_pages
 from .pages import build_pages, make_templates
@@ -105,6 +106,7 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_middleware(BodyLimit)
+    app.add_middleware(PrivateResponses)
     app.add_middleware(SecurityHeaders)
     return app
 
