@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from .analysis import KIND_HEADINGS, TriggerFinding, every_finding, triggers_by_kind
+from .analysis import (
+    ANALYSIS_DAYS,
+    KIND_HEADINGS,
+    TriggerFinding,
+    every_finding,
+    triggers_by_kind,
+    within,
+)
 from .charts import (
     body_map,
     episodes_over_time,
@@ -81,19 +88,24 @@ def doctor_report(
     *,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> bytes:
-    """The PDF as bytes. Entries outside `period` (default: the whole diary) are left out.
+    """The PDF as bytes. Entries outside `period` (default: the diary's last two years) are
+    left out; a period longer than `ANALYSIS_DAYS` keeps only its last `ANALYSIS_DAYS`.
 
     Raises ValueError when the period ends before it starts."""
     span = period or diary_period(days, episodes)
+    earlier = (0, 0)
     if span is not None:
-        first, last = span
-        if last < first:
-            raise ValueError(f"the period ends ({last}) before it starts ({first})")
-        days = [day for day in days if first <= day.date <= last]
-        episodes = [e for e in episodes if first <= e.at.date() <= last]
+        if span[1] < span[0]:
+            raise ValueError(f"the period ends ({span[1]}) before it starts ({span[0]})")
+        span = _at_most_the_analysed_days(span)
+        earlier = (
+            sum(1 for e in episodes if e.at.date() < span[0]),
+            sum(1 for day in days if day.date < span[0]),
+        )
+        days, episodes = within(span, days, episodes)
     pdf = _Report()
     pdf.add_page()
-    _heading(pdf, span, days)
+    _heading(pdf, span, days, earlier)
     _facts(pdf, _Summary.of(days, episodes, span))
     _warning_signs(pdf, reported_signs(episodes))
     sections = triggers_by_kind(days, episodes)
@@ -109,14 +121,20 @@ def diary_period(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> tuple[dt.date, dt.date] | None:
-    """From `start` to `end`, each defaulting to the first or last entry of the diary; None
-    when nothing bounds it."""
+    """From `start` to `end`, each defaulting to the first or last entry of the diary, but
+    never more than `ANALYSIS_DAYS` long (the start moves). None when nothing bounds it."""
     known = sorted({day.date for day in days} | {e.at.date() for e in episodes})
     first = start or (known[0] if known else end)
     last = end or (known[-1] if known else start)
     if first is None or last is None:
         return None
-    return first, last
+    return _at_most_the_analysed_days((first, last))
+
+
+def _at_most_the_analysed_days(span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    first, last = span
+    earliest = dt.date.fromordinal(max(1, last.toordinal() - ANALYSIS_DAYS + 1))
+    return max(first, earliest), last
 
 
 def page_count(pdf: bytes) -> int:
@@ -199,7 +217,13 @@ class _Summary:
         )
 
 
-def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[DayIn]) -> None:
+def _heading(
+    pdf: FPDF,
+    span: tuple[dt.date, dt.date] | None,
+    days: Sequence[DayIn],
+    earlier: tuple[int, int],
+) -> None:
+    """The title and the period; `earlier` counts the episodes and days before it."""
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 17)
     pdf.cell(0, 9, "Muscle twitch and spasm diary", new_x="LMARGIN", new_y="NEXT")
@@ -214,6 +238,11 @@ def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[Day
             f"Summary for a doctor, {long_date(first)} to {long_date(last)}"
             f" ({_plural(length, 'day')}; daily factors logged on {len(days)} of them)."
         )
+        if any(earlier):
+            text += (
+                f" It covers at most {ANALYSIS_DAYS // 365} years: {_plural(earlier[0], 'episode')}"
+                f" and {_plural(earlier[1], 'day')} of factors from before then are left out."
+            )
         pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align="L")
     _rule(pdf, 3)
 
