@@ -114,13 +114,15 @@ class Proxy:
         self.loop.run_forever()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await self.open.wait()
-        try:
-            upstream = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.close()
-            return
-        await asyncio.gather(self._pump(reader, upstream[1]), self._pump(upstream[0], writer))
+        # Cancelled only when the proxy closes: the connection just ends.
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.open.wait()
+            try:
+                upstream = await asyncio.open_connection("127.0.0.1", self.target_port)
+            except OSError:
+                writer.close()
+                return
+            await asyncio.gather(self._pump(reader, upstream[1]), self._pump(upstream[0], writer))
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError):
