@@ -277,11 +277,28 @@ def test_report_lists_the_warning_signs_of_its_period(
     assert "Warning signs reported\nNone noted in this period." in text
 
 
+WRITTEN_IN_MANY_SCRIPTS = ("Ибупрофен", "Παρακεταμόλη", "Crème brûlée", "Đường", "Łódź–Żółć")
+
+
+def test_report_keeps_text_in_other_scripts(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:
+    days, episodes = diary
+    days = [
+        day.model_copy(update={"medications": list(WRITTEN_IN_MANY_SCRIPTS)}) for day in days[:3]
+    ] + days[3:]
+    days[0] = days[0].model_copy(update={"custom": {"Кофе вечером": True}})
+    _, text = pdf_text(doctor_report(days, episodes))
+    for name in WRITTEN_IN_MANY_SCRIPTS:
+        assert f"{name} (3 days)" in text
+    assert "Кофе вечером" in text
+    assert "?" not in text
+
+
 def test_report_survives_any_text(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:
+    """What the font cannot show (Chinese here, a check mark) becomes "?", never a failure."""
     days, episodes = diary
     days = [days[0].model_copy(update={"medications": ["B12 – 1000 µg ✓ 头痛"]}), *days[1:]]
     _, text = pdf_text(doctor_report(days, episodes))
-    assert "B12 - 1000 µg ? ??" in text
+    assert "B12 – 1000 µg ? ??" in text
 
 
 def test_report_keeps_to_its_period(diary: tuple[list[DayIn], list[EpisodeIn]]) -> None:

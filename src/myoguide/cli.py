@@ -360,6 +360,7 @@ def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) 
             port=port,
             workers=workers,
             log_level="warning",
+            log_config=_log_config(),
             access_log=False,
             proxy_headers=bool(trusted_proxies),
             forwarded_allow_ips=",".join(trusted_proxies) or None,
@@ -371,6 +372,18 @@ def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) 
             _exit_unless_free(host, port)
             _fail_to_serve(f"could not start at http://{shown}:{port}/")
         raise
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with myoguide's own lines (one per kind of database failure, never
+    what people wrote) beside uvicorn's on standard error."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["myoguide"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _exit_unless_free(host: str, port: int) -> None:

@@ -21,6 +21,7 @@ cannot be told apart from its same-day one (a factor that alternates day by day 
 mirror image), the same-day term is fitted alone; any other fit too unsure to mean anything
 reads "not enough data yet", with that reason.
 Twitches and spasms have their own causes, so `triggers_by_kind` analyses them apart.
+It covers the last two years of the diary (`ANALYSIS_DAYS`, ending on the newest entry).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,18 +43,28 @@ from statsmodels.stats.multitest import multipletests  # type: ignore[import-unt
 from .models import DayIn, DiaryKind, EpisodeIn
 
 __all__ = [
+    "ANALYSIS_DAYS",
     "KIND_HEADINGS",
     "TriggerFinding",
     "Verdict",
     "every_finding",
     "find_triggers",
     "kinds_to_analyse",
+    "recent_period",
     "triggers_by_kind",
+    "within",
 ]
 
 Verdict = Literal["trigger", "protective", "no_clear_link", "not_enough_data"]
 Term = Literal["same_day", "day_before"]
 Floats = NDArray[np.float64]
+D = TypeVar("D", bound=DayIn)
+E = TypeVar("E", bound=EpisodeIn)
+
+ANALYSIS_DAYS = 730
+"""How far back the analysis (and the report) looks from the newest entry: two years says
+what goes with today's episodes, and a diary whose dates lie centuries apart (an old row, a
+typed year) costs no more than two years of days."""
 
 MIN_LOGGED_DAYS = 14
 MIN_DAYS_EACH_SIDE = 5
@@ -179,16 +190,45 @@ def kinds_to_analyse(episodes: Sequence[EpisodeIn]) -> tuple[DiaryKind | None, .
     return tuple(kind for kind in kinds if kind in logged) or (None,)
 
 
+def recent_period(
+    days: Sequence[DayIn], episodes: Sequence[EpisodeIn], length: int = ANALYSIS_DAYS
+) -> tuple[dt.date, dt.date] | None:
+    """The last `length` days of the diary, ending on its newest entry (None when empty)."""
+    newest = max(
+        max((day.date for day in days), default=dt.date.min),
+        max((episode.at.date() for episode in episodes), default=dt.date.min),
+    )
+    if not days and not episodes:
+        return None
+    first = dt.date.fromordinal(max(1, newest.toordinal() - length + 1))
+    return first, newest
+
+
+def within(
+    period: tuple[dt.date, dt.date] | None, days: Sequence[D], episodes: Sequence[E]
+) -> tuple[list[D], list[E]]:
+    """The days and episodes (on their own local dates) inside `period`; all when None."""
+    if period is None:
+        return list(days), list(episodes)
+    first, last = period
+    return (
+        [day for day in days if first <= day.date <= last],
+        [episode for episode in episodes if first <= episode.at.date() <= last],
+    )
+
+
 def triggers_by_kind(
     days: Sequence[DayIn],
     episodes: Sequence[EpisodeIn],
     *,
     kind: DiaryKind | None = None,
 ) -> dict[DiaryKind | None, list[TriggerFinding]]:
-    """The findings of each kind to analyse (`kind` alone when given), twitches first.
+    """The findings of each kind to analyse (`kind` alone when given), twitches first, over
+    the last `ANALYSIS_DAYS` of the diary.
 
     Raises ValueError when two day records share a date.
     """
+    days, episodes = within(recent_period(days, episodes), days, episodes)
     kinds = (kind,) if kind is not None else kinds_to_analyse(episodes)
     return {each: find_triggers(days, episodes, kind=each) for each in kinds}
 

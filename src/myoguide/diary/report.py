@@ -1,8 +1,9 @@
 """A one- or two-page PDF of the diary for a doctor: the figures first, then the charts.
 
-The charts are the same SVG the web shows, placed by fpdf2. Text uses the PDF core font
-Helvetica, so anything outside Latin-1 is replaced (typographic dashes and quotes by their
-plain forms, the rest by "?") rather than making the report fail.
+The charts are the same SVG the web shows, placed by fpdf2. Text uses Fira Sans, embedded
+from the fontpkg-fira-sans package: Latin, Greek and Cyrillic come out as written; a
+character the font lacks (Chinese, Japanese, Korean, emoji) becomes "?" rather than making
+the report fail.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ import io
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from .analysis import KIND_HEADINGS, TriggerFinding, every_finding, triggers_by_kind
+from .analysis import (
+    ANALYSIS_DAYS,
+    KIND_HEADINGS,
+    TriggerFinding,
+    every_finding,
+    triggers_by_kind,
+    within,
+)
 from .charts import (
     body_map,
     episodes_over_time,
@@ -34,7 +42,8 @@ from .safety import ReportedSign, reported_signs
 __all__ = ["DISCLAIMER", "diary_period", "doctor_report", "page_count"]
 
 DISCLAIMER = "A diary summary made by myoguide; it informs and does not diagnose."
-FONT = "Helvetica"
+FONT = "FiraSans"
+FONT_FILES = {"": "FiraSans-Regular.ttf", "B": "FiraSans-Bold.ttf"}
 INK = (27, 27, 27)
 MUTED = (74, 74, 74)
 RULE = (201, 206, 214)
@@ -70,6 +79,7 @@ _PLAIN = str.maketrans(
     }
 )
 _SVG_ONLY_FOR_SCREEN = re.compile(r"<(title|desc)\b[^>]*>[^<]*</\1>")
+_SVG_FONT = re.compile(r'font-family="[^"]*"')
 
 
 def doctor_report(
@@ -78,19 +88,24 @@ def doctor_report(
     *,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> bytes:
-    """The PDF as bytes. Entries outside `period` (default: the whole diary) are left out.
+    """The PDF as bytes. Entries outside `period` (default: the diary's last two years) are
+    left out; a period longer than `ANALYSIS_DAYS` keeps only its last `ANALYSIS_DAYS`.
 
     Raises ValueError when the period ends before it starts."""
     span = period or diary_period(days, episodes)
+    earlier = (0, 0)
     if span is not None:
-        first, last = span
-        if last < first:
-            raise ValueError(f"the period ends ({last}) before it starts ({first})")
-        days = [day for day in days if first <= day.date <= last]
-        episodes = [e for e in episodes if first <= e.at.date() <= last]
+        if span[1] < span[0]:
+            raise ValueError(f"the period ends ({span[1]}) before it starts ({span[0]})")
+        span = _at_most_the_analysed_days(span)
+        earlier = (
+            sum(1 for e in episodes if e.at.date() < span[0]),
+            sum(1 for day in days if day.date < span[0]),
+        )
+        days, episodes = within(span, days, episodes)
     pdf = _Report()
     pdf.add_page()
-    _heading(pdf, span, days)
+    _heading(pdf, span, days, earlier)
     _facts(pdf, _Summary.of(days, episodes, span))
     _warning_signs(pdf, reported_signs(episodes))
     sections = triggers_by_kind(days, episodes)
@@ -106,14 +121,20 @@ def diary_period(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> tuple[dt.date, dt.date] | None:
-    """From `start` to `end`, each defaulting to the first or last entry of the diary; None
-    when nothing bounds it."""
+    """From `start` to `end`, each defaulting to the first or last entry of the diary, but
+    never more than `ANALYSIS_DAYS` long (the start moves). None when nothing bounds it."""
     known = sorted({day.date for day in days} | {e.at.date() for e in episodes})
     first = start or (known[0] if known else end)
     last = end or (known[-1] if known else start)
     if first is None or last is None:
         return None
-    return first, last
+    return _at_most_the_analysed_days((first, last))
+
+
+def _at_most_the_analysed_days(span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    first, last = span
+    earliest = dt.date.fromordinal(max(1, last.toordinal() - ANALYSIS_DAYS + 1))
+    return max(first, earliest), last
 
 
 def page_count(pdf: bytes) -> int:
@@ -121,14 +142,26 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
-def plain(text: str) -> str:
-    """Text Helvetica can show: plain dashes and quotes, "?" for anything else."""
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+def _font_path(style: str) -> str:
+    from fontpkg_fira_sans import ROOT  # type: ignore[import-untyped]
+
+    return str(ROOT / "files" / FONT_FILES[style])
+
+
+def plain(text: str, covered: Container[int]) -> str:
+    """Text the font (its code points `covered`) can show: a character it lacks becomes its
+    plain form (a dash, a quote) when that exists, else "?"."""
+    if all(ord(char) in covered for char in text):
+        return text
+    shown = (char if ord(char) in covered else char.translate(_PLAIN) for char in text)
+    return "".join(char if all(ord(c) in covered for c in char) else "?" for char in shown)
 
 
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4", unit="mm")
+        for style in FONT_FILES:
+            self.add_font(FONT, style, _font_path(style))
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_title("Muscle twitch and spasm diary: summary for a doctor")
@@ -136,7 +169,13 @@ class _Report(FPDF):
         self.alias_nb_pages()
 
     def normalize_text(self, text: str) -> str:
-        return super().normalize_text(plain(text))
+        return super().normalize_text(plain(text, self.covered))
+
+    @property
+    def covered(self) -> Container[int]:
+        """The code points the report's font can show."""
+        cmap: dict[int, str] = getattr(self.fonts[FONT.lower()], "cmap", {})
+        return cmap
 
     def footer(self) -> None:
         self.set_y(-13)
@@ -178,7 +217,13 @@ class _Summary:
         )
 
 
-def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[DayIn]) -> None:
+def _heading(
+    pdf: FPDF,
+    span: tuple[dt.date, dt.date] | None,
+    days: Sequence[DayIn],
+    earlier: tuple[int, int],
+) -> None:
+    """The title and the period; `earlier` counts the episodes and days before it."""
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 17)
     pdf.cell(0, 9, "Muscle twitch and spasm diary", new_x="LMARGIN", new_y="NEXT")
@@ -193,6 +238,11 @@ def _heading(pdf: FPDF, span: tuple[dt.date, dt.date] | None, days: Sequence[Day
             f"Summary for a doctor, {long_date(first)} to {long_date(last)}"
             f" ({_plural(length, 'day')}; daily factors logged on {len(days)} of them)."
         )
+        if any(earlier):
+            text += (
+                f" It covers at most {ANALYSIS_DAYS // 365} years: {_plural(earlier[0], 'episode')}"
+                f" and {_plural(earlier[1], 'day')} of factors from before then are left out."
+            )
         pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align="L")
     _rule(pdf, 3)
 
@@ -314,7 +364,7 @@ def _medications(days: Sequence[DayIn]) -> str:
 
 
 def _charts(
-    pdf: FPDF,
+    pdf: _Report,
     days: Sequence[DayIn],
     episodes: Sequence[EpisodeIn],
     span: tuple[dt.date, dt.date],
@@ -333,22 +383,23 @@ def _charts(
     pdf.set_y(max(below, pdf.get_y()))
 
 
-def _chart(pdf: FPDF, x: float, y: float, caption: str, svg: str) -> None:
+def _chart(pdf: _Report, x: float, y: float, caption: str, svg: str) -> None:
     pdf.set_xy(x, y)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*INK)
     pdf.cell(CHART_WIDTH, 6, caption)
-    info = pdf.image(_for_pdf(svg), x=x, y=y + 7, w=CHART_WIDTH)
+    info = pdf.image(_for_pdf(pdf, svg), x=x, y=y + 7, w=CHART_WIDTH)
     pdf.set_y(y + 7 + float(info.rendered_height) + 2)
 
 
-def _for_pdf(svg: str) -> io.BytesIO:
+def _for_pdf(pdf: _Report, svg: str) -> io.BytesIO:
     # Title and desc are for screen readers on the web; the PDF says the same in its text.
-    return io.BytesIO(plain(_SVG_ONLY_FOR_SCREEN.sub("", svg)).encode())
+    shown = _SVG_FONT.sub(f'font-family="{FONT}"', _SVG_ONLY_FOR_SCREEN.sub("", svg))
+    return io.BytesIO(plain(shown, pdf.covered).encode())
 
 
 def _triggers(
-    pdf: FPDF,
+    pdf: _Report,
     days: Sequence[DayIn],
     sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
 ) -> None:
@@ -373,9 +424,9 @@ def _triggers(
         _the_rest(pdf, findings, len(measured) - len(shown))
 
 
-def _forest_beside_likely(pdf: FPDF, shown: Sequence[TriggerFinding], *, told: int) -> None:
+def _forest_beside_likely(pdf: _Report, shown: Sequence[TriggerFinding], *, told: int) -> None:
     top = pdf.get_y() + 1
-    info = pdf.image(_for_pdf(forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
+    info = pdf.image(_for_pdf(pdf, forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
     pdf.set_xy(pdf.l_margin + CHART_WIDTH + 14, top + 1)
     _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")], told=told)
     pdf.set_y(max(top + float(info.rendered_height) + 3, pdf.get_y() + 3))

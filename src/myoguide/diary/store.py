@@ -7,6 +7,7 @@ Nothing here logs what people write.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -66,14 +67,37 @@ def database_url(db: str | None = None) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL keeps every committed write through a crash of the process; readers never block.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+TIMEOUT_ENV = "MYOGUIDE_DATABASE_TIMEOUT"
+DEFAULT_TIMEOUT_S = 10.0
+
+
+def database_timeout() -> float:
+    """The longest the database may take to connect, to free a pooled connection, to run
+    one statement, or to leave a lost connection unanswered (seconds, $MYOGUIDE_DATABASE_TIMEOUT);
+    past it the work fails instead of hanging."""
+    given = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not given:
+        return DEFAULT_TIMEOUT_S
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"{TIMEOUT_ENV} must be a number of seconds above 0, not {given!r}")
+    return seconds
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL keeps every committed write through a crash of the process; readers never block.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.close()
+
+    return on_connect
 
 
 POSTGRES_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 0}
@@ -81,7 +105,28 @@ POSTGRES_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_ov
 and under load that meant a new PostgreSQL connection for a third of the requests); a
 request beyond the cap waits its turn. A web process has two pools, the pages' (threads)
 and the API's (async), so it holds up to 20 connections: keep workers x 20 under the
-server's max_connections (100 by default)."""
+server's max_connections (100 by default). pool_pre_ping replaces a connection that died
+in an outage, so the app recovers without a restart."""
+
+
+def _postgres_options(timeout_s: float) -> dict[str, Any]:
+    """The pool and psycopg settings that bound every wait on the server: to connect, for a
+    pooled connection, for a statement (the server cancels it), and for the network (the
+    kernel drops a connection whose data goes unacknowledged, as in a partition)."""
+    timeout_ms = int(timeout_s * 1000)
+    return {
+        **POSTGRES_POOL,
+        "pool_timeout": timeout_s,
+        "connect_args": {
+            "connect_timeout": max(1, math.ceil(timeout_s)),
+            "options": f"-c statement_timeout={timeout_ms}",
+            "tcp_user_timeout": timeout_ms,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        },
+    }
 
 
 def _json_options() -> dict[str, Any]:
@@ -93,12 +138,19 @@ def _json_options() -> dict[str, Any]:
     return {"json_deserializer": orjson.loads}
 
 
+def _engine_options() -> dict[str, Any]:
+    """What every engine shares: errors never quote a query's values (they are what people
+    wrote), and orjson reads the JSON columns."""
+    return {"hide_parameters": True, **_json_options()}
+
+
 def make_engine(url: str) -> Engine:
+    timeout_s = database_timeout()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10}, **_json_options())
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": timeout_s}, **_engine_options())
+        event.listen(engine, "connect", _sqlite_pragmas(int(timeout_s * 1000)))
         return engine
-    return create_engine(url, **POSTGRES_POOL, **_json_options())
+    return create_engine(url, **_postgres_options(timeout_s), **_engine_options())
 
 
 HEAD_REVISION = "0003"
@@ -439,7 +491,8 @@ class DiaryStore:
         if self._async is None or self._async[0] is not loop:
             from sqlalchemy.ext.asyncio import create_async_engine
 
-            engine = create_async_engine(self.url, **POSTGRES_POOL, **_json_options())
+            options = _postgres_options(database_timeout())
+            engine = create_async_engine(self.url, **options, **_engine_options())
             self._async = (loop, engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
         return self._async[1], self._async[2]
 

@@ -30,8 +30,10 @@ from ..engine import Engine, default_engine
 from ..knowledge import Knowledge, load_knowledge
 from . import assessments
 from .api import build_router
+from .caching import PrivateResponses
 from .diary_api import build_diary_api
 from .diary_pages import build_diary_pages
+from .outages import DatabaseOutages, readiness
 from .pages import build_pages, make_templates
 from .problems import validation_detail
 from .security import BodyLimit, SecurityHeaders
@@ -72,6 +74,14 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "knowledge_version": knowledge.version}
 
+    app.add_api_route(
+        "/readyz",
+        readiness,
+        methods=["GET"],
+        tags=["service"],
+        summary="Readiness check: the diary's database answers (503 when it does not)",
+    )
+
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
@@ -104,7 +114,9 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_middleware(DatabaseOutages)
     app.add_middleware(BodyLimit)
+    app.add_middleware(PrivateResponses)
     app.add_middleware(SecurityHeaders)
     return app
 

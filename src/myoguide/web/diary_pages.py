@@ -350,10 +350,11 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/triggers", response_class=HTMLResponse)
     def triggers(request: Request, login: Login, factor: str | None = None) -> HTMLResponse:
-        from ..diary.analysis import KIND_HEADINGS, triggers_by_kind
+        from ..diary.analysis import KIND_HEADINGS, recent_period, triggers_by_kind, within
 
         book = diary_of(request, login)
         days, episodes = book.days(), book.episodes()
+        days, episodes = within(recent_period(days, episodes), days, episodes)
         sections = triggers_by_kind(days, episodes)
         chosen = factor if factor in _factors(days) else None
         return page(
