@@ -14,7 +14,7 @@ only when the one before has nothing left to ask:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -30,13 +30,14 @@ from .knowledge.models import Option
 from .knowledge.models import Question as Entry
 from .questionnaire import walk
 
-__all__ = ["Question", "next_question"]
+__all__ = ["Question", "Reason", "next_question"]
 
 # How much a change in each part of the result counts when choosing what to ask.
 _KIND_WEIGHT = 2.0
 _CAUSES_WEIGHT = 1.0
 _TOP = 3
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
+Reason = Literal["warning_sign", "rule_out", "kind", "cause", "follow_up"]
 _Shares = dict[str, float]
 """Per cause, the chance that an answer moves it into or out of the three likely causes."""
 _LEVEL_WORDS = {
@@ -62,6 +63,12 @@ class Question(BaseModel):
     maximum: float | None = None
     warning_sign: bool = False
     why: str
+    reason: Reason
+    """What the answer could change: a warning sign (the triage), a rule-out, the kind, a
+    likely cause; or ``follow_up``: whether a question that could is asked at all."""
+    about: tuple[str, ...]
+    """The knowledge ids of what it could change (warning signs, rule-outs, kinds, causes),
+    most telling first; for a ``follow_up``, the id of the question it leads to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +163,14 @@ def _for_safety(
         )
 
     scored = [(counts(ask), ask) for ask in candidates]
-    best = _best([(score, ask) for score, ask in scored if any(score)], open_fields)
+    best, first = _best([(score, ask) for score, ask in scored if any(score)], plan, open_fields)
+    if first:
+        return first
     field = best.entry.id
+    about = sorted(
+        (i for i in signs if field in plan.sign_fields[i]),
+        key=lambda i: (-_RANK[warning_signs[i].level], i),
+    )
     # The example: the plainest sign the answer tells about (fewest other answers in it).
     telling = sorted(
         (i for i in signs if field in plan.sign_reasons[i]),
@@ -172,7 +185,7 @@ def _for_safety(
             why = f"We ask because {reason}."
         else:
             why = f"We ask because some warning signs depend on it. For example, {reason}."
-    return _question(best, why)
+    return _question(best, why, "warning_sign", tuple(warning_signs[i].id for i in about))
 
 
 def _for_rule_outs(
@@ -187,12 +200,15 @@ def _for_rule_outs(
         ((sum(1 for i in rule_outs if ask.entry.id in plan.rule_out_fields[i]),), ask)
         for ask in candidates
     ]
-    best = _best([(score, ask) for score, ask in scored if score[0]], open_fields)
-    entry = next(
+    best, first = _best([(score, ask) for score, ask in scored if score[0]], plan, open_fields)
+    if first:
+        return first
+    entries = [
         engine.knowledge.rule_outs[i] for i in rule_outs if best.entry.id in plan.rule_out_fields[i]
-    )
-    why = f"We ask because it helps tell whether a doctor should check for {_lower(entry.name)}."
-    return _question(best, why)
+    ]
+    name = _lower(entries[0].name)
+    why = f"We ask because it helps tell whether a doctor should check for {name}."
+    return _question(best, why, "rule_out", tuple(entry.id for entry in entries))
 
 
 def _most_telling(
@@ -235,28 +251,45 @@ def _most_telling(
             reasons[field] = (kind_moves, moved)
     if not scored:
         return None
-    best = _best(scored, open_fields)
+    best, first = _best(scored, plan, open_fields)
+    if first:
+        return first
     kind_moves, moved = reasons[best.entry.id]
     if kind_moves:
         why = "We ask because it helps tell a twitch from a spasm."
-    else:
-        # Name a cause the answer is evidence about, when one moves.
-        own = [c for c in sorted(moved) if best.entry.id in plan.factor_fields[c]] or sorted(moved)
-        cause = max(own, key=moved.__getitem__)
-        why = f"We ask because it shows whether {_lower(plan.factor_names[cause])} may play a part."
-    return _question(best, why)
+        return _question(best, why, "kind", ("twitch", "spasm"))
+    # Name a cause the answer is evidence about, when one moves.
+    ranked = sorted(sorted(moved), key=lambda cause: -moved[cause])
+    own = [cause for cause in ranked if best.entry.id in plan.factor_fields[cause]] or ranked
+    why = f"We ask because it shows whether {_lower(plan.factor_names[own[0]])} may play a part."
+    return _question(best, why, "cause", tuple(dict.fromkeys([*own, *ranked])))
 
 
-def _best(scored: Sequence[tuple[tuple[float, ...], _Ask]], open_fields: frozenset[str]) -> _Ask:
-    """The highest score; a follow-up waits for the questions it follows (so "when did the
-    weakness begin" never comes before "is the muscle weaker"), then form order."""
-    return max(
+def _best(
+    scored: Sequence[tuple[tuple[float, ...], _Ask]], plan: _Plan, open_fields: frozenset[str]
+) -> tuple[_Ask, Question | None]:
+    """The highest score, then form order; a follow-up waits for the questions it follows
+    (so "when did the weakness begin" never comes before "is the muscle weaker"). When only
+    follow-ups are left, the first question one follows comes first, with the why for that."""
+    best = max(
         scored,
         key=lambda item: (not (item[1].follows & open_fields), item[0], -item[1].order),
     )[1]
+    chosen, seen = best, {best.entry.id}
+    while waiting := sorted(chosen.follows & open_fields - seen, key=_order(plan)):
+        chosen = plan.by_id[waiting[0]]
+        seen.add(chosen.entry.id)
+    if chosen is best:
+        return best, None
+    why = f'We ask because it decides whether we need to ask "{best.entry.text}"'
+    return chosen, _question(chosen, why, "follow_up", (best.entry.id,))
 
 
-def _question(ask: _Ask, why: str) -> Question:
+def _order(plan: _Plan) -> Callable[[str], int]:
+    return lambda field: plan.by_id[field].order
+
+
+def _question(ask: _Ask, why: str, reason: Reason, about: tuple[str, ...]) -> Question:
     entry = ask.entry
     return Question(
         id=entry.id,
@@ -270,6 +303,8 @@ def _question(ask: _Ask, why: str) -> Question:
         maximum=entry.maximum,
         warning_sign=entry.warning_sign,
         why=why,
+        reason=reason,
+        about=about,
     )
 
 
