@@ -17,9 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from myoguide import Assessment, Question, assess, load_knowledge, next_question
+from myoguide import Answers, Assessment, Question, assess, load_knowledge, next_question
+from myoguide.conditions import flatten
+from myoguide.engine import default_engine
+from myoguide.interview import WORTH_ASKING, answer_chances
 from myoguide.knowledge.models import Question as QuestionEntry
-from myoguide.questionnaire import applies, set_answer
+from myoguide.questionnaire import UNKNOWN, applies, set_answer
 
 from .test_engine import PROPERTY, any_answers
 from .test_vignettes import CASES
@@ -117,20 +120,17 @@ def test_questions_asked_against_the_full_form() -> None:
         f" {share(COMPARED['rule_out']):.0%}, kind {share(COMPARED['kind']):.0%},"
         f" top-3 causes {share(COMPARED['top3']):.0%} as in the full form"
     )
-    assert statistics.mean(fractions) < 1
+    # 86% today (benchmarks/bench_interview.py); the margin keeps it from growing unseen.
+    assert statistics.mean(fractions) <= 0.87
 
 
-def test_after_the_end_no_single_answer_changes_the_result() -> None:
+def test_after_the_end_no_single_answer_changes_the_triage_or_the_rule_outs() -> None:
     """Stopping is safe: when the interview ends, any answer to any question it did not ask
-    leaves the level, the rule-outs, the kind and the three likely causes as they are."""
+    leaves the level and the rule-outs as they are."""
     for case in CASES:
         answers, unknown, _ = SIMULATED[case["id"]]
         before = assess(answers)
-        for question in KNOWLEDGE.questions.questions:
-            if answer_at(answers, question.id) is not None or question.id in unknown:
-                continue
-            if not applies(question, answers):
-                continue
+        for question in unasked(answers, unknown):
             for value in sample_values(question):
                 changed = copy.deepcopy(answers)
                 set_answer(changed, question.id, value)
@@ -138,8 +138,82 @@ def test_after_the_end_no_single_answer_changes_the_result() -> None:
                 where = f"{case['id']}: {question.id}={value!r}"
                 assert after.triage.level == before.triage.level, where
                 assert [r.id for r in after.rule_out] == [r.id for r in before.rule_out], where
-                assert after.kind == before.kind, where
-                assert top3(after) == top3(before), where
+
+
+def test_it_stops_only_when_no_question_is_worth_asking() -> None:
+    """At the end, every question not asked is expected to change the kind or the three likely
+    causes by less than WORTH_ASKING: per answer (by its chance), a new kind counts 1, a new
+    cause among the three the chance the person has it, a new order of the same three 0.1."""
+    for case in CASES:
+        answers, unknown, _ = SIMULATED[case["id"]]
+        assert expected_changes(answers, unknown)
+        assert max(expected_changes(answers, unknown).values()) < WORTH_ASKING, case["id"]
+
+
+def test_before_the_end_the_question_asked_is_worth_it() -> None:
+    """One step before the end of each interview that went past the warning signs and the
+    rule-outs, the question asked was worth asking."""
+    for case in CASES:
+        answers, unknown, asked = SIMULATED[case["id"]]
+        if not asked or asked[-1].reason not in {"kind", "cause"}:
+            continue
+        last = asked[-1]
+        before = copy.deepcopy(answers)
+        if last.id in unknown:
+            unknown = [question for question in unknown if question != last.id]
+        else:
+            set_answer(before, last.id, UNKNOWN)
+        changes = expected_changes(before, unknown)
+        assert changes[last.id] >= WORTH_ASKING, case["id"]
+
+
+def unasked(answers: dict[str, Any], unknown: list[str]) -> list[QuestionEntry]:
+    return [
+        question
+        for question in KNOWLEDGE.questions.questions
+        if answer_at(answers, question.id) is None
+        and question.id not in unknown
+        and applies(question, answers)
+    ]
+
+
+def expected_changes(answers: dict[str, Any], unknown: list[str]) -> dict[str, float]:
+    """Per question not asked, the expected change in the kind or the three likely causes,
+    worked out from assess() alone."""
+    before = assess(answers)
+    top = [finding.id for finding in before.factors[:3]]
+    chances = default_engine().cause_chances(flatten(Answers.model_validate(answers)))
+    found = {}
+    for question in unasked(answers, unknown):
+        expected = 0.0
+        for value, chance in answer_chances(question.id):
+            changed = copy.deepcopy(answers)
+            set_answer(changed, question.id, value)
+            after = assess(changed)
+            change = 1.0 if after.kind != before.kind else 0.0
+            other = [finding.id for finding in after.factors[:3]]
+            entering = [cause for cause in other if cause not in top]
+            if entering:
+                change += max(chances[cause] for cause in entering)
+            elif other != top:
+                change += 0.1
+            expected += chance * change
+        found[question.id] = expected
+    return found
+
+
+def test_each_answers_chance_comes_from_the_knowledge() -> None:
+    """The cited prior where a question has one, else every answer alike; they sum to 1."""
+    for question in KNOWLEDGE.questions.questions:
+        chances = answer_chances(question.id)
+        assert sum(chance for _, chance in chances) == pytest.approx(1), question.id
+        if question.prior is not None:
+            assert sorted(c for _, c in chances) == sorted(question.prior.values()), question.id
+        else:
+            assert len({chance for _, chance in chances}) == 1, question.id
+    prior = QUESTIONS["factors.nicotine"].prior
+    assert prior is not None
+    assert dict(answer_chances("factors.nicotine"))[True] == prior["yes"]
 
 
 def sample_values(question: QuestionEntry) -> list[Any]:

@@ -370,11 +370,20 @@ class Engine:
             kind_settled=kind_settled,
         )
 
-    def kind_and_causes(self, values: Values) -> tuple[Kind, tuple[str, ...]]:
-        """The kind and the ids of the likely causes, most likely first, as :meth:`assess`
-        gives them for these flat answer values, without building the rest of a result."""
+    def kind_and_causes(self, values: Values) -> tuple[Kind, tuple[FactorFinding, ...]]:
+        """The kind and the likely causes, most likely first, as :meth:`assess` gives them
+        for these flat answer values, without building the rest of a result."""
         kind = self._kind_of(values)
-        return kind, tuple(finding.id for finding in self._rank_factors({**values, "kind": kind}))
+        return kind, self._rank_factors({**values, "kind": kind})
+
+    def cause_chances(self, values: Values) -> dict[str, float]:
+        """Every cause's score for these flat answer values, listed or not (a cause is
+        listed only once some answer speaks for it directly)."""
+        known = {**values, "kind": self._kind_of(values)}
+        return {
+            factor.id: self._finding_for(order, factor.select(known), factor.shown(known)).score
+            for order, factor in enumerate(self._factors)
+        }
 
     def _kind_of(self, values: Values) -> Kind:
         return self._kind_for(

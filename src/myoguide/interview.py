@@ -8,8 +8,11 @@ only when the one before has nothing left to ask:
    fail; :meth:`Engine.open_rules`), ask the question read by the most such signs of the
    most urgent level. Emergencies come first.
 2. Rule-outs: the same for what a doctor may need to rule out.
-3. The rest: the question whose answers are expected (by the question's prior) to change
-   the kind or the three likely causes the most. None changes either: the interview stops.
+3. The rest: the question whose answer is expected to change the kind or the three likely
+   causes the most: per answer, by the question's prior, a new kind counts 1, a new cause
+   among the three counts the chance the person has that cause (its prior with the answers
+   so far), a new order of the same three a little. When the best expected change is below
+   ``WORTH_ASKING``, the interview stops.
 """
 
 from __future__ import annotations
@@ -30,16 +33,22 @@ from .knowledge.models import Option
 from .knowledge.models import Question as Entry
 from .questionnaire import walk
 
-__all__ = ["Question", "Reason", "next_question"]
+__all__ = ["WORTH_ASKING", "Question", "Reason", "answer_chances", "next_question"]
 
-# How much a change in each part of the result counts when choosing what to ask.
-_KIND_WEIGHT = 2.0
-_CAUSES_WEIGHT = 1.0
+# How much a change in each part of the result counts when choosing what to ask: a new
+# kind or a new cause among the three likely ones is shown; a new order of the same three
+# changes less.
+_KIND_WEIGHT = 1.0
+_ENTER_WEIGHT = 1.0
+_SWAP_WEIGHT = 0.1
+# The least expected change worth a question: the largest that keeps the three likely causes
+# the full form's in >= 97% of the vignettes (benchmarks/bench_interview.py prints the table).
+WORTH_ASKING = 0.04
 _TOP = 3
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 Reason = Literal["warning_sign", "rule_out", "kind", "cause", "follow_up"]
 _Shares = dict[str, float]
-"""Per cause, the chance that an answer moves it into or out of the three likely causes."""
+"""Per cause, the chance that an answer brings it among the three likely causes."""
 _LEVEL_WORDS = {
     "emergency": "can be an emergency",
     "see_doctor_soon": "is a reason to see a doctor soon",
@@ -96,20 +105,35 @@ class _Plan:
 
 
 def next_question(
-    answers: Answers | Mapping[str, Any], unknown: Iterable[str] = ()
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str] = (),
+    *,
+    threshold: float = WORTH_ASKING,
 ) -> Question | None:
-    """The question to ask next, or None when no answer could change the result.
+    """The question to ask next, or None when no answer could change the triage level or
+    the rule-outs and none is expected to change the kind or the likely causes by at least
+    ``threshold`` (the benchmark's trade-off table varies it; the triage never depends on it).
 
     ``answers`` are the answers so far (the contract shape, or :class:`Answers`);
     ``unknown`` holds the ids of questions asked and answered "not sure": they are not
     asked again and stay unknown. Raises :class:`pydantic.ValidationError` naming the field
     for invalid answers, and ValueError for an id in ``unknown`` that is no question.
     """
-    return _next(default_engine(), answers, unknown)
+    return _next(default_engine(), answers, unknown, threshold)
+
+
+def answer_chances(question_id: str) -> tuple[tuple[Any, float], ...]:
+    """The answers the interview weighs for a question, each with its chance before it is
+    asked: the question's cited prior, else each answer alike (a number: one value for each
+    stretch that every rule treats the same). Raises KeyError for an id that is no question."""
+    return _plan(default_engine()).by_id[question_id].answers
 
 
 def _next(
-    engine: Engine, answers: Answers | Mapping[str, Any], unknown: Iterable[str]
+    engine: Engine,
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str],
+    threshold: float,
 ) -> Question | None:
     plan = _plan(engine)
     not_sure = frozenset(unknown)
@@ -136,7 +160,7 @@ def _next(
     rule_outs = tuple(i for i in rules.rule_outs if plan.rule_out_fields[i] & open_fields)
     if rule_outs:
         return _for_rule_outs(engine, plan, candidates, open_fields, rule_outs)
-    return _most_telling(engine, plan, candidates, open_fields, values)
+    return _most_telling(engine, plan, candidates, open_fields, values, threshold)
 
 
 def _for_safety(
@@ -217,12 +241,15 @@ def _most_telling(
     candidates: list[_Ask],
     open_fields: frozenset[str],
     values: dict[str, Any],
+    threshold: float,
 ) -> Question | None:
-    """The question whose answers are expected to change the kind or the likely causes the
-    most, or None when no answer to any one question changes either. The triage level and
-    the rule-outs need no weight here: the steps before leave no question that changes them."""
-    kind, causes = engine.kind_and_causes(values)
-    top = frozenset(causes[:_TOP])
+    """The question whose answer is expected to change the kind or the likely causes the
+    most, while that expected change is worth a question (``threshold``); None otherwise.
+    The triage level and the rule-outs need no weight here: the steps before leave no
+    question that changes them."""
+    kind, findings = engine.kind_and_causes(values)
+    chances = engine.cause_chances(values)
+    top = tuple(finding.id for finding in findings[:_TOP])
     scored: list[tuple[tuple[float], _Ask]] = []
     reasons: dict[str, tuple[bool, _Shares]] = {}
     for ask in candidates:
@@ -235,18 +262,23 @@ def _most_telling(
         trial = dict(values)
         for value, prior in ask.answers:
             trial[field] = value
-            other_kind, other_causes = engine.kind_and_causes(trial)
+            other_kind, other_findings = engine.kind_and_causes(trial)
             change = 0.0
             if other_kind != kind:
                 change += _KIND_WEIGHT
                 kind_moves = True
-            other_top = frozenset(other_causes[:_TOP])
-            if other_top != top:
-                change += _CAUSES_WEIGHT
-                for cause in other_top ^ top:
-                    moved[cause] = moved.get(cause, 0.0) + prior
+            other_top = other_findings[:_TOP]
+            entering = [f for f in other_top if f.id not in top]
+            if entering:
+                # An answer that can only bring in a cause the person is unlikely to have
+                # (by its prior and the answers so far) changes little that is likely true.
+                change += _ENTER_WEIGHT * max(chances[finding.id] for finding in entering)
+                for finding in entering:
+                    moved[finding.id] = moved.get(finding.id, 0.0) + prior
+            elif tuple(f.id for f in other_top) != top:
+                change += _SWAP_WEIGHT
             expected += prior * change
-        if expected > 0:
+        if expected > 0 and expected >= threshold:
             scored.append(((expected,), ask))
             reasons[field] = (kind_moves, moved)
     if not scored:
@@ -258,6 +290,9 @@ def _most_telling(
     if kind_moves:
         why = "We ask because it helps tell a twitch from a spasm."
         return _question(best, why, "kind", ("twitch", "spasm"))
+    if not moved:
+        why = "We ask because it helps put the likely causes in order."
+        return _question(best, why, "cause", top)
     # Name a cause the answer is evidence about, when one moves.
     ranked = sorted(sorted(moved), key=lambda cause: -moved[cause])
     own = [cause for cause in ranked if best.entry.id in plan.factor_fields[cause]] or ranked
