@@ -9,12 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Answers", "Assessment", "Knowledge", "__version__", "assess", "load_knowledge"]
+__all__ = [
+    "Answers",
+    "Assessment",
+    "Knowledge",
+    "Question",
+    "__version__",
+    "assess",
+    "load_knowledge",
+    "next_question",
+]
 
 if TYPE_CHECKING:
     from .answers import Answers
     from .assessment import Assessment
     from .engine import assess
+    from .interview import Question, next_question
     from .knowledge import Knowledge, load_knowledge
 
 _LAZY = {
@@ -23,6 +33,8 @@ _LAZY = {
     "assess": "engine",
     "Knowledge": "knowledge",
     "load_knowledge": "knowledge",
+    "Question": "interview",
+    "next_question": "interview",
 }
 
 

@@ -9,9 +9,9 @@ only on True; a leaf may say what an unknown answer should count as with ``if_un
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from functools import cache
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -335,27 +335,42 @@ def _constant(value: Any, constants: dict[str, Any]) -> str:
     return name
 
 
-def _holds(c: Condition, constants: dict[str, Any]) -> str:
+def _holds(c: Condition, constants: dict[str, Any], guarded: Guard = None) -> str:
     if c.all_ is not None:
-        return "(" + " and ".join(_holds(part, constants) for part in c.all_) + ")"
+        return "(" + " and ".join(_holds(part, constants, guarded) for part in c.all_) + ")"
     if c.any_ is not None:
-        return "(" + " or ".join(_holds(part, constants) for part in c.any_) + ")"
+        return "(" + " or ".join(_holds(part, constants, guarded) for part in c.any_) + ")"
     if c.not_ is not None:
-        return _fails(c.not_, constants)
-    return _leaf_source(c, constants, holds=True)
+        return _fails(c.not_, constants, guarded)
+    return _leaf_source(c, constants, holds=True, guarded=guarded)
 
 
-def _fails(c: Condition, constants: dict[str, Any]) -> str:
+def _fails(c: Condition, constants: dict[str, Any], guarded: Guard = None) -> str:
     if c.all_ is not None:
-        return "(" + " or ".join(_fails(part, constants) for part in c.all_) + ")"
+        return "(" + " or ".join(_fails(part, constants, guarded) for part in c.all_) + ")"
     if c.any_ is not None:
-        return "(" + " and ".join(_fails(part, constants) for part in c.any_) + ")"
+        return "(" + " and ".join(_fails(part, constants, guarded) for part in c.any_) + ")"
     if c.not_ is not None:
-        return _holds(c.not_, constants)
-    return _leaf_source(c, constants, holds=False)
+        return _holds(c.not_, constants, guarded)
+    return _leaf_source(c, constants, holds=False, guarded=guarded)
 
 
-def _leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> str:
+Guard = Literal["sure", "possible"] | None
+"""How a leaf on an open answer (``o``: a question still to be asked) reads: as neither
+holding nor failing ("sure": what holds however it is answered), or as both ("possible":
+what some answer could make hold). None: no open answers."""
+
+
+def _leaf_source(c: Condition, constants: dict[str, Any], holds: bool, guarded: Guard) -> str:
+    source = _plain_leaf_source(c, constants, holds)
+    if guarded == "sure":
+        return f"({c.field!r} not in o and {source})"
+    if guarded == "possible":
+        return f"({c.field!r} in o or {source})"
+    return source
+
+
+def _plain_leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> str:
     value = f"v[{c.field!r}]"
     if c.known is not None:
         return f"({value} is not None)" if c.known == holds else f"({value} is None)"
@@ -405,3 +420,32 @@ def compile_selector(
     exec(compile("\n".join(lines), "<rules>", "exec"), namespace)
     select: Callable[[Values], tuple[int, ...]] = namespace["select"]
     return select
+
+
+Bounds = Callable[[Values, Container[str]], tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def compile_bounds(conditions: Sequence[Condition]) -> Bounds:
+    """One fast function for a list of rules and a set of *open* answers (questions still to
+    be asked; every other unknown answer stays unknown): the indices of the rules that hold
+    however the open questions are answered, and of those that could hold but need not.
+
+    A leaf on an open answer is read as unknown with its ``if_unknown`` ignored for the
+    first (Kleene logic: sound, what holds then holds for every answer), and as free to hold
+    or fail for the second (each leaf on its own: a rule in neither list holds for no way of
+    answering the open questions).
+    """
+    constants: dict[str, Any] = {}
+    lines = ["def bounds(v, o):", "    held = []", "    could = []"]
+    for index, condition in enumerate(conditions):
+        lines += [
+            f"    if {_holds(condition, constants, 'sure')}:",
+            f"        held.append({index})",
+            f"    elif {_holds(condition, constants, 'possible')}:",
+            f"        could.append({index})",
+        ]
+    lines.append("    return tuple(held), tuple(could)")
+    namespace: dict[str, Any] = {"__builtins__": {"tuple": tuple}, **constants}
+    exec(compile("\n".join(lines), "<rules>", "exec"), namespace)
+    bounds: Bounds = namespace["bounds"]
+    return bounds

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from .answers import Answers
 from .assessment import (
@@ -27,17 +27,39 @@ from .assessment import (
     TriageLevel,
     TriageReason,
 )
-from .conditions import VALUE, Condition, Values, compile_condition, compile_selector, flatten
+from .conditions import (
+    VALUE,
+    Condition,
+    Values,
+    compile_bounds,
+    compile_condition,
+    compile_selector,
+    flatten,
+)
 from .knowledge import Knowledge, load_knowledge
 from .knowledge.models import CHILD_AGE, Advice, Citation, Clue, Factor
 
-__all__ = ["Engine", "assess", "default_engine"]
+__all__ = ["Engine", "OpenRules", "assess", "default_engine"]
 
 _RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 _EXPLICIT_KIND: dict[str, Kind] = {"jumping": "twitch", "cramping": "spasm", "both": "both"}
 _OTHER_KIND = {"twitch": "spasm", "spasm": "twitch"}
 
 Selector = Callable[[Values], tuple[int, ...]]
+
+
+class OpenRules(NamedTuple):
+    """What the questions still to be asked could change (see :meth:`Engine.open_rules`)."""
+
+    level: TriageLevel
+    """The triage level reached however they are answered."""
+    signs: tuple[int, ...]
+    """Warning signs above that level some answers to them could make hold, by index
+    (those that hold now only because they are unanswered among them)."""
+    rule_outs: tuple[int, ...]
+    """Rule-outs that some answers to them could bring up, and others not, by index."""
+    kind_settled: bool
+    """Whether the kind is the same however they are answered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +171,7 @@ class Engine:
         self._kind_shown = _getter(self._kind_value_fields)
         self._kind_care = {kind.id: tuple(kind.care_plan) for kind in kinds.kinds}
         self._kind_names = {kind.id: kind.name for kind in kinds.kinds}
+        self._kind_bounds = compile_bounds([rule.when for rule in kinds.inference])
         general = kinds.citations
         by_kind = {kind.id: kind.citations for kind in kinds.kinds}
         self._kind_sources: dict[str, tuple[Source, ...]] = {
@@ -186,6 +209,7 @@ class Engine:
         # A rule left open by unknown answers, above the level reached, names those
         # answers in `triage.unanswered`: the questions that could still raise the level.
         self._signs_undecided = compile_selector([sign.when for sign in signs], undecided=True)
+        self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # What leaves a rule open, most telling first: the warning-sign questions asked of
         # everyone and the follow-ups that now apply (when a sign began, once a sign is
         # there), then the other follow-ups, then the other answers it reads (pain, when),
@@ -218,9 +242,9 @@ class Engine:
         self._factors = tuple(self._factor(factor) for factor in knowledge.factors)
         self._factor_care = {factor.id: factor.care_plan for factor in self._factors}
 
-        self._rule_outs_select = compile_selector(
-            [_any([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
-        )
+        rule_outs = [_any([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
+        self._rule_outs_select = compile_selector(rule_outs)
+        self._rule_outs_bounds = compile_bounds(rule_outs)
         self._rule_outs = tuple(
             _RuleOut(
                 id=entry.id,
@@ -328,6 +352,78 @@ class Engine:
             disclaimer=self.knowledge.meta.disclaimer,
             knowledge_version=self.knowledge.version,
         )
+
+    def open_rules(self, values: Values, open_fields: frozenset[str]) -> OpenRules:
+        """What answering the ``open_fields`` (questions still to be asked; every other
+        unknown answer stays unknown) could change, judged by three-valued logic, for flat
+        answer values (:func:`~myoguide.conditions.flatten`)."""
+        kind_settled = self._kind_settled(values, open_fields)
+        known = {**values, "kind": self._kind_of(values)}
+        opened = open_fields if kind_settled else open_fields | {"kind"}
+        held, could = self._signs_bounds(known, opened)
+        reached = max((_RANK[self._reasons[index].level] for index in held), default=0)
+        signs = tuple(i for i in could if _RANK[self._reasons[i].level] > reached)
+        return OpenRules(
+            level=TRIAGE_ORDER[reached],
+            signs=signs,
+            rule_outs=self._rule_outs_bounds(known, opened)[1],
+            kind_settled=kind_settled,
+        )
+
+    def kind_and_causes(self, values: Values) -> tuple[Kind, tuple[FactorFinding, ...]]:
+        """The kind and the likely causes, most likely first, as :meth:`assess` gives them
+        for these flat answer values, without building the rest of a result."""
+        kind = self._kind_of(values)
+        return kind, self._rank_factors({**values, "kind": kind})
+
+    def cause_chances(self, values: Values) -> dict[str, float]:
+        """Every cause's score for these flat answer values, listed or not (a cause is
+        listed only once some answer speaks for it directly)."""
+        known = {**values, "kind": self._kind_of(values)}
+        return {
+            factor.id: self._finding_for(order, factor.select(known), factor.shown(known)).score
+            for order, factor in enumerate(self._factors)
+        }
+
+    def _kind_of(self, values: Values) -> Kind:
+        return self._kind_for(
+            values["sensation"], self._kind_select(values), self._kind_shown(values)
+        )[0]
+
+    def _kind_settled(self, values: Values, open_fields: frozenset[str]) -> bool:
+        """Whether every way of answering the open questions gives the kind it gives now,
+        from the least and the most each kind's clues could still add up to."""
+        if "sensation" in open_fields:
+            return False
+        held, could = self._kind_bounds(values, open_fields)
+        if not could:
+            return True
+        least = {"twitch": 0.0, "spasm": 0.0}
+        for index in held:
+            clue, toward = self._kind_clues[index]
+            least[toward] += clue.weight
+        most = dict(least)
+        for index in could:
+            clue, toward = self._kind_clues[index]
+            most[toward] += clue.weight
+        margin = self.knowledge.kinds.margin
+        explicit = _EXPLICIT_KIND.get(values["sensation"] or "")
+        if explicit is not None:
+            other = _OTHER_KIND.get(explicit)
+            if other is None:
+                return True
+            # The other kind's clues can add "both" only by leading by twice the margin.
+            never = most[other] - least[explicit] < 2 * margin
+            always = least[other] - most[explicit] >= 2 * margin
+            return never or always
+
+        def inferred(lead: float) -> str:
+            return "unclear" if abs(lead) < margin else "twitch" if lead > 0 else "spasm"
+
+        # The inferred kind only steps up with the lead: the same at both ends, the same between.
+        low = least["twitch"] - most["spasm"]
+        high = most["twitch"] - least["spasm"]
+        return inferred(low) == inferred(high)
 
     def _build_kind(
         self, sensation: str | None, fired: tuple[int, ...], shown: tuple[Any, ...]

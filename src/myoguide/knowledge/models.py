@@ -246,6 +246,32 @@ class Question(BaseModel):
     maximum: float | None = None
     ask_if: Condition | None = None
     warning_sign: bool = False
+    prior: dict[str, float] | None = Field(
+        None,
+        description="How likely each answer is before asking (the interview weighs what an "
+        "answer could change by it): option values, `none` for no option of a multi-choice "
+        "question, `yes`/`no` for a yes/no one. Absent: every answer equally likely.",
+    )
+    prior_source: str | None = Field(None, description="Where the prior's figures come from.")
+
+    @model_validator(mode="after")
+    def _prior_fits(self) -> Question:
+        if self.prior is None:
+            if self.prior_source is not None:
+                raise ValueError(f"question {self.id}: prior_source without a prior")
+            return self
+        if self.prior_source is None:
+            raise ValueError(f"question {self.id}: a prior needs its prior_source")
+        if self.type in {"integer", "number"}:
+            raise ValueError(f"question {self.id}: a number question takes no prior")
+        values = {"yes", "no"} if self.type == "yes_no" else {o.value for o in self.options}
+        if self.type == "multi":
+            values.add("none")
+        if set(self.prior) != values:
+            raise ValueError(f"question {self.id}: the prior must name exactly {sorted(values)}")
+        if any(p <= 0 for p in self.prior.values()) or abs(sum(self.prior.values()) - 1) > 1e-6:
+            raise ValueError(f"question {self.id}: prior probabilities must be positive, sum 1")
+        return self
 
 
 class Section(BaseModel):
