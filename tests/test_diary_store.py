@@ -212,7 +212,7 @@ episodes_strategy = st.builds(
     regions=st.lists(st.sampled_from(REGIONS), min_size=1, max_size=4, unique=True),
     intensity=st.integers(0, 10),
     duration_s=st.none() | st.integers(0, 7 * 24 * 3600),
-    note=st.text(st.characters(exclude_characters="\0"), max_size=80),
+    note=st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=80),
     warning_signs=st.lists(st.sampled_from(WARNING_SIGNS), max_size=3, unique=True),
 )
 numbers = st.none() | st.floats(0, 24, allow_nan=False).map(lambda x: round(x, 3))
@@ -229,11 +229,13 @@ days_strategy = st.builds(
     # Any text a name can be: what a spreadsheet would run (=, +, -, @) and the CSV's escape
     # (') included; the model trims medicines and refuses NUL and their separator ';'.
     medications=st.lists(
-        st.text(st.characters(exclude_characters="\0;"), max_size=12).filter(str.strip),
+        st.text(st.characters(codec="utf-8", exclude_characters="\0;"), max_size=12).filter(
+            str.strip
+        ),
         max_size=3,
     ),
     custom=st.dictionaries(
-        st.text(st.characters(exclude_characters="\0"), min_size=1, max_size=10)
+        st.text(st.characters(codec="utf-8", exclude_characters="\0"), min_size=1, max_size=10)
         .filter(str.strip)
         .filter(lambda name: name not in BUILT_IN_FACTORS),
         st.none() | st.booleans() | st.floats(0, 100, allow_nan=False),
