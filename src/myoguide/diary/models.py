@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -16,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..answers import Region
+from ..errors import HALF_CHARACTER
 
 DiaryKind = Literal["twitch", "spasm"]
 Exercise = Literal["none", "light", "heavy"]
@@ -67,10 +70,7 @@ def text_problem(text: str) -> str | None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            return (
-                "holds half of a character (a lone surrogate such as \\ud83d), which cannot"
-                " be stored: send the whole character"
-            )
+            return HALF_CHARACTER
     return None
 
 
@@ -90,6 +90,25 @@ read back (`text_problem`), so no adapter can commit what would make a diary unr
 NO_NUL_PATTERN = r"^[^\u0000]*$"
 MEDICINE_PATTERN = r"^[^;\u0000]*[^;\s\u0000][^;\u0000]*$"
 CUSTOM_NAME_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+_ISO_DATE = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_8601(value: Any) -> Any:
+    """A date or time sent as text is read only as ISO 8601: pydantic alone would also read a
+    number, or text of digits ("0"), as seconds since 1970."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and not _ISO_DATE.match(value)
+    ):
+        raise PydanticCustomError(
+            "iso_8601", "give it as text like 2026-11-22 (a time: 2026-11-22T08:30:00+01:00)"
+        )
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_8601)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_8601)]
 
 
 def _out_of_range_problem(at: dt.datetime) -> str | None:
@@ -138,7 +157,7 @@ class EpisodeIn(BaseModel):
     """Read back from the store: its text was checked when written, so an older diary that
     holds what is now refused still opens."""
 
-    at: dt.datetime = Field(description="When it happened, with its UTC offset.")
+    at: IsoDateTime = Field(description="When it happened, with its UTC offset.")
     kind: DiaryKind
     regions: list[Region] = Field(min_length=1)
     intensity: int = Field(ge=0, le=10)
@@ -188,7 +207,7 @@ class DayIn(BaseModel):
     stored: ClassVar[bool] = False
     """Read back from the store: its text was checked when written (see `EpisodeIn`)."""
 
-    date: dt.date
+    date: IsoDate
     caffeine_cups: float | None = Field(None, ge=0, le=100)
     sleep_hours: float | None = Field(None, ge=0, le=24)
     stress: int | None = Field(None, ge=0, le=10)

@@ -28,11 +28,13 @@ from ..diary.models import (
     DiaryKind,
     Episode,
     EpisodeIn,
+    IsoDate,
+    IsoDateTime,
     Text,
     future_time_problem,
 )
 from ..diary.safety import EpisodeTriage, episode_triage
-from ..diary.store import Diary
+from ..diary.store import MAX_ID, Diary
 from .diary_pages import export_data
 from .problems import Problem, ValidationProblem
 from .sessions import (
@@ -108,7 +110,7 @@ class EpisodeBody(EpisodeIn):
     model_config = _AS_SENT
     checks_the_clock: ClassVar[bool] = False
 
-    at: dt.datetime = Field(strict=False, description="When it happened, with its UTC offset.")
+    at: IsoDateTime = Field(strict=False, description="When it happened, with its UTC offset.")
 
     _whole_numbers = field_validator("intensity", "duration_s", mode="before")(_whole)
 
@@ -121,7 +123,7 @@ class DayBody(DayIn):
     checks_the_clock: ClassVar[bool] = False
 
     # Optional here only, where the path gives the date: a narrowing mypy cannot see.
-    date: dt.date | None = Field(None, strict=False, description="Optional; the path's date.")  # type: ignore[assignment]
+    date: IsoDate | None = Field(None, strict=False, description="Optional; the path's date.")  # type: ignore[assignment]
 
     _whole_numbers = field_validator("stress", mode="before")(_whole)
 
@@ -352,7 +354,7 @@ def build_diary_api() -> APIRouter:
         request: Request,
         token: Token,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> Response:
         """Newest first."""
 
@@ -428,7 +430,7 @@ def build_diary_api() -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/days/{date}", response_model=Day, responses=NOT_FOUND, summary="One day")
-    async def get_day(request: Request, token: Token, date: dt.date) -> Response:
+    async def get_day(request: Request, token: Token, date: IsoDate) -> Response:
         found = await in_diary(request, token, READ_ONLY, lambda book, _: book.day(date))
         if found is None:
             raise HTTPException(404, f"Nothing is logged for {date.isoformat()}.")
@@ -441,7 +443,7 @@ def build_diary_api() -> APIRouter:
         summary="Set a day's factors",
     )
     async def put_day(
-        request: Request, token: Token, csrf: Csrf, date: dt.date, day: DayBody
+        request: Request, token: Token, csrf: Csrf, date: IsoDate, day: DayBody
     ) -> Response:
         """Replaces the day's factors: a factor left out is "not logged". The day is the
         path's; the body needs no `date`, and one that differs is refused."""
