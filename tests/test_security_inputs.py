@@ -27,9 +27,11 @@ import uvicorn
 from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.exc import StatementError
 
 from myoguide.diary.csvio import FORMULA_STARTS, read_episodes, write_episodes
-from myoguide.diary.models import EpisodeIn
+from myoguide.diary.models import DayIn, EpisodeIn
+from myoguide.diary.store import DiaryStore
 from myoguide.web import create_app
 
 from .servers import Server, form_token, free_port, running_server, signed_in
@@ -143,6 +145,33 @@ def test_text_that_cannot_be_stored_is_refused_and_the_diary_stays_readable(
         response = person.client.get(path)
         assert response.status_code == 200, f"{path}: {response.status_code}"
     assert person.client.get(f"{API}/export").json() == before
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_store_never_commits_what_it_could_not_read_back(
+    database: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Past the models (a bug, or a model built without validation), the JSON columns are
+    written by the encoder that reads them, so the write fails and nothing is committed."""
+    url = (
+        str(tmp_path / "d.sqlite3")
+        if database == "sqlite"
+        else request.getfixturevalue("postgres_database")
+    )
+    store = DiaryStore.open(url)
+    try:
+        book = store.diary(f"store-{uuid.uuid4().hex[:8]}")
+        book.set_day(DayIn(date=dt.date(2026, 1, 5), medications=["zinc"]))
+        for factors in ({"medications": [HALF_AN_EMOJI]}, {"custom": {HALF_AN_EMOJI: 1.0}}):
+            for date in (dt.date(2026, 1, 5), dt.date(2026, 1, 6)):
+                poisoned = DayIn.model_construct(date=date, **factors)
+                with pytest.raises((StatementError, TypeError)):  # as each driver wraps it
+                    book.set_day(poisoned, merge=False)
+        assert [(day.date, day.medications) for day in book.days()] == [
+            (dt.date(2026, 1, 5), ["zinc"])
+        ]
+    finally:
+        store.close()
 
 
 def test_a_login_name_with_nul_is_refused_on_the_page(server: Server) -> None:
@@ -414,7 +443,7 @@ def test_csv_import_refuses_what_cannot_be_stored_and_imports_nothing(tmp_path: 
 
 
 def test_an_unexpected_error_is_a_500_with_the_headers_and_the_connection_stays_open(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = create_app(store=str(tmp_path / "diary.sqlite3"))
     add_failing_routes(app)
@@ -429,6 +458,12 @@ def test_an_unexpected_error_is_a_500_with_the_headers_and_the_connection_stays_
             assert "a secret note" not in body
         status, _, _ = exchange(sock, "/healthz")  # the same connection, still open
         assert status == 200
+    logged = [record.getMessage() for record in caplog.records if record.name == "myoguide.web"]
+    assert len(logged) == 2
+    for line in logged:
+        assert "builtins.RuntimeError at " in line
+        assert "\n" not in line
+        assert "a secret note" not in line
 
 
 def add_failing_routes(app: FastAPI) -> None:
