@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from myoguide.answers import Region
 from myoguide.diary.csvio import CsvProblem, read_days, read_episodes, write_days, write_episodes
-from myoguide.diary.models import Day, DayIn, Episode, EpisodeIn
+from myoguide.diary.models import BUILT_IN_FACTORS, Day, DayIn, Episode, EpisodeIn
 from myoguide.diary.safety import WARNING_SIGNS
 from myoguide.diary.store import Diary, DiaryStore, database_url
 
@@ -212,7 +212,7 @@ episodes_strategy = st.builds(
     regions=st.lists(st.sampled_from(REGIONS), min_size=1, max_size=4, unique=True),
     intensity=st.integers(0, 10),
     duration_s=st.none() | st.integers(0, 7 * 24 * 3600),
-    note=st.text(max_size=80),
+    note=st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=80),
     warning_signs=st.lists(st.sampled_from(WARNING_SIGNS), max_size=3, unique=True),
 )
 numbers = st.none() | st.floats(0, 24, allow_nan=False).map(lambda x: round(x, 3))
@@ -226,11 +226,18 @@ days_strategy = st.builds(
     exercise=st.none() | st.sampled_from(["none", "light", "heavy"]),
     nicotine=st.none() | st.booleans(),
     alcohol_units=numbers,
+    # Any text a name can be: what a spreadsheet would run (=, +, -, @) and the CSV's escape
+    # (') included; the model trims medicines and refuses NUL and their separator ';'.
     medications=st.lists(
-        st.text("abcdefghij -", min_size=1, max_size=12).map(str.strip).filter(bool), max_size=3
+        st.text(st.characters(codec="utf-8", exclude_characters="\0;"), max_size=12).filter(
+            str.strip
+        ),
+        max_size=3,
     ),
     custom=st.dictionaries(
-        st.text("abcdefgh_", min_size=1, max_size=10),
+        st.text(st.characters(codec="utf-8", exclude_characters="\0"), min_size=1, max_size=10)
+        .filter(str.strip)
+        .filter(lambda name: name not in BUILT_IN_FACTORS),
         st.none() | st.booleans() | st.floats(0, 100, allow_nan=False),
         max_size=3,
     ),

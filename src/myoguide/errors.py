@@ -7,6 +7,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+HALF_CHARACTER = (
+    "holds half of a character (a lone surrogate such as \\ud83d), which cannot be stored:"
+    " send the whole character"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
@@ -39,8 +44,12 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{value!r} is not one of the allowed values: {expected}"
-    if kind == "in_the_future":
+    if kind in {"in_the_future", "datetime_out_of_range"}:
         return str(error["msg"])  # it names the date or time already
+    if kind == "text_unstorable":
+        return str(error["msg"])  # never the text itself: it may be private
+    if kind == "string_unicode":
+        return HALF_CHARACTER
     if kind == "string_too_long":
         # Never echo the text back: it may be long, and it may be private.
         limit = error.get("ctx", {}).get("max_length")

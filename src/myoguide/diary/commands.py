@@ -125,6 +125,19 @@ def parse_date(text: str) -> dt.date:
         raise click.BadParameter("use YYYY-MM-DD, 'today' or 'yesterday'") from None
 
 
+PERIOD_LIMITS = (dt.date(2, 1, 1), dt.date(9998, 12, 31))
+"""--from and --to: a period is widened by a day or two either side and turned into local
+times, so its ends stay a little inside the calendar's (years 1 to 9999)."""
+
+
+def _period_date(text: str) -> dt.date:
+    date = parse_date(text)
+    first, last = PERIOD_LIMITS
+    if not first <= date <= last:
+        raise click.BadParameter(f"use a date from {first.isoformat()} to {last.isoformat()}")
+    return date
+
+
 def _past_moment(text: str) -> dt.datetime:
     """--at, refused at once when it lies in the future (before any question is asked)."""
     from .models import future_time_problem
@@ -277,14 +290,14 @@ def _period_options(
             "--to",
             "end",
             metavar="DATE",
-            callback=_converter(parse_date),
+            callback=_converter(_period_date),
             help=f"Up to and including this day{end_default}.",
         )(function)
         return click.option(
             "--from",
             "start",
             metavar="DATE",
-            callback=_converter(parse_date),
+            callback=_converter(_period_date),
             help=f"From this day (YYYY-MM-DD){start_default}.",
         )(function)
 

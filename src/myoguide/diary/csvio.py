@@ -6,6 +6,13 @@ Episodes: timestamp,kind,regions,intensity,duration_s,note
 Days: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,alcohol_units
   (blank = not logged), then two optional columns: medications (separated by ";") and
   custom (the custom factors as a JSON object), so nothing is lost on the way round.
+
+Safe to open in a spreadsheet (OWASP's advice on CSV injection): a cell that starts with
+= + - @, a tab or a carriage return, which a spreadsheet would run as a formula, is written
+with a ' before it, and so is a cell that starts with ' itself; import takes exactly one
+leading ' away from every cell, so the round trip stays exact. The cells of free text (note,
+medications, custom) are always in double quotes, so a reader that splits on ';' keeps them
+whole.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from pydantic import ValidationError
@@ -25,6 +32,9 @@ EPISODE_COLUMNS = ("timestamp", "kind", "regions", "intensity", "duration_s", "n
 EPISODE_EXTRA_COLUMNS = ("warning_signs",)
 DAY_COLUMNS = ("date", *BUILT_IN_FACTORS)
 DAY_EXTRA_COLUMNS = ("medications", "custom")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell starts when a spreadsheet would read it as a formula (OWASP: CSV injection)."""
+ESCAPE = "'"
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -38,40 +48,56 @@ class CsvProblem(ValueError):
 
 
 def write_episodes(episodes: Iterable[Episode | EpisodeIn], out: TextIO) -> None:
-    writer = csv.writer(out)  # CRLF rows: a CR or LF inside a field is then quoted
-    writer.writerow((*EPISODE_COLUMNS, *EPISODE_EXTRA_COLUMNS))
+    out.write(_line((*EPISODE_COLUMNS, *EPISODE_EXTRA_COLUMNS)))
     for e in episodes:
-        writer.writerow(
-            [
-                e.at.isoformat(),
-                e.kind,
-                ";".join(e.regions),
-                e.intensity,
-                "" if e.duration_s is None else e.duration_s,
-                e.note,
-                ";".join(e.warning_signs),
-            ]
+        out.write(
+            _line(
+                [
+                    e.at.isoformat(),
+                    e.kind,
+                    ";".join(e.regions),
+                    str(e.intensity),
+                    "" if e.duration_s is None else str(e.duration_s),
+                    e.note,
+                    ";".join(e.warning_signs),
+                ],
+                free_text=(5,),
+            )
         )
 
 
 def write_days(days: Iterable[Day | DayIn], out: TextIO) -> None:
-    writer = csv.writer(out)  # CRLF rows: a CR or LF inside a field is then quoted
-    writer.writerow((*DAY_COLUMNS, *DAY_EXTRA_COLUMNS))
+    out.write(_line((*DAY_COLUMNS, *DAY_EXTRA_COLUMNS)))
     for d in days:
-        writer.writerow(
-            [
-                d.date.isoformat(),
-                _number(d.caffeine_cups),
-                _number(d.sleep_hours),
-                _number(d.stress),
-                _number(d.water_glasses),
-                d.exercise or "",
-                "" if d.nicotine is None else ("true" if d.nicotine else "false"),
-                _number(d.alcohol_units),
-                ";".join(d.medications),
-                json.dumps(d.custom, ensure_ascii=False, sort_keys=True) if d.custom else "",
-            ]
+        out.write(
+            _line(
+                [
+                    d.date.isoformat(),
+                    _number(d.caffeine_cups),
+                    _number(d.sleep_hours),
+                    _number(d.stress),
+                    _number(d.water_glasses),
+                    d.exercise or "",
+                    "" if d.nicotine is None else ("true" if d.nicotine else "false"),
+                    _number(d.alcohol_units),
+                    ";".join(d.medications),
+                    json.dumps(d.custom, ensure_ascii=False, sort_keys=True) if d.custom else "",
+                ],
+                free_text=(8, 9),
+            )
         )
+
+
+def _line(cells: Sequence[str], free_text: Sequence[int] = ()) -> str:
+    """One CSV row (CRLF, as the csv module writes it), every cell neutralised."""
+    return ",".join(_cell(value, i in free_text) for i, value in enumerate(cells)) + "\r\n"
+
+
+def _cell(value: str, free_text: bool) -> str:
+    value = ESCAPE + value if value.startswith((*FORMULA_STARTS, ESCAPE)) else value
+    if (free_text and value) or any(mark in value for mark in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def read_episodes(text: str) -> list[EpisodeIn]:
@@ -151,8 +177,13 @@ def _rows(
             continue
         if not any(value.strip() for value in row.values()):
             continue
-        rows.append((reader.line_num, row))
+        rows.append((reader.line_num, {name: _unescaped(value) for name, value in row.items()}))
     return rows, problems
+
+
+def _unescaped(cell: str) -> str:
+    """The cell as it was before writing: one leading ' taken away (see the module's notes)."""
+    return cell[1:] if cell.startswith(ESCAPE) else cell
 
 
 def _at(line: int, column: str, message: str) -> str:

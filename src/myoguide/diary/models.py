@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Literal
+import re
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..answers import Region
+from ..errors import HALF_CHARACTER
 
 DiaryKind = Literal["twitch", "spasm"]
 Exercise = Literal["none", "light", "heavy"]
@@ -50,6 +60,66 @@ EARLIEST_OFFSET = dt.timedelta(hours=14)
 anywhere on Earth yet, so nobody is refused their own today."""
 
 
+def text_problem(text: str) -> str | None:
+    """Why this text cannot be kept and read back, if it cannot: a NUL character (PostgreSQL
+    refuses it in text) or half of a character (a lone surrogate, which no UTF-8 encoder
+    writes). The message never repeats the text: it may be private."""
+    if "\x00" in text:
+        return "holds a NUL character (\\0), which cannot be stored: remove it"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return HALF_CHARACTER
+    return None
+
+
+def _storable(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("text_unstorable", problem)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+"""Text a person types (a note, a medicine, a name): refused when it could not be stored and
+read back (`text_problem`), so no adapter can commit what would make a diary unreadable."""
+
+# The same rules in the JSON schema, for clients to check first (half a character cannot even
+# be written in a schema's pattern; JSON text that holds one is refused all the same).
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+MEDICINE_PATTERN = r"^[^;\u0000]*[^;\s\u0000][^;\u0000]*$"
+CUSTOM_NAME_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+_ISO_DATE = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_8601(value: Any) -> Any:
+    """A date or time sent as text is read only as ISO 8601: pydantic alone would also read a
+    number, or text of digits ("0"), as seconds since 1970."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and not _ISO_DATE.match(value)
+    ):
+        raise PydanticCustomError(
+            "iso_8601", "give it as text like 2026-11-22 (a time: 2026-11-22T08:30:00+01:00)"
+        )
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_8601)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_8601)]
+
+
+def _out_of_range_problem(at: dt.datetime) -> str | None:
+    """Why a moment cannot be stored, if its UTC time lies outside the years 1 to 9999."""
+    try:
+        at.astimezone(dt.UTC)
+    except OverflowError:
+        return "is outside the times a diary can hold (the years 1 to 9999, in UTC)"
+    return None
+
+
 def _now_of(info: ValidationInfo) -> dt.datetime:
     """The time to check against: `now` in the validation context (a test's clock), else
     this computer's clock."""
@@ -83,13 +153,16 @@ class EpisodeIn(BaseModel):
     model_config = _STRICT
     checks_the_clock: ClassVar[bool] = True
     """New input must not lie in the future; a stored episode was checked when written."""
+    stored: ClassVar[bool] = False
+    """Read back from the store: its text was checked when written, so an older diary that
+    holds what is now refused still opens."""
 
-    at: dt.datetime = Field(description="When it happened, with its UTC offset.")
+    at: IsoDateTime = Field(description="When it happened, with its UTC offset.")
     kind: DiaryKind
     regions: list[Region] = Field(min_length=1)
     intensity: int = Field(ge=0, le=10)
     duration_s: int | None = Field(None, ge=0, le=7 * 24 * 3600)
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=2000, json_schema_extra={"pattern": NO_NUL_PATTERN})
     warning_signs: list[WarningSign] = Field(
         default_factory=list,
         description="Warning signs noticed with this episode (empty: none noted).",
@@ -100,6 +173,8 @@ class EpisodeIn(BaseModel):
     def _timezone_aware(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("needs a time zone (for example 2026-11-22T08:30:00+00:00)")
+        if problem := _out_of_range_problem(value):
+            raise PydanticCustomError("datetime_out_of_range", problem)
         problem = future_time_problem(value, _now_of(info)) if cls.checks_the_clock else None
         if problem:
             raise PydanticCustomError("in_the_future", problem)
@@ -110,9 +185,15 @@ class EpisodeIn(BaseModel):
     def _no_repeats(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
 
+    @field_validator("note")
+    @classmethod
+    def _storable_note(cls, value: str) -> str:
+        return value if cls.stored else _storable(value)
+
 
 class Episode(EpisodeIn):
     checks_the_clock: ClassVar[bool] = False
+    stored: ClassVar[bool] = True
 
     id: int
 
@@ -123,8 +204,10 @@ class DayIn(BaseModel):
     model_config = _STRICT
     checks_the_clock: ClassVar[bool] = True
     """New input must not lie in the future; a stored day was checked when written."""
+    stored: ClassVar[bool] = False
+    """Read back from the store: its text was checked when written (see `EpisodeIn`)."""
 
-    date: dt.date
+    date: IsoDate
     caffeine_cups: float | None = Field(None, ge=0, le=100)
     sleep_hours: float | None = Field(None, ge=0, le=24)
     stress: int | None = Field(None, ge=0, le=10)
@@ -132,7 +215,13 @@ class DayIn(BaseModel):
     exercise: Exercise | None = None
     nicotine: bool | None = None
     alcohol_units: float | None = Field(None, ge=0, le=100)
-    medications: list[str] = Field(default_factory=list, max_length=50)
+    medications: list[Annotated[str, Field(json_schema_extra={"pattern": MEDICINE_PATTERN})]] = (
+        Field(
+            default_factory=list,
+            max_length=50,
+            description="Medicines taken (names without ';', trimmed).",
+        )
+    )
     custom: dict[str, float | bool | None] = Field(
         default_factory=dict,
         max_length=50,
@@ -141,7 +230,7 @@ class DayIn(BaseModel):
             "propertyNames": {
                 "minLength": 1,
                 "maxLength": 60,
-                "pattern": r"\S",
+                "pattern": CUSTOM_NAME_PATTERN,
                 "not": {"enum": list(BUILT_IN_FACTORS)},
             }
         },
@@ -156,10 +245,28 @@ class DayIn(BaseModel):
                 raise PydanticCustomError("in_the_future", problem)
         return value
 
+    @field_validator("medications")
+    @classmethod
+    def _medicine_names(cls, value: list[str]) -> list[str]:
+        """Names as the CSV gives them back: trimmed, not blank, without its separator."""
+        if cls.stored:
+            return value
+        names = [_storable(medicine).strip() for medicine in value]
+        if not all(names):
+            raise PydanticCustomError("medicine_blank", "a medicine needs a name")
+        if any(";" in name for name in names):
+            raise PydanticCustomError(
+                "medicine_separator",
+                "a medicine's name cannot hold ';' (it separates medicines in the CSV)",
+            )
+        return names
+
     @field_validator("custom")
     @classmethod
     def _custom_names(cls, value: dict[str, float | bool | None]) -> dict[str, float | bool | None]:
         for name in value:
+            if not cls.stored and (problem := text_problem(name)):
+                raise PydanticCustomError("text_unstorable", "a custom factor's name " + problem)
             if not name.strip() or len(name) > 60:
                 raise ValueError("a custom factor needs a name of 1 to 60 characters")
             if name in BUILT_IN_FACTORS:
@@ -169,3 +276,4 @@ class DayIn(BaseModel):
 
 class Day(DayIn):
     checks_the_clock: ClassVar[bool] = False
+    stored: ClassVar[bool] = True

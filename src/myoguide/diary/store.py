@@ -132,10 +132,17 @@ def _postgres_options(timeout_s: float) -> dict[str, Any]:
 def _json_options() -> dict[str, Any]:
     """orjson reads the JSON columns (regions, warning signs, medications, custom factors):
     a page of 50 episodes holds 100 of them, and the standard library took a tenth of the
-    list endpoint's time to read them."""
+    list endpoint's time to read them. It writes them too: what one encoder refuses to read
+    (half a character, escaped) the other must never have written."""
     import orjson
 
-    return {"json_deserializer": orjson.loads}
+    return {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+
+
+def _json_text(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
 
 
 def _engine_options() -> dict[str, Any]:
@@ -152,6 +159,10 @@ def make_engine(url: str) -> Engine:
         return engine
     return create_engine(url, **_postgres_options(timeout_s), **_engine_options())
 
+
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on PostgreSQL: a larger id names no row, and sent
+to the database it would be an error rather than "not found"."""
 
 HEAD_REVISION = "0003"
 """The newest migration in migrations/versions (a test checks they agree)."""
@@ -242,6 +253,10 @@ class Diary:
     def _mine(self, episode_id: int) -> dict[str, int]:
         return {"b_episode": episode_id, "b_owner": self.user_id}
 
+    @staticmethod
+    def _can_exist(episode_id: int) -> bool:
+        return 0 < episode_id <= MAX_ID
+
     def add_episode(self, episode: EpisodeIn) -> Episode:
         now = _now()
         values = {"user_id": self.user_id, "created_at": now, "updated_at": now}
@@ -250,11 +265,15 @@ class Diary:
             return _episode(row.one())
 
     def episode(self, episode_id: int) -> Episode | None:
+        if not self._can_exist(episode_id):
+            return None
         with self._transaction() as connection:
             row = connection.execute(_GET_EPISODE, self._mine(episode_id)).first()
         return _episode(row) if row else None
 
     def update_episode(self, episode_id: int, episode: EpisodeIn) -> Episode | None:
+        if not self._can_exist(episode_id):
+            return None
         values = {"updated_at": _now(), **_episode_values(episode), **self._mine(episode_id)}
         with self._transaction() as connection:
             row = connection.execute(_UPDATE_EPISODE, values).first()
@@ -262,6 +281,8 @@ class Diary:
 
     def delete_episode(self, episode_id: int) -> Episode | None:
         """Delete one episode; returns what was deleted (None if there was none)."""
+        if not self._can_exist(episode_id):
+            return None
         with self._transaction() as connection:
             row = connection.execute(_DELETE_EPISODE, self._mine(episode_id)).first()
         return _episode(row) if row else None
@@ -274,6 +295,8 @@ class Diary:
         offset: int = 0,
         newest_first: bool = False,
     ) -> list[Episode]:
+        if offset > MAX_ID:
+            return []  # past every row there can be; the database would refuse the number
         query = _episodes_query(start is not None, end is not None, limit is not None, newest_first)
         values: dict[str, Any] = {"b_owner": self.user_id, "b_offset": offset}
         if start is not None:
@@ -281,7 +304,7 @@ class Diary:
         if end is not None:
             values["b_end"] = _utc(end)
         if limit is not None:
-            values["b_limit"] = limit
+            values["b_limit"] = min(limit, MAX_ID)
         with self._transaction() as connection:
             return _episodes(connection.execute(query, values).all())
 
@@ -291,29 +314,42 @@ class Diary:
             return int(connection.execute(query).scalar() or 0)
 
     def set_day(self, day: DayIn, merge: bool = True) -> Day:
-        """Save a day's factors. With `merge`, only the fields given in `day` change."""
+        """Save a day's factors. With `merge`, only the fields given in `day` change.
+
+        The first statement writes (an upsert), so two requests saving the same new day at
+        once both succeed, one after the other, instead of one breaking the unique key."""
+        values = {name: getattr(day, name) for name in DAY_FIELDS}
         with self._transaction() as connection:
-            row = connection.execute(self._day_query(day.date)).first()
-            if row is None:
-                values = {name: getattr(day, name) for name in DAY_FIELDS}
+            if not merge:
+                statement = _day_insert(connection, self.user_id, day.date, values)
+                replaced = {name: statement.excluded[name] for name in (*DAY_FIELDS, "updated_at")}
                 connection.execute(
-                    insert(DayRow).values(
-                        user_id=self.user_id, date=day.date, updated_at=_now(), **values
-                    )
+                    statement.on_conflict_do_update(index_elements=_DAY_KEY, set_=replaced)
                 )
                 return _day_of(day.date, values)
+            if self._insert_new_day(connection, day.date, values):
+                return _day_of(day.date, values)
+            row = connection.execute(self._day_query(day.date).with_for_update()).one()
             current = dict(row._mapping)
-            given = day.model_fields_set - {"date"} if merge else set(DAY_FIELDS)
             changes: dict[str, Any] = {}
-            for name in given:
+            for name in day.model_fields_set - {"date"}:
                 value = getattr(day, name)
-                if name == "custom" and merge:
+                if name == "custom":
                     value = {**(current["custom"] or {}), **value}
                 changes[name] = value
             connection.execute(
                 update(DayRow).where(DayRow.id == row.id).values(updated_at=_now(), **changes)
             )
             return _day_of(day.date, {**current, **changes})
+
+    def _insert_new_day(
+        self, connection: Connection, date: dt.date, values: Mapping[str, Any]
+    ) -> bool:
+        """Insert the day unless the diary has it already (then it is locked until the
+        transaction ends); whether it was new."""
+        statement = _day_insert(connection, self.user_id, date, values)
+        new = statement.on_conflict_do_nothing(index_elements=_DAY_KEY).returning(DayRow.id)
+        return connection.execute(new).first() is not None
 
     def day(self, date: dt.date) -> Day | None:
         with self._transaction() as connection:
@@ -373,15 +409,11 @@ class Diary:
             counts.episodes_added = len(new)
             for day in days:
                 values = {name: getattr(day, name) for name in DAY_FIELDS}
-                existing = connection.execute(self._day_query(day.date)).first()
-                if existing is None:
-                    connection.execute(
-                        insert(DayRow).values(
-                            user_id=self.user_id, date=day.date, updated_at=now, **values
-                        )
-                    )
+                if self._insert_new_day(connection, day.date, values):
                     counts.days_added += 1
-                elif _day(existing) == Day(**dict(day)):
+                    continue
+                existing = connection.execute(self._day_query(day.date).with_for_update()).one()
+                if _day(existing) == Day(**dict(day)):
                     counts.days_already_there += 1
                 else:
                     connection.execute(
@@ -517,6 +549,21 @@ class DiaryStore:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(UTC).replace(tzinfo=None)
+
+
+_DAY_KEY = ("user_id", "date")
+"""The unique key of a day (uq_days_user_date), where two saves of one new day meet."""
+
+
+def _day_insert(
+    connection: Connection, user_id: int, date: dt.date, values: Mapping[str, Any]
+) -> Any:
+    """An INSERT of a day in the database's own dialect, which can say what to do when the
+    day is there already (ON CONFLICT: PostgreSQL, and SQLite since 3.24)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(DayRow).values(user_id=user_id, date=date, updated_at=_now(), **values)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -33,6 +33,7 @@ from .api import build_router
 from .caching import PrivateResponses
 from .diary_api import build_diary_api
 from .diary_pages import build_diary_pages
+from .failures import UnexpectedErrors
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, make_templates
 from .problems import validation_detail
@@ -114,7 +115,9 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)
+    # Innermost first: a database outage is a 503, anything else unexpected a 500.
     app.add_middleware(DatabaseOutages)
+    app.add_middleware(UnexpectedErrors, handler=_server_error)
     app.add_middleware(BodyLimit)
     app.add_middleware(PrivateResponses)
     app.add_middleware(SecurityHeaders)
@@ -190,5 +193,25 @@ async def _http_error(request: Request, error: Exception) -> Response:
         },
         status_code=error.status_code,
         headers=headers,
+    )
+    return page
+
+
+SERVER_ERROR = (
+    "Something went wrong on the server. Try again in a minute; if it keeps happening, tell"
+    " whoever runs this site."
+)
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    """500 for an error that no handler took: a problem like every other answer (the
+    failures module puts it inside the middleware, so the security headers come with it)."""
+    if _wants_json(request):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    page: Response = request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": "Something went wrong", "status": 500, "detail": SERVER_ERROR},
+        status_code=500,
     )
     return page

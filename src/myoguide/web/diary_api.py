@@ -15,15 +15,26 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyCookie, APIKeyHeader
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from ..diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
 from ..diary.analysis import TriggerFinding
-from ..diary.models import Day, DayIn, DiaryKind, Episode, EpisodeIn, future_time_problem
+from ..diary.models import (
+    NO_NUL_PATTERN,
+    Day,
+    DayIn,
+    DiaryKind,
+    Episode,
+    EpisodeIn,
+    IsoDate,
+    IsoDateTime,
+    Text,
+    future_time_problem,
+)
 from ..diary.safety import EpisodeTriage, episode_triage
-from ..diary.store import Diary
+from ..diary.store import MAX_ID, Diary
 from .diary_pages import export_data
 from .problems import Problem, ValidationProblem
 from .sessions import (
@@ -82,21 +93,39 @@ class SavedEpisode(Episode):
     )
 
 
+# A person's data as sent is taken at its JSON type: `true` is not an intensity of 1, nor
+# "yes" a yes (a JSON integer is still a number of cups). Times and dates are strings in JSON.
+_AS_SENT = ConfigDict(strict=True)
+
+
+def _whole(value: Any) -> Any:
+    """3.0 as 3: JSON Schema's integer is any number without a fraction."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class EpisodeBody(EpisodeIn):
     """An episode as sent. Its time is held against the clock after the login check
     (`_happened`), so a request without a live session is a 401 whatever its body."""
 
+    model_config = _AS_SENT
     checks_the_clock: ClassVar[bool] = False
+
+    at: IsoDateTime = Field(strict=False, description="When it happened, with its UTC offset.")
+
+    _whole_numbers = field_validator("intensity", "duration_s", mode="before")(_whole)
 
 
 class DayBody(DayIn):
     """A day's factors; the date is the path's. A `date` here, as older clients send it, must
     be the same."""
 
+    model_config = _AS_SENT
     checks_the_clock: ClassVar[bool] = False
 
     # Optional here only, where the path gives the date: a narrowing mypy cannot see.
-    date: dt.date | None = Field(None, description="Optional; the path's date.")  # type: ignore[assignment]
+    date: IsoDate | None = Field(None, strict=False, description="Optional; the path's date.")  # type: ignore[assignment]
+
+    _whole_numbers = field_validator("stress", mode="before")(_whole)
 
 
 class AccountName(BaseModel):
@@ -121,12 +150,15 @@ class NewAccount(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(
+    name: Text = Field(
         max_length=200,
         json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$"},
         description="3 to 40 letters, digits, dots, dashes or underscores (kept in lower case).",
     )
-    password: str = Field(max_length=MAX_PASSWORD, json_schema_extra={"minLength": MIN_PASSWORD})
+    password: Text = Field(
+        max_length=MAX_PASSWORD,
+        json_schema_extra={"minLength": MIN_PASSWORD, "pattern": NO_NUL_PATTERN},
+    )
 
 
 class Credentials(BaseModel):
@@ -134,8 +166,8 @@ class Credentials(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(max_length=200)
-    password: str = Field(max_length=MAX_PASSWORD)
+    name: Text = Field(max_length=200, json_schema_extra={"pattern": NO_NUL_PATTERN})
+    password: Text = Field(max_length=MAX_PASSWORD, json_schema_extra={"pattern": NO_NUL_PATTERN})
 
 
 Token = Annotated[str | None, Security(_cookie)]
@@ -322,7 +354,7 @@ def build_diary_api() -> APIRouter:
         request: Request,
         token: Token,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     ) -> Response:
         """Newest first."""
 
@@ -398,7 +430,7 @@ def build_diary_api() -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/days/{date}", response_model=Day, responses=NOT_FOUND, summary="One day")
-    async def get_day(request: Request, token: Token, date: dt.date) -> Response:
+    async def get_day(request: Request, token: Token, date: IsoDate) -> Response:
         found = await in_diary(request, token, READ_ONLY, lambda book, _: book.day(date))
         if found is None:
             raise HTTPException(404, f"Nothing is logged for {date.isoformat()}.")
@@ -411,7 +443,7 @@ def build_diary_api() -> APIRouter:
         summary="Set a day's factors",
     )
     async def put_day(
-        request: Request, token: Token, csrf: Csrf, date: dt.date, day: DayBody
+        request: Request, token: Token, csrf: Csrf, date: IsoDate, day: DayBody
     ) -> Response:
         """Replaces the day's factors: a factor left out is "not logged". The day is the
         path's; the body needs no `date`, and one that differs is refused."""

@@ -29,6 +29,14 @@ FRIENDLY = {
 FRIENDLY_PROBLEMS = {
     ("at", "in_the_future"): "That time is later than now. Give a time that has already happened.",
     ("date", "in_the_future"): "That day has not come yet. Give today or an earlier day.",
+    ("at", "datetime_out_of_range"): "That time cannot be stored. Give the real date and time.",
+    ("note", "text_unstorable"): (
+        "Your note holds a character that cannot be stored (a NUL, or half of an emoji). Remove"
+        " it and save again."
+    ),
+    ("medications", "text_unstorable"): (
+        "A medicine's name holds a character that cannot be stored. Remove it and save again."
+    ),
     ("note", "string_too_long"): (
         "Your note is too long: at most {max_length} characters (it has {length}). Shorten"
         " it and save again."
@@ -92,7 +100,8 @@ def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Pr
             data[name] = None
     if full:
         text = first(form, "medications")
-        data["medications"] = [m.strip() for m in text.split(",") if m.strip()]
+        # A semicolon separates too: it is the CSV's separator, so no name can hold one.
+        data["medications"] = [m.strip() for m in re.split("[,;]", text) if m.strip()]
     try:
         day = DayIn.model_validate(data)
     except ValidationError as error:

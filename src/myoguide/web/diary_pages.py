@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from ..diary.accounts import AccountError, LoginSession, TooManyAttempts
-from ..diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode
+from ..diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode, text_problem
 from ..diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
 from ..diary.store import Diary
 from ..knowledge import Knowledge
@@ -146,6 +146,9 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def login(request: Request, form: Posted) -> Response:
         anonymous_checked(request, form)
         name = first(form, "name")
+        problem = text_problem(name)
+        if problem:
+            return account_form(request, "login", 422, f"The user name {problem}.")
         ip = request.client.host if request.client else "unknown"
         try:
             account = backend(request).accounts.authenticate(name, first(form, "password"), ip)
@@ -228,8 +231,10 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         request: Request, login: Login, page_number: Annotated[int, Query(alias="page")] = 1
     ) -> HTMLResponse:
         book = diary_of(request, login)
-        page_number = max(1, page_number)
         total = book.count_episodes()
+        pages = max(1, -(-total // PAGE_SIZE))
+        # Past the last page (a link kept from before a delete, or any number typed): the last.
+        page_number = min(max(1, page_number), pages)
         episodes = book.episodes(
             limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, newest_first=True
         )
@@ -241,7 +246,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             episodes=episodes,
             total=total,
             page_number=page_number,
-            pages=max(1, -(-total // PAGE_SIZE)),
+            pages=pages,
             days=book.days(),
             deleted=request.query_params.get("deleted") == "1",
             changed=request.query_params.get("changed", ""),
@@ -466,7 +471,8 @@ def _offset_minutes(zone: dt.tzinfo) -> int:
 
 def _episode_number(text: str | None) -> int | None:
     """An episode id from a query string; None unless a whole number an id can be."""
-    if not text or not text.isdigit() or len(text) > 9:
+    # ASCII digits only: str.isdigit() is true of "²", which int() refuses.
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 9:
         return None
     return int(text)
 

@@ -34,13 +34,19 @@ def validation_detail(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     detail = []
     for item in errors:
         loc = [part for part in item["loc"] if part != "body"]
-        field = "" if item["type"] == "json_invalid" else ".".join(str(part) for part in loc)
+        field = "" if item["type"] == "json_invalid" else ".".join(_sendable(part) for part in loc)
         detail.append(
             {
-                "loc": [part if isinstance(part, int) else str(part) for part in item["loc"]],
+                "loc": [part if isinstance(part, int) else _sendable(part) for part in item["loc"]],
                 "msg": str(item["msg"]),
                 "type": str(item["type"]),
                 "field": field or "body",
             }
         )
     return {"detail": detail}
+
+
+def _sendable(part: object) -> str:
+    """A place in the input as UTF-8 can carry it: a dict key sent with half a character
+    (a lone surrogate) is named with its escape, so the 422 itself cannot fail."""
+    return str(part).encode("utf-8", "backslashreplace").decode("utf-8")
