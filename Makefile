@@ -81,7 +81,7 @@ bench: dev
 	else echo "wrk not found (apt-get install wrk): skipping benchmarks/bench_web.py"; fi
 
 docs: install
-	$(BIN)/python -m myoguide.clidoc > docs/cli.md
+	$(BIN)/python -m myoguide.cli.doc > docs/cli.md
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/artifacts

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from myoguide import Knowledge
 from myoguide.answers import Medical, Region
 from myoguide.assessment import TRIAGE_ORDER
-from myoguide.diary.commands import WARNING_SIGNS as CLI_CHOICES
+from myoguide.cli.diary import WARNING_SIGNS as CLI_CHOICES
 from myoguide.diary.models import EpisodeIn, WarningSign
 from myoguide.diary.safety import (
     SIGN_NAMES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from myoguide.clidoc import commands, reference
+from myoguide.cli.doc import commands, reference
 
 ROOT = Path(__file__).resolve().parents[1]
 

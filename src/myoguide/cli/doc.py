@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import click
 
-from .cli import main
+from . import main
 
 
 def commands() -> Iterator[tuple[str, click.Command, click.Context]]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from .store import Diary
+    from ..diary.store import Diary
 
 REGIONS_HELP = "Body regions, comma separated (eyelid, calf, ...; see `myoguide topics`)."
 # The ids of models.WarningSign, repeated so that start-up need not import pydantic (a test
@@ -64,7 +64,7 @@ def _fail(message: str) -> NoReturn:
 def _open(context: click.Context) -> Diary:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .store import DiaryStore
+    from ..diary.store import DiaryStore
 
     try:
         store = DiaryStore.open(context.obj.get("db"))
@@ -140,7 +140,7 @@ def _period_date(text: str) -> dt.date:
 
 def _past_moment(text: str) -> dt.datetime:
     """--at, refused at once when it lies in the future (before any question is asked)."""
-    from .models import future_time_problem
+    from ..diary.models import future_time_problem
 
     moment = parse_moment(text)
     problem = future_time_problem(moment, dt.datetime.now(dt.UTC))
@@ -208,7 +208,7 @@ def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
 def _ask(label: str, read: Callable[[str], Any], default: str | None = None) -> Any:
     """One question, asked again with the reason until the reply can be read. With a
     default, Enter gives it; an empty default means "not logged" (None)."""
-    from .replies import ReplyError
+    from ..diary.replies import ReplyError
 
     def value(reply: str) -> Any:
         if not reply.strip() and default is not None:
@@ -234,7 +234,7 @@ def _nothing_saved_if_stopped() -> Iterator[None]:
 def _ask_missing(values: dict[str, Any], required: list[str]) -> bool:
     """Ask for what the flags left out, when a person is at the keyboard; True if it asked.
     Each reply is checked as it is typed, so a slip costs one question, not the entry."""
-    from .replies import PLACES, read_kind, read_regions, read_scale
+    from ..diary.replies import PLACES, read_kind, read_regions, read_scale
 
     missing = [name for name in required if values.get(name) is None]
     if not missing:
@@ -255,7 +255,7 @@ def _ask_missing(values: dict[str, Any], required: list[str]) -> bool:
 
 def _ask_warning_signs() -> list[str]:
     """One question for every warning sign; Enter means none noticed (or not sure)."""
-    from .safety import SIGN_NAMES
+    from ..diary.safety import SIGN_NAMES
 
     click.echo("Anything else with it? Press Enter if nothing, or if you are not sure.")
     for number, name in enumerate(SIGN_NAMES.values(), start=1):
@@ -309,7 +309,7 @@ def _period_options(
 @click.pass_context
 def add(context: click.Context, /, **flags: Any) -> None:
     """Log a twitch or spasm (asks for what the flags leave out)."""
-    from .models import EpisodeIn
+    from ..diary.models import EpisodeIn
 
     values = dict(flags)
     if values["regions"] is not None:
@@ -340,7 +340,7 @@ def add(context: click.Context, /, **flags: Any) -> None:
 def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
     """Change an episode: only the fields you give change (--warning-sign replaces the
     signs noted)."""
-    from .models import EpisodeIn
+    from ..diary.models import EpisodeIn
 
     if flags["no_warning_signs"] and flags["warning_signs"]:
         _fail("--no-warning-signs: cannot be used with --warning-sign")
@@ -405,7 +405,7 @@ def delete(context: click.Context, episode_id: int, yes: bool) -> None:
 def day(context: click.Context, /, date: str, **flags: Any) -> None:
     """Log a day's factors (today unless DATE). Only what you give changes; blank means not
     logged, never zero. With no factor given, at a terminal, it asks for each."""
-    from .models import DayIn, future_date_problem
+    from ..diary.models import DayIn, future_date_problem
 
     try:
         when = parse_date(date)
@@ -456,7 +456,7 @@ def _ask_day(logged: Any) -> dict[str, Any]:
     already, or leaves the factor not logged (never zero)."""
     from functools import partial
 
-    from .replies import read_amount, read_exercise, read_scale, read_yes_no
+    from ..diary.replies import read_amount, read_exercise, read_scale, read_yes_no
 
     click.echo('Press Enter to skip a factor: it stays as it is ("not logged" is never zero).')
     questions: list[tuple[str, str, Callable[[str], Any]]] = [
@@ -529,7 +529,7 @@ def list_entries(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if output_format == "csv":
-        from .csvio import write_episodes
+        from ..diary.csvio import write_episodes
 
         write_episodes(episodes, sys.stdout)
         return
@@ -564,8 +564,8 @@ def list_entries(
 def import_(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
     """Import episodes and days from CSV. Every row is checked first; if any is wrong,
     nothing is imported. An episode already in the diary is not added twice."""
-    from .csvio import CsvProblem, read_days, read_episodes
-    from .models import DayIn, EpisodeIn
+    from ..diary.csvio import CsvProblem, read_days, read_episodes
+    from ..diary.models import DayIn, EpisodeIn
 
     if not episodes_path and not days_path:
         _fail("give --episodes FILE, --days FILE, or both")
@@ -622,7 +622,7 @@ def _count(number: int, thing: str) -> str:
 @click.pass_context
 def export(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
     """Export the whole diary as CSV (the format `import` reads)."""
-    from .csvio import write_days, write_episodes
+    from ..diary.csvio import write_days, write_episodes
 
     if not episodes_path and not days_path:
         _fail("give --episodes FILE, --days FILE, or both")
@@ -653,7 +653,7 @@ def triggers(context: click.Context, kind: str | None, output_format: str) -> No
     Twitches and spasms are analysed apart when the diary holds both."""
     import json
 
-    from .analysis import KIND_HEADINGS, every_finding, triggers_by_kind
+    from ..diary.analysis import KIND_HEADINGS, every_finding, triggers_by_kind
 
     book = _open(context)
     sections = triggers_by_kind(book.days(), book.episodes(), kind=kind)  # type: ignore[arg-type]
@@ -685,7 +685,7 @@ def report(
 ) -> None:
     """A one- or two-page PDF for your doctor: episodes and their trend, where, how strong,
     likely triggers with their figures, medications, and the charts."""
-    from .report import diary_period, doctor_report, page_count
+    from ..diary.report import diary_period, doctor_report, page_count
 
     if start and end and start > end:
         _fail("--from: comes after --to")
@@ -748,7 +748,7 @@ def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
 
 def _regions(text: str) -> list[str]:
     """--where, read as a person writes places ("left calf, Thigh")."""
-    from .replies import ReplyError, read_regions
+    from ..diary.replies import ReplyError, read_regions
 
     try:
         return read_regions(text)
@@ -782,7 +782,7 @@ def _describe(episode: Any) -> str:
         parts.append(f"{episode.duration_s} s")
     text = f"{when}  " + ", ".join(parts)
     if episode.warning_signs:
-        from .safety import sign_names
+        from ..diary.safety import sign_names
 
         text += "; noted: " + ", ".join(name.lower() for name in sign_names(episode.warning_signs))
     return f"{text} ({episode.note})" if episode.note else text
@@ -790,7 +790,7 @@ def _describe(episode: Any) -> str:
 
 def _advise(episode: Any) -> None:
     """What to do about an episode that needs more than self-care: the check's triage."""
-    from .safety import episode_triage
+    from ..diary.safety import episode_triage
 
     triage = episode_triage(episode)
     if triage is None:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__
-from .diary.commands import diary
+from .. import __version__
+from .diary import diary
 
 if TYPE_CHECKING:
-    from .assessment import Assessment
-    from .knowledge import Knowledge
+    from ..assessment import Assessment
+    from ..knowledge import Knowledge
 
 FORMATS = ("text", "markdown", "json")
 _BANNER_STYLE = {
@@ -71,7 +71,7 @@ def main() -> None:
 def check(answers_path: str | None, output_format: str) -> None:
     """Check your twitch or spasm: answer the questions (or pass --answers) and get the
     kind, triage, likely causes and what to do."""
-    from .knowledge import load_knowledge
+    from ..knowledge import load_knowledge
 
     knowledge = load_knowledge()
     if answers_path is None:
@@ -80,7 +80,7 @@ def check(answers_path: str | None, output_format: str) -> None:
         return
     text = _read_input(answers_path)
     batch, items = _parse_answers(text, jsonl=answers_path.endswith(".jsonl"))
-    from .engine import default_engine
+    from ..engine import default_engine
 
     engine = default_engine()
     _print_results([engine.assess(a) for a in items], output_format, knowledge, batch=batch)
@@ -89,8 +89,8 @@ def check(answers_path: str | None, output_format: str) -> None:
 def _assess(answers: dict[str, Any]) -> Assessment:
     from pydantic import ValidationError
 
-    from .engine import assess
-    from .errors import field_problems
+    from ..engine import assess
+    from ..errors import field_problems
 
     try:
         return assess(answers)
@@ -119,8 +119,8 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
 
     from pydantic import ValidationError
 
-    from .answers import Answers
-    from .errors import field_problems
+    from ..answers import Answers
+    from ..errors import field_problems
 
     if not jsonl:
         try:
@@ -157,7 +157,7 @@ def _print_results(
 ) -> None:
     if output_format == "json":
         if batch:
-            from .jsonout import assessment_json
+            from ..jsonout import assessment_json
 
             out = sys.stdout.buffer
             for result in results:
@@ -166,7 +166,7 @@ def _print_results(
         else:
             click.echo(results[0].model_dump_json(indent=2))
         return
-    from .render import assessment_markdown
+    from ..render import assessment_markdown
 
     if output_format == "markdown":
         click.echo("\n\n".join(assessment_markdown(r, knowledge) for r in results), nl=False)
@@ -187,7 +187,7 @@ def _console(stderr: bool = False) -> Any:
 def _show_result(console: Any, result: Assessment, knowledge: Knowledge) -> None:
     from rich.markdown import Markdown
 
-    from .render import assessment_markdown
+    from ..render import assessment_markdown
 
     _show_banner(console, result, knowledge)
     console.print(Markdown(assessment_markdown(result, knowledge, banner=False)))
@@ -196,7 +196,7 @@ def _show_result(console: Any, result: Assessment, knowledge: Knowledge) -> None
 def _show_banner(console: Any, result: Assessment, knowledge: Knowledge) -> None:
     from rich.panel import Panel
 
-    from .render import banner_tone, triage_banner
+    from ..render import banner_tone, triage_banner
 
     label, action = triage_banner(result, knowledge)
     style = _BANNER_STYLE[banner_tone(result)]
@@ -205,7 +205,7 @@ def _show_banner(console: Any, result: Assessment, knowledge: Knowledge) -> None
 
 def _interview(knowledge: Knowledge) -> dict[str, Any]:
     """Ask the questionnaire in the terminal. Unsure replies stay unknown."""
-    from .questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
+    from ..questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
 
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
@@ -261,8 +261,8 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
 def topics(output_format: str) -> None:
     """List the reading topics and every knowledge id: kinds, body regions, causes,
     conditions, warning signs and remedies."""
-    from .knowledge import load_knowledge
-    from .render import topics_data, topics_markdown
+    from ..knowledge import load_knowledge
+    from ..render import topics_data, topics_markdown
 
     knowledge = load_knowledge()
     if output_format == "json":
@@ -279,8 +279,8 @@ def topics(output_format: str) -> None:
 def explain(entry_id: str, output_format: str) -> None:
     """Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body
     region, kind or source) with its citations. `myoguide topics` lists the ids."""
-    from .knowledge import load_knowledge
-    from .render import entry_data, entry_markdown
+    from ..knowledge import load_knowledge
+    from ..render import entry_data, entry_markdown
 
     knowledge = load_knowledge()
     try:
