@@ -59,11 +59,21 @@ def database_url(db: str | None = None) -> str:
     if "://" not in chosen:
         path = Path(chosen).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _keep_private(path)
         return f"sqlite:///{path}"
     url = make_url(chosen)
     if url.drivername in {"postgresql", "postgres"}:
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
+
+
+def _keep_private(path: Path) -> None:
+    """Only its owner may read a diary file; SQLite gives its -wal and -shm files the same
+    mode. A file made by an older version is tightened too."""
+    path.touch(mode=0o600, exist_ok=True)
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists() and each.stat().st_mode & 0o077 and each.stat().st_uid == os.getuid():
+            each.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +83,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # What is deleted is overwritten with zeros, not left in free pages of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -101,7 +113,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, **POSTGRES_POOL, **_json_options())
 
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration in migrations/versions (a test checks they agree)."""
 
 

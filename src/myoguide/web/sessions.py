@@ -1,4 +1,5 @@
-"""Who is signed in: the diary store behind the web app, session cookies and CSRF tokens.
+"""Who is signed in: the diary store behind the web app, session cookies and CSRF tokens,
+and logging in, registering and confirming a password, which the pages and the API share.
 
 The store opens on the first diary request, so the check (which stores nothing) never
 touches a database.
@@ -6,30 +7,77 @@ touches a database.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import secrets
 import threading
-from typing import TYPE_CHECKING
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
 
 if TYPE_CHECKING:
     from ..diary.accounts import Account, Accounts, LoginSession
     from ..diary.store import Diary, DiaryStore
 
-SESSION_COOKIE = "myoguide_session"
-FORM_COOKIE = "myoguide_form"  # CSRF for the forms shown before logging in (double submit)
+# `__Host-`: the browser keeps the cookie to this exact site, over HTTPS, for every path. A
+# browser refuses such a name without `Secure`, so plain-HTTP development keeps the bare one.
+SESSION_COOKIE = "__Host-myoguide_session"
+FORM_COOKIE = "__Host-myoguide_form"  # CSRF for the forms shown before logging in
+DEV_PREFIX = "__Host-"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 INSECURE_COOKIES_ENV = "MYOGUIDE_INSECURE_COOKIES"
 CSRF_REFUSED = "This form has expired or did not come from this site. Go back, reload, try again."
 
 
+T = TypeVar("T")
+MAX_HASHES = max(1, (os.cpu_count() or 2) // 2)
+"""Passwords hashed at once by one process (each takes a core and 64 MiB for about 0.3 s)."""
+HASH_WAIT_S = 2.0
+"""How long a login waits for its turn to hash before the answer is 503."""
+BUSY_RETRY_S = 5
+
+
 class LoginRequired(Exception):
     """Raised when a diary page or endpoint is asked for without a live session."""
+
+
+class ServerBusy(Exception):
+    """Too many passwords are being checked at once: try again in `retry_after_s`."""
+
+    retry_after_s = BUSY_RETRY_S
+
+    def __init__(self) -> None:
+        super().__init__("The server is busy checking other passwords. Try again in a few seconds.")
+
+
+class HashGate:
+    """Lets at most `size` password hashes run at once in this process. The others wait in
+    the event loop (holding no thread), and give up after HASH_WAIT_S with ServerBusy."""
+
+    def __init__(self, size: int = MAX_HASHES) -> None:
+        self.size = size
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._gates = weakref.WeakKeyDictionary()
+
+    async def run(self, work: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        gate = self._gates.setdefault(loop, asyncio.Semaphore(self.size))
+        try:
+            await asyncio.wait_for(gate.acquire(), HASH_WAIT_S)
+        except TimeoutError:
+            raise ServerBusy from None
+        try:
+            return await run_in_threadpool(work)
+        finally:
+            gate.release()
 
 
 class DiaryBackend:
@@ -41,6 +89,11 @@ class DiaryBackend:
         self._accounts: Accounts | None = None
         self._lock = threading.Lock()
         self.secure_cookies = os.environ.get(INSECURE_COOKIES_ENV, "") not in {"1", "true", "yes"}
+        self.hashes = HashGate()
+
+    def cookie(self, name: str) -> str:
+        """The cookie's name: without `__Host-` when cookies are not `Secure`."""
+        return name if self.secure_cookies else name.removeprefix(DEV_PREFIX)
 
     @property
     def store(self) -> DiaryStore:
@@ -78,16 +131,19 @@ class DiaryBackend:
         return Diary(self.store, account.id)
 
 
-def backend(request: Request) -> DiaryBackend:
+def backend(request: HTTPConnection) -> DiaryBackend:
     found: DiaryBackend = request.app.state.diary
     return found
 
 
+def session_token(request: HTTPConnection) -> str | None:
+    token = request.cookies.get(backend(request).cookie(SESSION_COOKIE))
+    return token if token and len(token) <= 200 else None
+
+
 def current_login(request: Request) -> LoginSession | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token or len(token) > 200:
-        return None
-    return backend(request).accounts.session(token)
+    token = session_token(request)
+    return backend(request).accounts.session(token) if token else None
 
 
 def require_login(request: Request) -> LoginSession:
@@ -107,7 +163,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
     from ..diary.accounts import SESSION_LIFETIME
 
     response.set_cookie(
-        SESSION_COOKIE,
+        backend(request).cookie(SESSION_COOKIE),
         token,
         max_age=int(SESSION_LIFETIME.total_seconds()),
         httponly=True,
@@ -119,7 +175,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
 
 def clear_session_cookie(response: Response, request: Request) -> None:
     response.delete_cookie(
-        SESSION_COOKIE,
+        backend(request).cookie(SESSION_COOKIE),
         httponly=True,
         secure=backend(request).secure_cookies,
         samesite="lax",
@@ -129,16 +185,81 @@ def clear_session_cookie(response: Response, request: Request) -> None:
 
 def form_token(request: Request) -> str:
     """The CSRF token for a form shown before logging in: the cookie's, or a new one."""
-    token = request.cookies.get(FORM_COOKIE)
+    token = request.cookies.get(backend(request).cookie(FORM_COOKIE))
     return token if token and len(token) <= 100 else secrets.token_urlsafe(32)
+
+
+def posted_form_token(request: Request) -> str:
+    """The pre-login form's token as its cookie carries it ("" when there is none)."""
+    return request.cookies.get(backend(request).cookie(FORM_COOKIE)) or ""
 
 
 def set_form_cookie(response: Response, request: Request, token: str) -> None:
     response.set_cookie(
-        FORM_COOKIE,
+        backend(request).cookie(FORM_COOKIE),
         token,
         httponly=True,
         secure=backend(request).secure_cookies,
         samesite="strict",
-        path="/diary",
+        path="/",
     )
+
+
+def client_address(request: Request) -> str:
+    """The address the limits count: the client's, or what a trusted proxy forwarded."""
+    return request.client.host if request.client else "unknown"
+
+
+async def log_in(request: Request, name: str, password: str) -> tuple[str, LoginSession]:
+    """Log in: the limits first (no hashing for a refused attempt), then the password, in
+    its turn. Raises TooManyAttempts, ServerBusy or LoginFailed."""
+    diaries = backend(request)
+    await diaries.opened()
+    accounts = diaries.accounts
+    attempt = await run_in_threadpool(accounts.admit, name, client_address(request))
+    try:
+        account = await diaries.hashes.run(lambda: accounts.verify(attempt, password))
+    except ServerBusy:
+        await run_in_threadpool(accounts.abandon, attempt)
+        raise
+    return await run_in_threadpool(accounts.start_session, account)
+
+
+async def register(request: Request, name: str, password: str) -> tuple[str, LoginSession]:
+    """Create an account and log it in. Raises InvalidRegistration, NameTaken,
+    TooManyAttempts or ServerBusy."""
+    diaries = backend(request)
+    await diaries.opened()
+    accounts = diaries.accounts
+    clean = await run_in_threadpool(
+        accounts.admit_registration, name, password, client_address(request)
+    )
+    account = await diaries.hashes.run(lambda: accounts.create(clean, password))
+    return await run_in_threadpool(accounts.start_session, account)
+
+
+async def confirm_password(request: Request, login: LoginSession, password: str) -> None:
+    """The signed-in person's password, asked again before something that cannot be undone;
+    counted by the same limits as a login. Raises LoginFailed, TooManyAttempts or
+    ServerBusy."""
+    diaries = backend(request)
+    accounts = diaries.accounts
+    attempt = await run_in_threadpool(accounts.admit, login.account.name, client_address(request))
+    try:
+        await diaries.hashes.run(lambda: accounts.verify(attempt, password))
+    except ServerBusy:
+        await run_in_threadpool(accounts.abandon, attempt)
+        raise
+
+
+async def change_password(request: Request, login: LoginSession, current: str, new: str) -> None:
+    """Confirm the current password, then set the new one (which ends the other sessions)."""
+    from ..diary.accounts import InvalidRegistration, password_problem
+
+    # A new password that would be refused is told before the current one is checked.
+    problem = password_problem(new, login.account.name)
+    if problem:
+        raise InvalidRegistration(problem, "new_password")
+    await confirm_password(request, login, current)
+    diaries = backend(request)
+    await diaries.hashes.run(lambda: diaries.accounts.change_password(login, new))
