@@ -13,10 +13,11 @@ import hashlib
 import re
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -59,6 +60,20 @@ _POSTGRES_LOCK = 7310520  # the advisory lock that serialises admissions (migrat
 _EDGES = string.digits + string.punctuation + string.whitespace
 
 
+T = TypeVar("T")
+
+
+class HashRunner(Protocol):
+    """Runs a password hash (`work`) and returns what it returns: where and when is the
+    caller's choice (the web app runs it at the lowest CPU priority)."""
+
+    def __call__(self, work: Callable[[], T]) -> T: ...
+
+
+def _here(work: Callable[[], T]) -> T:
+    return work()
+
+
 class AccountError(ValueError):
     """Something about an account that the person can act on; the message says what."""
 
@@ -79,12 +94,15 @@ class LoginFailed(AccountError):
 
 
 class TooManyAttempts(AccountError):
-    def __init__(self, retry_after_s: int, what: str = "failed logins") -> None:
+    def __init__(
+        self, retry_after_s: int, what: str = "failed logins", whole_address: bool = False
+    ) -> None:
         minutes = max(1, -(-retry_after_s // 60))
         super().__init__(
             f"Too many {what}. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
         )
         self.retry_after_s = retry_after_s
+        self.whole_address = whole_address  # refused whatever name it tries next
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +200,16 @@ def _trivial(lower: str) -> bool:
         for size in range(1, 5)
     ):
         return True
-    steps = {ord(b) - ord(a) for a, b in pairwise(compact)}
+    steps = {_step(a, b) for a, b in pairwise(compact)}
     return steps in ({1}, {-1})
+
+
+def _step(a: str, b: str) -> int:
+    """From one character to the next; digits go round (7890, 3210987)."""
+    step = ord(b) - ord(a)
+    if a.isdigit() and b.isdigit() and abs(step) == 9:
+        return -step // 9
+    return step
 
 
 def _common(lower: str) -> bool:
@@ -227,8 +253,9 @@ _FAILED = and_(LoginAttemptRow.kind == "login", LoginAttemptRow.succeeded.is_(Fa
 class Accounts:
     """The accounts kept in one diary store."""
 
-    def __init__(self, store: DiaryStore) -> None:
+    def __init__(self, store: DiaryStore, hashing: HashRunner = _here) -> None:
         self.store = store
+        self._hashing = hashing
 
     # Registration
 
@@ -263,7 +290,7 @@ class Accounts:
 
     def create(self, name: str, password: str) -> Account:
         """A new account for a name `admit_registration` let through (this hashes)."""
-        password_hash = _HASHER.hash(clean_password(password))
+        password_hash = self._hash(password)
         try:
             with self.store.session() as session:
                 user = User(name=name, password_hash=password_hash, created_at=_now())
@@ -297,14 +324,15 @@ class Accounts:
                 .returning(LoginAttemptRow.id, LoginAttemptRow.user_id)
             ).one()
             attempt = Attempt(row.id, row.user_id, ip[:64])
-            wait = _over_limit(connection, attempt, now)
+            wait, whole_address = _over_limit(connection, attempt, now)
             if wait:
-                raise TooManyAttempts(wait)  # rolls the attempt back: a refusal is not counted
+                # Raising rolls the attempt back: a refusal is not counted.
+                raise TooManyAttempts(wait, whole_address=whole_address)
         return attempt
 
     def verify(self, attempt: Attempt, password: str) -> Account:
         """The account, if the password is right (this hashes); else LoginFailed, and the
-        attempt stays counted as failed."""
+        attempt stays counted as failed (as it does if the process dies meanwhile)."""
         found = None
         if attempt.user_id is not None:
             with self.store.transaction() as connection:
@@ -312,7 +340,8 @@ class Accounts:
                     select(User.id, User.name, User.password_hash).where(User.id == attempt.user_id)
                 ).first()
         stored = found.password_hash if found is not None else None
-        verified = _verify(stored or _DUMMY_HASH, clean_password(password)[:MAX_PASSWORD])
+        typed = clean_password(password)[:MAX_PASSWORD]
+        verified = self._hashing(lambda: _verify(stored or _DUMMY_HASH, typed))
         if found is None or stored is None or not verified:
             raise LoginFailed
         with self.store.transaction() as connection:
@@ -332,11 +361,6 @@ class Accounts:
             )
         return Account(found.id, found.name)
 
-    def abandon(self, attempt: Attempt) -> None:
-        """Forget an attempt whose password was never checked (the server was too busy)."""
-        with self.store.transaction() as connection:
-            connection.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id == attempt.id))
-
     def authenticate(self, name: str, password: str, ip: str) -> Account:
         """The account for this name and password, else LoginFailed (or TooManyAttempts)."""
         return self.verify(self.admit(name, ip), password)
@@ -347,7 +371,7 @@ class Accounts:
         problem = password_problem(new_password, login.account.name)
         if problem:
             raise InvalidRegistration(problem, "new_password")
-        password_hash = _HASHER.hash(clean_password(new_password))
+        password_hash = self._hash(new_password)
         with self.store.transaction() as connection:
             connection.execute(
                 update(User).where(User.id == login.account.id).values(password_hash=password_hash)
@@ -436,6 +460,10 @@ class Accounts:
             with self.store.autocommit() as connection:
                 connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
+    def _hash(self, password: str) -> str:
+        typed = clean_password(password)
+        return self._hashing(lambda: _HASHER.hash(typed))
+
     def _serialise(self, connection: Connection) -> None:
         """Admissions one at a time. SQLite needs nothing: the transaction's first statement
         is a write, which waits for the database's single write lock."""
@@ -483,27 +511,28 @@ def records(connection: Connection, account: Account) -> dict[str, Any]:
     }
 
 
-def _over_limit(connection: Connection, attempt: Attempt, now: dt.datetime) -> int:
-    """Seconds to wait if this attempt (already written) breaks a limit, else 0."""
+def _over_limit(connection: Connection, attempt: Attempt, now: dt.datetime) -> tuple[int, bool]:
+    """Seconds to wait if this attempt (already written) breaks a limit, else 0; and whether
+    the limit is the address's own (any name)."""
     since = now - FAILED_LOGIN_WINDOW
     by_address = select(func.count(), func.min(LoginAttemptRow.at)).where(
         _FAILED, LoginAttemptRow.ip == attempt.ip, LoginAttemptRow.at > since
     )
     count, oldest = connection.execute(by_address).one()
     if count > MAX_FAILED_BY_ADDRESS:
-        return _wait(oldest, FAILED_LOGIN_WINDOW, now)
+        return _wait(oldest, FAILED_LOGIN_WINDOW, now), True
     if attempt.user_id is None:
-        return 0
+        return 0, False
     mine = LoginAttemptRow.user_id == attempt.user_id
     count, oldest = connection.execute(by_address.where(mine)).one()
     if count > MAX_FAILED_LOGINS:
-        return _wait(oldest, FAILED_LOGIN_WINDOW, now)
+        return _wait(oldest, FAILED_LOGIN_WINDOW, now), False
     known = select(LoginAttemptRow.ip).where(
         LoginAttemptRow.kind == "login", mine, LoginAttemptRow.succeeded.is_(True)
     )
     addresses = set(connection.execute(known).scalars())
     if attempt.ip in addresses:
-        return 0  # the owner's own address: strangers' guesses elsewhere do not lock it
+        return 0, False  # the owner's own address: strangers' guesses elsewhere do not lock it
     strangers = select(func.count(), func.min(LoginAttemptRow.at)).where(
         _FAILED,
         mine,
@@ -512,8 +541,8 @@ def _over_limit(connection: Connection, attempt: Attempt, now: dt.datetime) -> i
     )
     count, oldest = connection.execute(strangers).one()
     if count > MAX_FAILED_BY_ACCOUNT:
-        return _wait(oldest, ACCOUNT_WINDOW, now)
-    return 0
+        return _wait(oldest, ACCOUNT_WINDOW, now), False
+    return 0, False
 
 
 def _sweep(connection: Connection, now: dt.datetime) -> None:

@@ -11,7 +11,9 @@ import asyncio
 import gc
 import os
 import secrets
+import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -23,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
 if TYPE_CHECKING:
-    from ..diary.accounts import Account, Accounts, LoginSession
+    from ..diary.accounts import Account, Accounts, LoginSession, TooManyAttempts
     from ..diary.store import Diary, DiaryStore
 
 # `__Host-`: the browser keeps the cookie to this exact site, over HTTPS, for every path. A
@@ -58,9 +60,58 @@ class ServerBusy(Exception):
         super().__init__("The server is busy checking other passwords. Try again in a few seconds.")
 
 
+class LowPriorityHashing:
+    """Runs password hashes in threads of their own at the lowest CPU priority (Linux), so
+    that a flood of logins takes only the CPU that signed-in people leave free."""
+
+    def __init__(self, size: int = MAX_HASHES) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(size, "myoguide-hash", initializer=_lowest_priority)
+
+    def __call__(self, work: Callable[[], T]) -> T:
+        return self._pool.submit(work).result()
+
+
+def _lowest_priority() -> None:
+    if sys.platform == "linux":  # each thread is a task of its own there
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+class RefusedAddresses:
+    """Addresses the database refused whatever name they try, until when: the next try
+    from one is refused at once, without a thread, a query or a turn behind others'
+    hashing. The database stays the judge; this only remembers its answer."""
+
+    MAX_KEPT = 10_000
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    def check(self, address: str) -> None:
+        from ..diary.accounts import TooManyAttempts
+
+        until = self._until.get(address)
+        if until is not None:
+            left = until - time.monotonic()
+            if left > 0:
+                raise TooManyAttempts(int(left) + 1, whole_address=True)
+            del self._until[address]
+
+    def note(self, address: str, error: TooManyAttempts) -> None:
+        if not error.whole_address:
+            return
+        if len(self._until) >= self.MAX_KEPT:
+            now = time.monotonic()
+            self._until = {key: until for key, until in self._until.items() if until > now}
+        if len(self._until) < self.MAX_KEPT:  # else the database answers, as it would anyway
+            self._until[address] = time.monotonic() + error.retry_after_s
+
+
 class HashGate:
-    """Lets at most `size` password hashes run at once in this process. The others wait in
-    the event loop (holding no thread), and give up after HASH_WAIT_S with ServerBusy."""
+    """Lets at most `size` logins (each hashing a password) run at once in this process. The
+    others wait in the event loop, holding no thread and no connection, and give up after
+    HASH_WAIT_S with ServerBusy."""
 
     def __init__(self, size: int = MAX_HASHES) -> None:
         self.size = size
@@ -68,6 +119,7 @@ class HashGate:
         self._gates = weakref.WeakKeyDictionary()
 
     async def run(self, work: Callable[[], T]) -> T:
+        """`work()` in a worker thread, in its turn."""
         loop = asyncio.get_running_loop()
         gate = self._gates.setdefault(loop, asyncio.Semaphore(self.size))
         try:
@@ -90,6 +142,7 @@ class DiaryBackend:
         self._lock = threading.Lock()
         self.secure_cookies = os.environ.get(INSECURE_COOKIES_ENV, "") not in {"1", "true", "yes"}
         self.hashes = HashGate()
+        self.refused = RefusedAddresses()
 
     def cookie(self, name: str) -> str:
         """The cookie's name: without `__Host-` when cookies are not `Secure`."""
@@ -122,7 +175,7 @@ class DiaryBackend:
         if self._accounts is None:
             from ..diary.accounts import Accounts
 
-            self._accounts = Accounts(self.store)
+            self._accounts = Accounts(self.store, LowPriorityHashing())
         return self._accounts
 
     def diary(self, account: Account) -> Diary:
@@ -213,29 +266,38 @@ def client_address(request: Request) -> str:
 async def log_in(request: Request, name: str, password: str) -> tuple[str, LoginSession]:
     """Log in: the limits first (no hashing for a refused attempt), then the password, in
     its turn. Raises TooManyAttempts, ServerBusy or LoginFailed."""
+    from ..diary.accounts import TooManyAttempts
+
     diaries = backend(request)
     await diaries.opened()
-    accounts = diaries.accounts
-    attempt = await run_in_threadpool(accounts.admit, name, client_address(request))
+    accounts, address = diaries.accounts, client_address(request)
+    diaries.refused.check(address)
+
+    def work() -> tuple[str, LoginSession]:
+        account = accounts.verify(accounts.admit(name, address), password)
+        return accounts.start_session(account)
+
     try:
-        account = await diaries.hashes.run(lambda: accounts.verify(attempt, password))
-    except ServerBusy:
-        await run_in_threadpool(accounts.abandon, attempt)
+        return await diaries.hashes.run(work)
+    except TooManyAttempts as error:
+        diaries.refused.note(address, error)
         raise
-    return await run_in_threadpool(accounts.start_session, account)
 
 
 async def register(request: Request, name: str, password: str) -> tuple[str, LoginSession]:
     """Create an account and log it in. Raises InvalidRegistration, NameTaken,
     TooManyAttempts or ServerBusy."""
+    from ..diary.accounts import check_registration
+
     diaries = backend(request)
     await diaries.opened()
-    accounts = diaries.accounts
-    clean = await run_in_threadpool(
-        accounts.admit_registration, name, password, client_address(request)
-    )
-    account = await diaries.hashes.run(lambda: accounts.create(clean, password))
-    return await run_in_threadpool(accounts.start_session, account)
+    accounts, address = diaries.accounts, client_address(request)
+    check_registration(name, password)  # no turn to wait for a refusal
+
+    def work() -> tuple[str, LoginSession]:
+        return accounts.start_session(accounts.register(name, password, address))
+
+    return await diaries.hashes.run(work)
 
 
 async def confirm_password(request: Request, login: LoginSession, password: str) -> None:
@@ -243,13 +305,10 @@ async def confirm_password(request: Request, login: LoginSession, password: str)
     counted by the same limits as a login. Raises LoginFailed, TooManyAttempts or
     ServerBusy."""
     diaries = backend(request)
-    accounts = diaries.accounts
-    attempt = await run_in_threadpool(accounts.admit, login.account.name, client_address(request))
-    try:
-        await diaries.hashes.run(lambda: accounts.verify(attempt, password))
-    except ServerBusy:
-        await run_in_threadpool(accounts.abandon, attempt)
-        raise
+    accounts, address = diaries.accounts, client_address(request)
+    await diaries.hashes.run(
+        lambda: accounts.verify(accounts.admit(login.account.name, address), password)
+    )
 
 
 async def change_password(request: Request, login: LoginSession, current: str, new: str) -> None:
@@ -260,6 +319,11 @@ async def change_password(request: Request, login: LoginSession, current: str, n
     problem = password_problem(new, login.account.name)
     if problem:
         raise InvalidRegistration(problem, "new_password")
-    await confirm_password(request, login, current)
     diaries = backend(request)
-    await diaries.hashes.run(lambda: diaries.accounts.change_password(login, new))
+    accounts, address = diaries.accounts, client_address(request)
+
+    def work() -> None:
+        accounts.verify(accounts.admit(login.account.name, address), current)
+        accounts.change_password(login, new)
+
+    await diaries.hashes.run(work)
