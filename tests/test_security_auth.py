@@ -117,6 +117,7 @@ def test_parallel_guesses_from_one_address_stop_at_the_limit(
     statuses = in_parallel(30, lambda i: log_in(server, name, f"wrong password {i}", attacker))
     assert set(statuses) <= {401, 429, 503}
     checked = statuses.count(401)
+    print(f"\n30 parallel guesses, one address: {checked} checked, {statuses.count(429)} refused")
     assert 1 <= checked <= MAX_FAILED_LOGINS
     assert failures(store, name=name, address=attacker) == checked
     # Locked for that address: the right password is refused there too, unchecked.
@@ -131,6 +132,7 @@ def test_guesses_from_many_addresses_do_not_lock_the_owner_out(
     name, home = owner(server)
     statuses = in_parallel(30, lambda i: log_in(server, name, f"wrong password {i}", new_address()))
     assert set(statuses) <= {401, 429, 503}
+    print(f"\n30 parallel guesses, 30 addresses: {statuses.count(401)} checked")
     assert statuses.count(401) <= MAX_FAILED_BY_ACCOUNT
     # Guesses abandoned as too many at once (503) are not counted: go on until refused.
     for _ in range(MAX_FAILED_BY_ACCOUNT + 1):
@@ -153,6 +155,7 @@ def test_one_address_trying_many_names_is_limited_before_any_hashing(
         lambda i: log_in(server, f"nobody-{uuid.uuid4().hex[:8]}", "password guess", sprayer),
     )
     assert set(statuses) <= {401, 429, 503}
+    print(f"\n30 parallel names, one address: {statuses.count(401)} checked")
     assert statuses.count(401) <= MAX_FAILED_BY_ADDRESS
     assert failures(store, address=sprayer) == statuses.count(401)
     # A real account is refused there too, and not locked anywhere else.

@@ -300,7 +300,7 @@ class Accounts:
         except IntegrityError:
             raise NameTaken(f"The name {name!r} is taken; choose another.") from None
 
-    def register(self, name: str, password: str, ip: str = "unknown") -> Account:
+    def register(self, name: str, password: str, ip: str) -> Account:
         return self.create(self.admit_registration(name, password, ip), password)
 
     # Logging in
