@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import stat
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -317,3 +318,77 @@ def test_an_older_world_readable_file_is_made_private(tmp_path: Path) -> None:
     path.chmod(0o644)
     DiaryStore.open(str(path)).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def at_revision(url: str, revision: str) -> None:
+    """An empty database with the schema as it was at `revision`."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from myoguide.diary import store as store_module
+
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(store_module.__file__).parent / "migrations")
+    )
+    engine = create_engine(store_module.database_url(url))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from .conftest import postgres_or_skip
+
+    admin_url = postgres_or_skip()
+    name = f"myoguide_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_drops_the_names_old_login_records_kept(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from sqlalchemy import create_engine, inspect, text
+
+    from myoguide.diary.store import database_url
+
+    if backend == "sqlite":
+        url = str(tmp_path / "old.sqlite3")
+    else:
+        url = request.getfixturevalue("empty_postgres")
+    at_revision(url, "0003")
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO login_attempts (user_name, ip, at) VALUES (:n, '192.0.2.1', :at)"),
+            {"n": "a password typed as the name", "at": dt.datetime(2026, 11, 1)},
+        )
+    engine.dispose()
+
+    upgraded = DiaryStore.open(url)
+    try:
+        columns = {c["name"] for c in inspect(upgraded.engine).get_columns("login_attempts")}
+        assert "user_name" not in columns and {"user_id", "succeeded"} <= columns
+        with upgraded.transaction() as connection:
+            assert connection.execute(text("SELECT count(*) FROM login_attempts")).scalar() == 0
+        client = TestClient(create_app(store=upgraded), base_url="https://testserver")
+        created = client.post(f"{API}/account", json={"name": "upgraded", "password": PASSWORD})
+        assert created.status_code == 201
+    finally:
+        upgraded.close()
