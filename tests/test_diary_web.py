@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import math
+import random
 import re
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from myoguide.diary.analysis import every_finding, triggers_by_kind
 from myoguide.diary.store import Diary, DiaryStore
 from myoguide.diary.tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
 from myoguide.web import create_app
+from myoguide.web.sessions import SESSION_COOKIE
 
 from .diaries import DiaryData, caffeine_twitch_diary, every_other_day_diary, many_factors_diary
 
@@ -99,8 +101,14 @@ class Person:
         return found
 
 
-def browser(app: FastAPI) -> TestClient:
-    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+def browser(app: FastAPI, address: str | None = None) -> TestClient:
+    """A browser of its own, on an address of its own (as the login limits see it)."""
+    address = (
+        address or f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(256)}"
+    )
+    return TestClient(
+        app, base_url="https://testserver", follow_redirects=False, client=(address, 50000)
+    )
 
 
 def anonymous_token(client: TestClient, path: str) -> str:
@@ -267,7 +275,7 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(app: FastAPI, perso
     unknown = log_in(client, f"nobody-{uuid.uuid4().hex[:8]}", PASSWORD)
     assert wrong.status_code == unknown.status_code == 401
     assert "do not match an account" in wrong.text and "do not match an account" in unknown.text
-    assert "myoguide_session" not in client.cookies
+    assert SESSION_COOKIE not in client.cookies
 
 
 def test_the_sixth_failed_login_is_refused_with_429(app: FastAPI, person: Person) -> None:
@@ -310,7 +318,7 @@ def test_api_login_failures_and_the_rate_limit(app: FastAPI, person: Person) -> 
     refused = client.post(f"{API}/session", json={"name": person.name, "password": PASSWORD})
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
-    assert "myoguide_session" not in client.cookies
+    assert SESSION_COOKIE not in client.cookies
 
 
 def test_api_login_takes_only_json(app: FastAPI, person: Person) -> None:
@@ -320,7 +328,7 @@ def test_api_login_takes_only_json(app: FastAPI, person: Person) -> None:
     client = browser(app)
     response = client.post(f"{API}/session", content=body, headers={"Content-Type": "text/plain"})
     assert response.status_code == 422
-    assert "myoguide_session" not in client.cookies
+    assert SESSION_COOKIE not in client.cookies
     missing = client.post(f"{API}/session", json={"name": person.name})
     assert missing.status_code == 422 and "password" in missing.text
 
@@ -384,7 +392,7 @@ def test_session_cookie_flags(app: FastAPI) -> None:
         data={"csrf_token": token, "name": f"c-{uuid.uuid4().hex[:8]}", "password": PASSWORD},
     )
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith("myoguide_session=")
+    assert cookie.startswith("__Host-myoguide_session=")
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "secure", "samesite=lax", "path=/"} <= flags
 
@@ -396,7 +404,9 @@ def test_insecure_cookies_only_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_p
     response = client.post(
         "/diary/register", data={"csrf_token": token, "name": "plainhttp", "password": PASSWORD}
     )
-    assert "secure" not in response.headers["set-cookie"].lower()
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("myoguide_session=")  # a browser refuses __Host- without Secure
+    assert "secure" not in cookie.lower()
 
 
 def test_without_a_session_pages_go_to_login_and_the_api_says_401(app: FastAPI) -> None:
@@ -406,7 +416,7 @@ def test_without_a_session_pages_go_to_login_and_the_api_says_401(app: FastAPI) 
         assert (response.status_code, response.headers["location"]) == (303, "/diary/login")
     for path in ["/episodes", "/triggers", "/export", "/session", "/episodes/1"]:
         assert client.get(f"{API}{path}").status_code == 401
-    client.cookies.set("myoguide_session", "made-up")
+    client.cookies.set(SESSION_COOKIE, "made-up")
     assert client.get(f"{API}/episodes").status_code == 401
 
 
@@ -424,7 +434,9 @@ def form_posts(episode_id: int) -> list[tuple[str, dict[str, str]]]:
         ),
         (f"/diary/episodes/{episode_id}/delete", {}),
         ("/diary/days/2026-11-20", {"stress": "9"}),
-        ("/diary/account/delete", {"confirm_name": "x"}),
+        ("/diary/account/password", {"current_password": "x", "new_password": "y"}),
+        ("/diary/account/sessions/end-others", {}),
+        ("/diary/account/delete", {"password": "x"}),
     ]
 
 
@@ -434,7 +446,7 @@ def test_every_form_refuses_a_post_without_the_csrf_token(person: Person, sent: 
     person.api("PUT", "/days/2026-11-20", DAY)
     before = person.api("GET", "/export").json()
     posts = form_posts(episode["id"])
-    posts[-1][1]["confirm_name"] = person.name
+    posts[-1][1]["password"] = PASSWORD
     for path, data in posts:
         fields = data if sent == "none" else {**data, "csrf_token": "forged"}
         response = person.client.post(path, data=fields)
@@ -625,9 +637,15 @@ def test_export_holds_everything(person: Person) -> None:
     exported = person.client.get("/diary/account/export.json")
     assert exported.headers["content-disposition"].startswith("attachment")
     data = exported.json()
-    assert data["account"] == {"name": person.name}
+    account = data["account"]
+    assert account["name"] == person.name
+    assert dt.datetime.fromisoformat(account["created_at"]).tzinfo is not None
+    assert len(account["sessions"]) == 1 and account["logins"] == []
     assert [e["id"] for e in data["episodes"]] == [first["id"], second["id"]]
-    assert data["episodes"][1] == second
+    saved = data["episodes"][1]
+    assert saved["created_at"] == saved["updated_at"] is not None
+    assert {k: v for k, v in saved.items() if k not in {"created_at", "updated_at"}} == second
+    assert data["days"][0]["updated_at"] is not None
     assert data["days"][0]["medications"] == ["magnesium"]
     assert person.api("GET", "/export").json() == data
 
@@ -671,7 +689,7 @@ def rows_of(store: DiaryStore, user_id: int, name: str) -> dict[str, int]:
         ]:
             counts[table] = session.scalar(select(func.count()).where(column == user_id)) or 0
         counts["login_attempts"] = (
-            session.scalar(select(func.count()).where(LoginAttemptRow.user_name == name)) or 0
+            session.scalar(select(func.count()).where(LoginAttemptRow.user_id == user_id)) or 0
         )
     return counts
 
@@ -686,13 +704,13 @@ def test_deleting_the_account_erases_everything(app: FastAPI) -> None:
     user_id = person.user_id
     assert all(rows_of(store, user_id, person.name).values())
 
-    refused = person.post("/diary/account/delete", {"confirm_name": "someone-else"})
-    assert refused.status_code == 422 and "Type your user name" in refused.text
+    refused = person.post("/diary/account/delete", {"password": "not the password"})
+    assert refused.status_code == 422 and "That is not your password" in refused.text
     assert all(rows_of(store, user_id, person.name).values())
 
-    deleted = person.post("/diary/account/delete", {"confirm_name": person.name})
+    deleted = person.post("/diary/account/delete", {"password": PASSWORD})
     assert deleted.status_code == 200 and "deleted" in deleted.text
-    assert 'myoguide_session=""' in deleted.headers["set-cookie"]
+    assert f'{SESSION_COOKIE}=""' in deleted.headers["set-cookie"]
     assert not any(rows_of(store, user_id, person.name).values())
     assert person.client.get("/diary").status_code == 303
     assert log_in(browser(app), person.name).status_code == 401
@@ -714,11 +732,15 @@ def test_an_api_client_can_register_and_delete_its_account(app: FastAPI) -> None
         count for table, count in rows_of(store, user_id, name).items() if table != "login_attempts"
     )
 
-    assert person.api("DELETE", "/account", token=False).status_code == 403
+    assert person.api("DELETE", "/account", {"password": PASSWORD}, token=False).status_code == 403
     assert rows_of(store, user_id, name)["episodes"] == 1
-    gone = person.api("DELETE", "/account")
+    assert person.api("DELETE", "/account").status_code == 422  # the password is asked for
+    wrong = person.api("DELETE", "/account", {"password": "not the password"})
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "password"]
+    assert rows_of(store, user_id, name)["episodes"] == 1
+    gone = person.api("DELETE", "/account", {"password": PASSWORD})
     assert gone.status_code == 204
-    assert 'myoguide_session=""' in gone.headers["set-cookie"]
+    assert f'{SESSION_COOKIE}=""' in gone.headers["set-cookie"]
     assert not any(rows_of(store, user_id, name).values())
     assert client.get(f"{API}/episodes").status_code == 401
     again = browser(app).post(f"{API}/session", json={"name": name, "password": PASSWORD})

@@ -60,6 +60,7 @@ def database_url(db: str | None = None) -> str:
     if "://" not in chosen:
         path = Path(chosen).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _keep_private(path)
         return f"sqlite:///{path}"
     url = make_url(chosen)
     if url.drivername in {"postgresql", "postgres"}:
@@ -95,9 +96,20 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        # What is deleted is overwritten with zeros, not left in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return on_connect
+
+
+def _keep_private(path: Path) -> None:
+    """Only its owner may read a diary file; SQLite gives its -wal and -shm files the same
+    mode. A file made by an older version is tightened too."""
+    path.touch(mode=0o600, exist_ok=True)
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists() and each.stat().st_mode & 0o077 and each.stat().st_uid == os.getuid():
+            each.chmod(0o600)
 
 
 POSTGRES_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 0}
@@ -164,7 +176,7 @@ MAX_ID = 2**31 - 1
 """The largest id an INTEGER column holds on PostgreSQL: a larger id names no row, and sent
 to the database it would be an error rather than "not found"."""
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration in migrations/versions (a test checks they agree)."""
 
 

@@ -94,16 +94,27 @@ class LoginSessionRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    # When the session was last used (to the minute): it ends after a while unused.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime())
 
 
 class LoginAttemptRow(Base):
-    """A failed login, kept in the database so that every app process sees the same count."""
+    """A login or registration as the limits count it, kept in the database so that every app
+    process sees the same count. No name is kept: only the account it was for, if any."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key", "user_name", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_ip", "ip", "at"),
+        Index("ix_login_attempts_user", "user_id", "at"),
+        Index("ix_login_attempts_at", "at"),
+        CheckConstraint("kind IN ('login', 'register')", name="ck_login_attempts_kind"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime())
+    # A login is counted as failed from the moment it is admitted until it succeeds.
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

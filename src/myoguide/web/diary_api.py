@@ -18,6 +18,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from ..diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
 from ..diary.analysis import TriggerFinding
@@ -41,16 +42,34 @@ from .sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
     LoginRequired,
+    ServerBusy,
     backend,
+    change_password,
     check_csrf,
     clear_session_cookie,
+    confirm_password,
+    log_in,
+    register,
+    session_token,
     set_session_cookie,
 )
 
-_cookie = APIKeyCookie(
+
+class SessionCookie(APIKeyCookie):
+    """The session cookie, under the name this server gives it (`__Host-` unless cookies
+    are not `Secure`)."""
+
+    async def __call__(self, request: HTTPConnection) -> str | None:
+        return session_token(request)
+
+
+_cookie = SessionCookie(
     name=SESSION_COOKIE,
     auto_error=False,
-    description="The session cookie set by logging in at /diary/login.",
+    description=(
+        "The session cookie set by logging in at /diary/login (myoguide_session when the"
+        " server runs with MYOGUIDE_INSECURE_COOKIES)."
+    ),
 )
 _csrf = APIKeyHeader(
     name=CSRF_HEADER,
@@ -68,6 +87,13 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Not in your diary."}
+}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "Too many tries: wait for Retry-After seconds."},
+    503: {
+        "model": Problem,
+        "description": "Too many passwords being checked at once: retry after Retry-After.",
+    },
 }
 
 
@@ -128,10 +154,41 @@ class DayBody(DayIn):
     _whole_numbers = field_validator("stress", mode="before")(_whole)
 
 
-class AccountName(BaseModel):
+class KeptSession(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+
+
+class KeptLogin(BaseModel):
+    """A login the limits still count: a failed one for an hour, the last one from each
+    address for 30 days (the owner's own addresses are not locked out by strangers)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: dt.datetime
+    address: str
+    succeeded: bool
+
+
+class AccountRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
+    created_at: dt.datetime
+    sessions: list[KeptSession]
+    logins: list[KeptLogin]
+
+
+class ExportedEpisode(Episode):
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+
+class ExportedDay(Day):
+    updated_at: dt.datetime | None
 
 
 class DiaryExport(BaseModel):
@@ -139,9 +196,44 @@ class DiaryExport(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    account: AccountName
-    episodes: list[Episode]
-    days: list[Day]
+    account: AccountRecord
+    episodes: list[ExportedEpisode]
+    days: list[ExportedDay]
+
+
+class SessionListed(BaseModel):
+    """One of your live sessions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+    current: bool = Field(description="Whether it is the session of this request.")
+
+
+class EndedSessions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ended: int = Field(description="How many other sessions ended.")
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: str = Field(
+        max_length=MAX_PASSWORD, json_schema_extra={"minLength": MIN_PASSWORD}
+    )
+
+
+class PasswordConfirmation(BaseModel):
+    """The account's password, asked again before it is deleted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(max_length=MAX_PASSWORD)
 
 
 class NewAccount(BaseModel):
@@ -178,6 +270,7 @@ READ_ONLY = object()
 
 _EPISODES: TypeAdapter[list[Episode]] = TypeAdapter(list[Episode])
 _FINDINGS: TypeAdapter[list[TriggerFinding]] = TypeAdapter(list[TriggerFinding])
+_SESSIONS: TypeAdapter[list[SessionListed]] = TypeAdapter(list[SessionListed])
 
 
 async def in_diary(
@@ -229,6 +322,19 @@ def _saved(request: Request, episode: Episode, status_code: int = 200) -> Respon
     return _json(saved.model_dump_json().encode(), status_code)
 
 
+def _limited(error: Exception) -> HTTPException:
+    """429 or 503 with Retry-After, for a refused login or a busy server."""
+    from ..diary.accounts import TooManyAttempts
+
+    assert isinstance(error, TooManyAttempts | ServerBusy)
+    status = 429 if isinstance(error, TooManyAttempts) else 503
+    return HTTPException(status, str(error), headers={"Retry-After": str(error.retry_after_s)})
+
+
+def _wrong_password(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
+
+
 def _json(body: bytes, status_code: int = 200) -> Response:
     """Already validated models, serialised once (FastAPI would validate them again)."""
     return Response(body, status_code=status_code, media_type="application/json")
@@ -259,29 +365,22 @@ def build_diary_api() -> APIRouter:
         status_code=201,
         responses={
             401: {"model": Problem, "description": "The name and password do not match."},
-            429: {"model": Problem, "description": "Too many failed logins: wait and retry."},
+            **LIMITED,
         },
         summary="Log in",
     )
-    async def log_in(request: Request, credentials: Credentials) -> Response:
+    async def log_in_api(request: Request, credentials: Credentials) -> Response:
         """Log in with a name and password: sets the session cookie, and answers with the
-        CSRF token to send as X-CSRF-Token. Five failed logins for a name from one address
-        within 15 minutes block it for the rest of that time (429 with Retry-After)."""
+        CSRF token to send as X-CSRF-Token. Each try counts before the password is checked:
+        5 failed in 15 minutes for one account from one address, 20 from one address to any
+        names, or 10 in an hour to one account from addresses it never logged in from, and
+        the next is refused (429 with Retry-After), even with the right password."""
         from ..diary.accounts import LoginFailed, TooManyAttempts
 
-        accounts = backend(request).accounts
-        ip = request.client.host if request.client else "unknown"
-
-        def run() -> tuple[str, LoginSession]:
-            account = accounts.authenticate(credentials.name, credentials.password, ip)
-            return accounts.start_session(account)
-
         try:
-            token, login = await run_in_threadpool(run)
-        except TooManyAttempts as error:
-            raise HTTPException(
-                429, str(error), headers={"Retry-After": str(error.retry_after_s)}
-            ) from None
+            token, login = await log_in(request, credentials.name, credentials.password)
+        except (TooManyAttempts, ServerBusy) as error:
+            raise _limited(error) from None
         except LoginFailed as error:
             raise HTTPException(401, str(error)) from None
         response = _json(session_info(login).model_dump_json().encode(), 201)
@@ -292,26 +391,26 @@ def build_diary_api() -> APIRouter:
         "/account",
         response_model=SessionInfo,
         status_code=201,
-        responses={409: {"model": Problem, "description": "The name is taken or reserved."}},
+        responses={
+            409: {"model": Problem, "description": "The name is taken or reserved."},
+            **LIMITED,
+        },
         summary="Create an account",
     )
-    async def register(request: Request, credentials: NewAccount) -> Response:
+    async def register_api(request: Request, credentials: NewAccount) -> Response:
         """Create an account (a name of 3 to 40 letters, digits, `.`, `-` or `_`; a password
-        of at least 10 characters) and log it in, as `POST /session` does."""
-        from ..diary.accounts import InvalidRegistration, NameTaken
-
-        accounts = backend(request).accounts
-
-        def run() -> tuple[str, LoginSession]:
-            return accounts.start_session(accounts.register(credentials.name, credentials.password))
+        of at least 10 characters, not a common or leaked one, without the name) and log it
+        in, as `POST /session` does. One address can make 10 accounts an hour."""
+        from ..diary.accounts import InvalidRegistration, NameTaken, TooManyAttempts
 
         try:
-            token, login = await run_in_threadpool(run)
+            token, login = await register(request, credentials.name, credentials.password)
         except InvalidRegistration as error:
-            problem = {"loc": ("body", error.field), "msg": str(error), "type": "value_error"}
-            raise RequestValidationError([problem]) from None
+            raise _wrong_password(error.field, str(error)) from None
         except NameTaken as error:
             raise HTTPException(409, str(error)) from None
+        except (TooManyAttempts, ServerBusy) as error:
+            raise _limited(error) from None
         response = _json(session_info(login).model_dump_json().encode(), 201)
         set_session_cookie(response, request, token)
         return response
@@ -320,18 +419,84 @@ def build_diary_api() -> APIRouter:
         "/account",
         status_code=204,
         response_class=Response,
-        responses=FORBIDDEN,
+        responses={**FORBIDDEN, **LIMITED},
         summary="Delete your account and everything in it",
     )
-    async def delete_account(request: Request, token: Token, csrf: Csrf) -> Response:
-        """Erases the account, its episodes, days, sessions and login records, for good.
-        Export first (`GET /export`) to keep a copy."""
+    async def delete_account(
+        request: Request, token: Token, csrf: Csrf, confirmation: PasswordConfirmation
+    ) -> Response:
+        """Erases the account, its episodes, days, sessions and login records, for good,
+        once `password` is the account's (else 422 naming it). Export first (`GET /export`)
+        to keep a copy."""
+        from ..diary.accounts import LoginFailed, TooManyAttempts
+
         accounts = backend(request).accounts
         login = await in_diary(request, token, csrf, lambda _, login: login)
+        try:
+            await confirm_password(request, login, confirmation.password)
+        except LoginFailed:
+            raise _wrong_password("password", "is not your password") from None
+        except (TooManyAttempts, ServerBusy) as error:
+            raise _limited(error) from None
         await run_in_threadpool(accounts.delete_account, login.account)
         response = Response(status_code=204)
         clear_session_cookie(response, request)
         return response
+
+    @router.put(
+        "/account/password",
+        status_code=204,
+        response_class=Response,
+        responses={**FORBIDDEN, **LIMITED},
+        summary="Change your password",
+    )
+    async def new_password(
+        request: Request, token: Token, csrf: Csrf, change: PasswordChange
+    ) -> Response:
+        """Sets `new_password` (the rules of a new account's) once `current_password` is
+        right (else 422 naming the field), and ends every other session."""
+        from ..diary.accounts import InvalidRegistration, LoginFailed, TooManyAttempts
+
+        login = await in_diary(request, token, csrf, lambda _, login: login)
+        try:
+            await change_password(request, login, change.current_password, change.new_password)
+        except LoginFailed:
+            raise _wrong_password("current_password", "is not your password") from None
+        except InvalidRegistration as error:
+            raise _wrong_password("new_password", str(error)) from None
+        except (TooManyAttempts, ServerBusy) as error:
+            raise _limited(error) from None
+        return Response(status_code=204)
+
+    @router.get("/sessions", response_model=list[SessionListed], summary="Your sessions")
+    async def list_sessions(request: Request, token: Token) -> Response:
+        """Every live session of your account, newest first; `current` marks this one."""
+        accounts = backend(request).accounts
+        login = await in_diary(request, token, READ_ONLY, lambda _, login: login)
+        listed = [
+            SessionListed(
+                id=one.id,
+                created_at=one.created_at.replace(tzinfo=dt.UTC),
+                last_seen_at=one.last_seen_at.replace(tzinfo=dt.UTC),
+                expires_at=one.expires_at.replace(tzinfo=dt.UTC),
+                current=one.id == login.id,
+            )
+            for one in await run_in_threadpool(accounts.sessions, login.account)
+        ]
+        return _json(_SESSIONS.dump_json(listed))
+
+    @router.delete(
+        "/sessions",
+        response_model=EndedSessions,
+        responses=FORBIDDEN,
+        summary="Log out everywhere else",
+    )
+    async def end_other_sessions(request: Request, token: Token, csrf: Csrf) -> Response:
+        """Ends every session of your account but this one."""
+        accounts = backend(request).accounts
+        login = await in_diary(request, token, csrf, lambda _, login: login)
+        ended = await run_in_threadpool(accounts.end_other_sessions, login)
+        return _json(EndedSessions(ended=ended).model_dump_json().encode())
 
     @router.delete(
         "/session",

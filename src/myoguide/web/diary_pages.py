@@ -20,7 +20,7 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from ..diary.accounts import AccountError, LoginSession, TooManyAttempts
+from ..diary.accounts import AccountError, LoginFailed, LoginSession, TooManyAttempts
 from ..diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode, text_problem
 from ..diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
 from ..diary.store import Diary
@@ -37,13 +37,18 @@ from .diary_forms import (
 )
 from .sessions import (
     CSRF_FIELD,
-    FORM_COOKIE,
-    SESSION_COOKIE,
+    ServerBusy,
     backend,
+    change_password,
     check_csrf,
     clear_session_cookie,
+    confirm_password,
     form_token,
+    log_in,
+    posted_form_token,
+    register,
     require_login,
+    session_token,
     set_form_cookie,
     set_session_cookie,
 )
@@ -115,13 +120,15 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         return response
 
     def anonymous_checked(request: Request, form: Form) -> None:
-        cookie = request.cookies.get(FORM_COOKIE) or ""
-        check_csrf(first(form, CSRF_FIELD), cookie or "\0missing")
+        check_csrf(first(form, CSRF_FIELD), posted_form_token(request) or "\0missing")
 
-    def signed_in(request: Request, login_account: Any) -> RedirectResponse:
-        token, _ = backend(request).accounts.start_session(login_account)
+    def signed_in(request: Request, token: str) -> RedirectResponse:
         response = redirect("/diary")
         set_session_cookie(response, request, token)
+        return response
+
+    def refused(response: HTMLResponse, error: TooManyAttempts | ServerBusy) -> HTMLResponse:
+        response.headers["Retry-After"] = str(error.retry_after_s)
         return response
 
     @router.get("/register", response_class=HTMLResponse)
@@ -129,42 +136,44 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         return account_form(request, "register")
 
     @router.post("/register", response_class=HTMLResponse)
-    def register(request: Request, form: Posted) -> Response:
+    async def register_page(request: Request, form: Posted) -> Response:
         anonymous_checked(request, form)
         name = first(form, "name")
         try:
-            account = backend(request).accounts.register(name, first(form, "password"))
+            token, _ = await register(request, name, first(form, "password"))
+        except TooManyAttempts as error:
+            return refused(account_form(request, "register", 429, str(error), name), error)
+        except ServerBusy as error:
+            return refused(account_form(request, "register", 503, str(error), name), error)
         except AccountError as error:
             return account_form(request, "register", 422, str(error), name)
-        return signed_in(request, account)
+        return signed_in(request, token)
 
     @router.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
         return account_form(request, "login")
 
     @router.post("/login", response_class=HTMLResponse)
-    def login(request: Request, form: Posted) -> Response:
+    async def login(request: Request, form: Posted) -> Response:
         anonymous_checked(request, form)
         name = first(form, "name")
         problem = text_problem(name)
         if problem:
             return account_form(request, "login", 422, f"The user name {problem}.")
-        ip = request.client.host if request.client else "unknown"
         try:
-            account = backend(request).accounts.authenticate(name, first(form, "password"), ip)
+            token, _ = await log_in(request, name, first(form, "password"))
         except TooManyAttempts as error:
-            response = account_form(request, "login", 429, str(error), name)
-            response.headers["Retry-After"] = str(error.retry_after_s)
-            return response
+            return refused(account_form(request, "login", 429, str(error), name), error)
+        except ServerBusy as error:
+            return refused(account_form(request, "login", 503, str(error), name), error)
         except AccountError as error:
             return account_form(request, "login", 401, str(error), name)
-        return signed_in(request, account)
+        return signed_in(request, token)
 
     @router.post("/logout")
     def logout(request: Request, login: Login, form: Posted) -> Response:
         checked(form, login)
-        token = request.cookies.get(SESSION_COOKIE, "")
-        backend(request).accounts.end_session(token)
+        backend(request).accounts.end_session(session_token(request) or "")
         response = redirect("/diary/login")
         clear_session_cookie(response, request)
         return response
@@ -376,9 +385,65 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     # The account
 
+    def account_page(
+        request: Request,
+        login: LoginSession,
+        status: int = 200,
+        problems: dict[str, str] | None = None,
+        notice: str = "",
+    ) -> HTMLResponse:
+        return page(
+            request,
+            "account.html",
+            status,
+            title="Your account",
+            login=login,
+            sessions=backend(request).accounts.sessions(login.account),
+            problems=problems or {},
+            notice=notice or _NOTICES.get(request.query_params.get("done", ""), ""),
+        )
+
+    async def password_refused(
+        request: Request, login: LoginSession, field: str, error: Exception
+    ) -> HTMLResponse:
+        """The account page again, saying why the password was not taken."""
+        from starlette.concurrency import run_in_threadpool
+
+        if isinstance(error, LoginFailed):
+            status, message = 422, "That is not your password."
+        elif isinstance(error, TooManyAttempts | ServerBusy):
+            status, message = (429 if isinstance(error, TooManyAttempts) else 503), str(error)
+        else:
+            status, message = 422, str(error)
+        problems = {field: message}
+        response = await run_in_threadpool(account_page, request, login, status, problems)
+        if isinstance(error, TooManyAttempts | ServerBusy):
+            response.headers["Retry-After"] = str(error.retry_after_s)
+        return response
+
     @router.get("/account", response_class=HTMLResponse)
     def account(request: Request, login: Login) -> HTMLResponse:
-        return page(request, "account.html", title="Your account", login=login, problem="")
+        return account_page(request, login)
+
+    @router.post("/account/password", response_class=HTMLResponse)
+    async def new_password(request: Request, login: Login, form: Posted) -> Response:
+        checked(form, login)
+        try:
+            await change_password(
+                request, login, first(form, "current_password"), first(form, "new_password")
+            )
+        except LoginFailed as error:
+            return await password_refused(request, login, "current_password", error)
+        except (AccountError, ServerBusy) as error:
+            field = getattr(error, "field", "current_password")
+            return await password_refused(request, login, field, error)
+        return redirect("/diary/account?done=password")
+
+    @router.post("/account/sessions/end-others")
+    def end_other_sessions(request: Request, login: Login, form: Posted) -> Response:
+        checked(form, login)
+        backend(request).accounts.end_other_sessions(login)
+        return redirect("/diary/account?done=sessions")
 
     @router.get("/account/export.json")
     def export_json(request: Request, login: Login) -> Response:
@@ -417,18 +482,15 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         )
 
     @router.post("/account/delete", response_class=HTMLResponse)
-    def delete_account(request: Request, login: Login, form: Posted) -> HTMLResponse:
+    async def delete_account(request: Request, login: Login, form: Posted) -> HTMLResponse:
+        from starlette.concurrency import run_in_threadpool
+
         checked(form, login)
-        if first(form, "confirm_name").lower() != login.account.name:
-            return page(
-                request,
-                "account.html",
-                422,
-                title="Your account",
-                login=login,
-                problem="Type your user name exactly to delete the account.",
-            )
-        backend(request).accounts.delete_account(login.account)
+        try:
+            await confirm_password(request, login, first(form, "password"))
+        except (AccountError, ServerBusy) as error:
+            return await password_refused(request, login, "password", error)
+        await run_in_threadpool(backend(request).accounts.delete_account, login.account)
         response = page(request, "deleted.html", title="Your account is deleted")
         clear_session_cookie(response, request)
         return response
@@ -437,12 +499,38 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
 
 def export_data(book: Diary, login: LoginSession) -> dict[str, Any]:
-    """Everything kept about a person: the account's name, every episode and day."""
-    return {
-        "account": {"name": login.account.name},
-        "episodes": [episode.model_dump(mode="json") for episode in book.episodes()],
-        "days": [day.model_dump(mode="json") for day in book.days()],
+    """Everything kept about a person: the account (when it was made, its live sessions and
+    its login records), every episode and day, each with when it was saved."""
+    from ..diary.accounts import records
+
+    if book.connection is None:
+        with book.store.transaction() as connection:
+            kept = records(connection, login.account)
+    else:
+        kept = records(book.connection, login.account)
+    episodes = []
+    for episode in book.episodes():
+        created, updated = kept["episodes"].get(episode.id, (None, None))
+        episodes.append(
+            {**episode.model_dump(mode="json"), "created_at": created, "updated_at": updated}
+        )
+    days = [
+        {**day.model_dump(mode="json"), "updated_at": kept["days"].get(day.date.isoformat())}
+        for day in book.days()
+    ]
+    account = {
+        "name": login.account.name,
+        "created_at": kept["created_at"],
+        "sessions": kept["sessions"],
+        "logins": kept["logins"],
     }
+    return {"account": account, "episodes": episodes, "days": days}
+
+
+_NOTICES = {
+    "password": "Your password is changed. Every other session has ended.",
+    "sessions": "Every other session has ended. Only this one is still logged in.",
+}
 
 
 def _download(text: str, filename: str, kind: str) -> Response:
