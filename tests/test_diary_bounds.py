@@ -79,7 +79,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     store = DiaryStore.open(str(tmp_path_factory.mktemp("bounds") / "diary.sqlite3"))
     client = TestClient(create_app(store=store), base_url="https://testserver")
     name = f"user-{uuid.uuid4().hex[:10]}"
-    response = client.post("/api/v1/diary/account", json={"name": name, "password": "x" * 16})
+    response = client.post(
+        "/api/v1/diary/account", json={"name": name, "password": "correct horse battery"}
+    )
     assert response.status_code == 201, response.text
     with store.session() as session:
         user_id = session.scalar(select(User.id).where(User.name == name))

@@ -108,6 +108,11 @@ def create_app(
         if app.openapi_schema is None:
             schema = FastAPI.openapi(app)
             assessments.document(schema)
+            # The session cookie under the name this server really gives it (no `__Host-`
+            # when cookies are not Secure), so clients and tools send the one that counts.
+            cookie = schema.get("components", {}).get("securitySchemes", {}).get("SessionCookie")
+            if cookie is not None:
+                cookie["name"] = app.state.diary.cookie(cookie["name"])
             app.openapi_schema = schema
         return app.openapi_schema
 
