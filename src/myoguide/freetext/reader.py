@@ -297,7 +297,7 @@ def _number(reader: _Reader, tokens: list[Token]) -> tuple[float, int] | None:
             return words[word], taken
         return None
 
-    for skip in range(0, 3):
+    for skip in range(0, min(3, len(tokens))):
         if skip and tokens[skip - 1].lower_ not in NUMBER_FILLERS:
             break
         first = one(skip)
@@ -415,7 +415,7 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
 def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
     """How many days ago it started: "for three weeks", "since last Tuesday", "started in
     March", "yesterday". A month alone counts from its 15th; a weekday is the last one before
-    today."""
+    today ("last" one a week earlier when that was yesterday)."""
     durations = reader.lexicon.durations
     for sent in doc.sents:
         tokens = list(sent)
@@ -442,7 +442,9 @@ def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
                 if unit in durations and before & ONSET_BEFORE | {"the"} and word != "this":
                     days, span_end = durations[unit], i + 2
                 elif unit in WEEKDAYS:
-                    days, span_end = _since_weekday(today, WEEKDAYS[unit]), i + 2
+                    days = _since_weekday(today, WEEKDAYS[unit])
+                    # Said of yesterday one says "yesterday": "last Tuesday" is a week earlier.
+                    days, span_end = (days + 7 if days == 1 else days), i + 2
                 elif word == "last" and unit == "night":
                     days, span_end = 1, i + 2
                 elif word == "this" and unit in {"morning", "afternoon", "evening"}:
