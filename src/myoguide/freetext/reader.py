@@ -47,7 +47,22 @@ NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", 
 NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
 UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
 ONSET_BEFORE = {"since", "from", "started", "start", "began", "begun", "for", "past", "last"}
-ONSET_BEFORE |= {"over", "starting", "beginning", "about", "around", "almost", "nearly"}
+ONSET_BEFORE |= {"over", "starting", "beginning", "been", "within"}
+# Answers about what happened to the body now: a time said next to one is when it started.
+SYMPTOMS = {"sensation", "locations"}
+# Inside a phrase about a habit, an exposure or an illness ("stomach bug", "desk all day",
+# "tingling around the mouth"), a shorter phrase is only part of it; inside any other
+# ("swollen calf", "toes curl") it says something too.
+WHOLE_PHRASES = {
+    "medical.fluid_loss", "medical.tingling_around_mouth", "medical.recent_head_injury",
+    "medical.recent_wound", "medical.conditions",
+}  # fmt: skip
+# A time said right after these dates them, not the twitch: "HRT for two years".
+DATED_ELSEWHERE = {
+    "factors.medications", "factors.nicotine", "factors.known_deficiency",
+    "medical.conditions", "medical.family_history", "medical.recent_head_injury",
+    "medical.recent_wound", "medical.persists_despite_changes",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,9 +87,11 @@ def read(text: str, today: date) -> Parsed:
     doc.spans[GROUP] = spans
     doc = reader.context(doc)
     findings = [f for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
-    findings += _amounts(reader, doc)
+    amounts = _amounts(reader, doc)
+    findings = [f for f in findings if not _counts_an_amount(text, f, amounts)]
+    findings += amounts
     findings += _ages(reader, doc)
-    findings += _history(reader, doc, today)
+    findings += _history(reader, doc, today, findings)
     findings.sort(key=lambda f: (f.start, f.field))
     return Parsed(answers=_answers(findings), findings=findings)
 
@@ -85,7 +102,7 @@ def _reader() -> _Reader:
     nlp = spacy.blank("en")
     # "5hrs", "34yo", "3x", "(34F)" and "2–3" split into a number and what follows it.
     tokenizer: Any = nlp.tokenizer  # a compiled class without type information
-    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9])(?:hrs|hr|h|yo|y/o|x|f|m|l|yrs)"]
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9])(?i:hrs|hr|h|yo|y/o|x|f|m|l|yrs)"]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])[-–—](?=[0-9])"]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
@@ -157,7 +174,8 @@ def _normal(reader: _Reader, word: str) -> str:
         match = process.extractOne(
             word, reader.long_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
-        if match is not None:
+        # A slip keeps its first and last letter: "starting" is not "statin".
+        if match is not None and match[0][0] == word[0] and match[0][-1] == word[-1]:
             return str(match[0])
     return word
 
@@ -176,7 +194,27 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
     spans: list[Span] = []
     for field_spans in by_field.values():
         spans += filter_spans(field_spans)
-    return sorted(spans, key=lambda s: (s.start, s.end))
+    fields = {id(span): field for field, group in by_field.items() for span in group}
+    return sorted(
+        (
+            span
+            for span in spans
+            if not any(
+                outer.start <= span.start
+                and span.end <= outer.end
+                and len(outer) > len(span)
+                and _whole_phrase(fields[id(outer)])
+                for outer in spans
+            )
+        ),
+        key=lambda s: (s.start, s.end),
+    )
+
+
+def _whole_phrase(field: str) -> bool:
+    return field in WHOLE_PHRASES or (
+        field.startswith("factors.") and field != "factors.muscle_fatigue"
+    )
 
 
 def _about_someone_else(reader: _Reader, doc: Doc) -> str | None:
@@ -191,9 +229,12 @@ def _about_someone_else(reader: _Reader, doc: Doc) -> str | None:
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         if any(word in NOT_SUBJECT for word in after[:2]):
             continue
-        if any(word in SUBJECT_VERBS for word in after) or any(
-            t.lower_ in {"he", "she", "his", "her", "him"} for t in doc[token.i + 1 :]
-        ):
+        rest = [t.lower_ for t in doc[token.i + 1 :]]
+        third = sum(word in {"he", "she", "his", "her", "him", "hers"} for word in rest)
+        first = sum(word in {"i", "me", "my", "mine", "myself"} for word in rest)
+        if third and third >= first and any(word in SUBJECT_VERBS for word in after + rest[:1]):
+            return token.lower_
+        if third and third >= first:
             return token.lower_
     return None
 
@@ -240,7 +281,11 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
         categories.discard("NEGATED_EXISTENCE")
     field, value = term.field, term.value
     negated = "NEGATED_EXISTENCE" in categories
-    uncertain = bool(categories & HEDGES) or _asked(span)
+    # Doubt matters for what a doctor acts on; "is it normal to have a twitch?" still says
+    # there is a twitch.
+    uncertain = field.startswith(WARNING_GROUP) and (
+        bool(categories & HEDGES) or span.sent.text.rstrip().endswith("?")
+    )
     if "FAMILY" in categories:
         if field != "medical.conditions" or negated or uncertain:
             return None
@@ -262,13 +307,6 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
         end=span.end_char,
         negated=negated,
         uncertain=uncertain and not negated,
-    )
-
-
-def _asked(span: Span) -> bool:
-    """A warning sign in a question ("is that weakness?") is hedged, not stated."""
-    return span.sent.text.rstrip().endswith("?") and any(
-        t.lower_ in {"is", "could", "can", "does", "should", "might"} for t in span.sent[:3]
     )
 
 
@@ -355,6 +393,14 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
     return list(found.values())
 
 
+def _counts_an_amount(text: str, finding: Finding, amounts: list[Finding]) -> bool:
+    """How often one drinks ("six cups of tea daily", "5 hours a night") is not how often or
+    when it twitches."""
+    return finding.field in {"frequency", "when"} and any(
+        0 <= finding.start - a.end <= 20 and "," not in text[a.end : finding.start] for a in amounts
+    )
+
+
 def _zero(field: str, span: Span) -> Finding:
     return Finding(field=field, value=0.0, start=span.start_char, end=span.end_char, negated=True)
 
@@ -387,9 +433,11 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
     durations = set(reader.lexicon.durations)
     units = {u for a in reader.lexicon.amounts for u in a.units} | {"weeks", "week", "months"}
     for token in doc:
-        if not re.fullmatch(r"\d{1,3}", token.text) or not 0 < int(token.text) <= 110:
+        # "8)" is one token: spaCy keeps it whole as a smiley.
+        digits = re.fullmatch(r"(\d{1,3})(\)?)", token.text)
+        if digits is None or not 0 < int(digits[1]) <= 110:
             continue
-        age = int(token.text)
+        age = int(digits[1])
         before = [t.lower_ for t in doc[max(0, token.i - 2) : token.i]]
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         nxt = after[0] if after else ""
@@ -399,20 +447,22 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
         said |= nxt in {"yo", "y/o", "f", "m"} or (before[-1:] in (["aged"], ["age"], ["age:"]))
         said |= (
             bool(before)
-            and before[-1] in {"'m", "am", "is", "'s", "turned", "turning", "im"}
+            and before[-1] in {"'m", "am", "is", "'s", "turned", "turning", "im", "m"}
             and nxt not in durations
             and nxt not in units
             and nxt not in {"%", "times", "minutes", "mins", "hours", "pounds", "kg", "lbs"}
             and "weeks" not in after[:2]
         )
-        said |= before[-1:] == [","] and nxt in {",", ")"} and token.i <= 6
+        closed = nxt in {",", ")"} or bool(digits[2])
+        said |= before[-1:] in ([","], ["("]) and closed and token.i <= 6
         if said:
             end = doc[token.i + 1] if nxt in {"yo", "y/o", "f", "m"} else token
-            return [Finding(field="age", value=age, start=token.idx, end=end.idx + len(end))]
+            stop = token.idx + len(digits[1]) if digits[2] else end.idx + len(end)
+            return [Finding(field="age", value=age, start=token.idx, end=stop)]
     return []
 
 
-def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
+def _history(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> list[Finding]:
     """How many days ago it started: "for three weeks", "since last Tuesday", "started in
     March", "yesterday". A month alone counts from its 15th; a weekday is the last one before
     today ("last" one a week earlier when that was yesterday)."""
@@ -430,9 +480,13 @@ def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
                 unit_at = i + number[1]
                 unit = words[unit_at] if unit_at < len(words) else ""
                 after = words[unit_at + 1 : unit_at + 3]
-                if unit in durations and "every" not in before and "pregnant" not in after:
-                    onset = before & ONSET_BEFORE or {"ago", "now", "already", "straight"} & set(
-                        after
+                if unit in {"hour", "hours", "minutes", "mins"} and after[:1] == ["ago"]:
+                    days, span_end = 0, unit_at + 2
+                elif unit in durations and "every" not in before and "pregnant" not in after:
+                    onset = (
+                        bool(before & ONSET_BEFORE)
+                        or bool({"ago", "now", "already", "straight"} & set(after))
+                        or _right_after_symptom(token, findings)
                     )
                     if onset and not {"a", "per", "each"} & set(words[i - 1 : i]):
                         days = round(number[0] * durations[unit])
@@ -461,9 +515,9 @@ def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
                 days = 1
             elif word == "weekend" and before & {"since", "over", "at", "the"}:
                 days = _since_weekday(today, 5)
-            elif word in {"today", "tonight"} and before & {"since", "started", "began", "only"}:
+            elif word in {"today", "tonight"}:
                 days = 0
-            if days is not None:
+            if days is not None and not _about_something_else(doc.text, token.idx, findings):
                 end = tokens[span_end - 1]
                 return [
                     Finding(
@@ -474,6 +528,24 @@ def _history(reader: _Reader, doc: Doc, today: date) -> list[Finding]:
                     )
                 ]
     return []
+
+
+def _about_something_else(text: str, at: int, findings: list[Finding]) -> bool:
+    """A time said right after a medicine, an injury or a habit dates that, not the twitch:
+    "HRT for two years", "banged my head last week"."""
+    before = [
+        f
+        for f in findings
+        if f.end <= at and not re.search(r"[,.;!?\n]", text[f.end : at]) and f.field != "age"
+    ]
+    if not before:
+        return False
+    return max(before, key=lambda f: f.end).field in DATED_ELSEWHERE
+
+
+def _right_after_symptom(token: Token, findings: list[Finding]) -> bool:
+    """'twitching calves 3 months': a time straight after what it dates."""
+    return any(f.field in SYMPTOMS and 0 <= token.idx - f.end <= 2 for f in findings)
 
 
 def _since_weekday(today: date, weekday: int) -> int:
