@@ -69,7 +69,7 @@ DATED_ELSEWHERE = {
 class _Reader:
     nlp: Language
     terms: PhraseMatcher
-    numbers: Matcher
+    near: Matcher
     context: ConText
     lexicon: Lexicon
     vocabulary: frozenset[str]
@@ -108,6 +108,7 @@ def _reader() -> _Reader:
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n", "…"]})
     words = {w for term in lexicon.terms for phrase in term.say for w in _words(nlp, phrase)}
+    words.update(w for term in lexicon.terms for group in term.near for w in group)
     for amount in lexicon.amounts:
         for phrase in [*amount.units, *amount.needs, *amount.none]:
             words.update(_words(nlp, phrase))
@@ -116,14 +117,19 @@ def _reader() -> _Reader:
     reader = _Reader(
         nlp=nlp,
         terms=PhraseMatcher(nlp.vocab, attr="NORM"),
-        numbers=Matcher(nlp.vocab),
+        near=Matcher(nlp.vocab),
         context=_context(nlp, lexicon),
         lexicon=lexicon,
         vocabulary=frozenset(words),
         long_words=long_words,
     )
     for index, term in enumerate(lexicon.terms):
-        reader.terms.add(f"term{index}", [_pattern(reader, phrase) for phrase in term.say])
+        if term.say:
+            reader.terms.add(f"term{index}", [_pattern(reader, phrase) for phrase in term.say])
+        if term.near:
+            first, second = ({"NORM": {"IN": words}} for words in term.near)
+            gap = {"IS_PUNCT": False, "OP": "{0,4}"}
+            reader.near.add(f"term{index}", [[first, gap, second]])
     for index, amount in enumerate(lexicon.amounts):
         reader.terms.add(f"none{index}", [_pattern(reader, phrase) for phrase in amount.none])
     return reader
@@ -184,7 +190,8 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
     """Every lexicon match; within one field the longest wins ("swollen calf" over "calf"),
     while different fields may share words (location calf, and a swollen calf)."""
     by_field: dict[str, list[Span]] = {}
-    for match_id, start, end in reader.terms(doc):
+    matches = [*reader.terms(doc), *reader.near(doc)]
+    for match_id, start, end in matches:
         key = reader.nlp.vocab.strings[match_id]
         if key.startswith("term"):
             field = reader.lexicon.terms[int(key[4:])].field
@@ -221,10 +228,10 @@ def _about_someone_else(reader: _Reader, doc: Doc) -> str | None:
     """The person a text is about when it is not the writer: "my dad is 72, his arm cramps"."""
     subjects = set(reader.lexicon.subjects)
     for token in doc:
-        if token.lower_ not in subjects or token.i == 0:
+        if token.lower_ not in subjects:
             continue
         before = doc[max(0, token.i - 4) : token.i]
-        if not any(t.lower_ in {"my", "our"} for t in before):
+        if token.i > 0 and not any(t.lower_ in {"my", "our"} for t in before):
             continue
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         if any(word in NOT_SUBJECT for word in after[:2]):

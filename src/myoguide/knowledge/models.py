@@ -392,11 +392,20 @@ class LexiconTerm(BaseModel):
 
     field: str
     value: bool | float | str
-    say: list[str] = Field(min_length=1)
+    say: list[str] = Field(default_factory=list)
+    near: list[list[str]] = Field(
+        default_factory=list,
+        description="Single words from each list, in this order, at most four words apart in "
+        "one sentence: [[wee, urine], [dark, brown]] reads 'my wee has gone really dark'.",
+    )
 
     @model_validator(mode="after")
     def _valid_answer(self) -> LexiconTerm:
         check_answer_value(self.field, self.value)
+        if not self.say and not self.near:
+            raise ValueError(f"{self.field}: a term needs words (say) or words near (near)")
+        if self.near and len(self.near) != 2:
+            raise ValueError(f"{self.field}: near takes two lists of words")
         return self
 
 
