@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from myoguide import parse
 from myoguide.answers import Answers, Medical
@@ -201,3 +203,29 @@ def test_the_command_line_starts_without_the_nlp_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_parsing_reaches_nothing_on_the_network() -> None:
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from myoguide import parse\n"
+        "print(parse('no weakness, my dad had ALS').answers.medical.family_history)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['als']"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_findings_inside_it_and_valid_answers(text: str) -> None:
+    parsed = parse(text)
+    for finding in parsed.findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+    assert Answers.model_validate(parsed.answers.model_dump()) == parsed.answers
+    json.loads(parsed.model_dump_json())
