@@ -130,6 +130,7 @@ def test_findings_point_at_the_words_understood() -> None:
         ("maybe a bit weaker?", "medical.weakness"),
         ("no weakness. Maybe a bit weaker on the left?", "medical.weakness"),
         ("could it be spreading?", "medical.spreading"),
+        ("I don't think I have any weakness", "medical.weakness"),
     ],
 )
 def test_a_hedged_warning_sign_stays_unknown_and_is_flagged(text: str, field: str) -> None:
