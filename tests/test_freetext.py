@@ -144,6 +144,23 @@ def test_a_stated_warning_sign_wins_over_a_denial() -> None:
     assert parsed.answers.medical.weakness is True
 
 
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("my son gets leg cramps at night", {"sensation": "cramping", "locations": ["calf"]}),
+        ("my dad is 72, his arm cramps", {"age": 72, "sensation": "cramping"}),
+        ("my brother has muscular dystrophy", {"medical.family_history": ["muscular_dystrophy"]}),
+        ("my mum gets cramps too, mine is a twitch", {"sensation": "jumping"}),
+    ],
+)
+def test_a_text_about_someone_else_is_read_as_their_answers(
+    text: str, answers: dict[str, Any]
+) -> None:
+    got = flat(parse(text).answers)
+    assert {field: got.get(field) for field in answers} == answers
+    assert "medical.conditions" not in got
+
+
 def test_a_condition_of_someone_else_is_family_history() -> None:
     parsed = parse("My dad had ALS. My calf twitches.")
     assert parsed.answers.medical.family_history == ["als"]

@@ -38,11 +38,10 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 PAIN_ORDER = ["none", "mild", "moderate", "severe"]
-SUBJECT_VERBS = {
-    "is", "'s", "has", "gets", "keeps", "complains", "says", "said", "woke", "wakes", "been",
-    "started", "ca", "can", "cannot", "does", "feels", "had", "have",
-}  # fmt: skip
+# "my dad had ALS", "my mum died of...": a relative's history, not the person written about.
 NOT_SUBJECT = {"had", "died", "passed", "have"}
+THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", "only", "just"}
 NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
 UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
@@ -83,7 +82,7 @@ def read(text: str, today: date) -> Parsed:
         token.norm_ = _normal(reader, token.lower_)
     doc = reader.nlp.get_pipe("sentencizer")(doc)
     spans = _term_spans(reader, doc)
-    other = _about_someone_else(reader, doc)
+    other = _about_someone_else(reader, doc, spans)
     doc.spans[GROUP] = spans
     doc = reader.context(doc)
     findings = [f for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
@@ -224,9 +223,16 @@ def _whole_phrase(field: str) -> bool:
     )
 
 
-def _about_someone_else(reader: _Reader, doc: Doc) -> str | None:
-    """The person a text is about when it is not the writer: "my dad is 72, his arm cramps"."""
+def _about_someone_else(reader: _Reader, doc: Doc, spans: list[Span]) -> str | None:
+    """The person a text is about when it is not the writer: "my dad is 72, his arm cramps",
+    or "my son gets leg cramps" (a symptom and no I). "My brother has muscular dystrophy"
+    alone is family history."""
     subjects = set(reader.lexicon.subjects)
+    symptom = any(
+        span.label_.startswith("term")
+        and reader.lexicon.terms[int(span.label_[4:])].field == "sensation"
+        for span in spans
+    )
     for token in doc:
         if token.lower_ not in subjects:
             continue
@@ -237,11 +243,9 @@ def _about_someone_else(reader: _Reader, doc: Doc) -> str | None:
         if any(word in NOT_SUBJECT for word in after[:2]):
             continue
         rest = [t.lower_ for t in doc[token.i + 1 :]]
-        third = sum(word in {"he", "she", "his", "her", "him", "hers"} for word in rest)
-        first = sum(word in {"i", "me", "my", "mine", "myself"} for word in rest)
-        if third and third >= first and any(word in SUBJECT_VERBS for word in after + rest[:1]):
-            return token.lower_
-        if third and third >= first:
+        third = sum(word in THIRD_PERSON for word in rest)
+        first = sum(word in FIRST_PERSON for word in rest)
+        if (third and third >= first) or (symptom and not first):
             return token.lower_
     return None
 
