@@ -131,6 +131,7 @@ def test_findings_point_at_the_words_understood() -> None:
         ("no weakness. Maybe a bit weaker on the left?", "medical.weakness"),
         ("could it be spreading?", "medical.spreading"),
         ("I don't think I have any weakness", "medical.weakness"),
+        ("My mum says I'm slurring my words", "medical.speech_or_swallowing_difficulty"),
     ],
 )
 def test_a_hedged_warning_sign_stays_unknown_and_is_flagged(text: str, field: str) -> None:

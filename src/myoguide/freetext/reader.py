@@ -297,7 +297,10 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
     uncertain = field.startswith(WARNING_GROUP) and (
         bool(categories & HEDGES) or span.sent.text.rstrip().endswith("?")
     )
-    if "FAMILY" in categories:
+    if "FAMILY" in categories and field.startswith(WARNING_GROUP) and field != "medical.conditions":
+        # "My mum says I'm slurring": whose sign it is may be misread, so it is asked, not lost.
+        uncertain = True
+    elif "FAMILY" in categories:
         if field != "medical.conditions" or negated or uncertain:
             return None
         try:
@@ -317,7 +320,7 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
         start=span.start_char,
         end=span.end_char,
         negated=negated,
-        uncertain=uncertain and not negated,
+        uncertain=uncertain,
     )
 
 
