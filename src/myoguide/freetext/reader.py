@@ -282,13 +282,24 @@ def _same_clause(span: Span, start: int, end: int) -> bool:
     return any(t.lower_ in {"or", "nor"} for t in span.doc[end : sent.end])
 
 
+def _denies_another(span: Span) -> bool:
+    """In "no redness in the calf" the denial is of the redness; the calf is still the place."""
+    for modifier in span._.modifiers:
+        end = modifier.modifier_span[1]
+        if modifier.category == "NEGATED_EXISTENCE" and end <= span.start:
+            spans = span.doc.spans[GROUP]
+            if any(end <= other.start and other.end <= span.start for other in spans):
+                return True
+    return False
+
+
 def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
     key = span.label_
     if key.startswith("none"):
         return None
     term = reader.lexicon.terms[int(key[4:])]
     categories = _categories(span, other)
-    if _negated_inside(span):
+    if _negated_inside(span) or (term.field == "locations" and _denies_another(span)):
         categories.discard("NEGATED_EXISTENCE")
     field, value = term.field, term.value
     negated = "NEGATED_EXISTENCE" in categories
