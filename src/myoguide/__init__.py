@@ -13,17 +13,20 @@ __all__ = [
     "Answers",
     "Assessment",
     "Knowledge",
+    "Parsed",
     "Question",
     "__version__",
     "assess",
     "load_knowledge",
     "next_question",
+    "parse",
 ]
 
 if TYPE_CHECKING:
     from .answers import Answers
     from .assessment import Assessment
     from .engine import assess
+    from .freetext import Parsed, parse
     from .interview import Question, next_question
     from .knowledge import Knowledge, load_knowledge
 
@@ -35,6 +38,8 @@ _LAZY = {
     "load_knowledge": "knowledge",
     "Question": "interview",
     "next_question": "interview",
+    "parse": "freetext",
+    "Parsed": "freetext",
 }
 
 

@@ -17,6 +17,7 @@ from .models import (
     Citation,
     Factor,
     Kinds,
+    Lexicon,
     Meta,
     Questionnaire,
     Region,
@@ -41,6 +42,7 @@ FILES = (
     "topics",
     "questions",
     "seed_facts",
+    "lexicon",
 )
 
 
@@ -65,6 +67,7 @@ class Knowledge(BaseModel):
     topics: list[Topic]
     questions: Questionnaire
     seed_facts: SeedFacts
+    lexicon: Lexicon
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Knowledge:

@@ -341,3 +341,112 @@ class Meta(BaseModel):
         if missing:
             raise ValueError(f"triage_levels is missing {sorted(missing)}")
         return self
+
+
+ContextCategory = Literal[
+    "NEGATED_EXISTENCE",
+    "POSSIBLE_EXISTENCE",
+    "HYPOTHETICAL",
+    "HISTORICAL",
+    "FAMILY",
+    "PSEUDO",
+    "TERMINATE",
+]
+
+
+def _answer_path(field: str) -> tuple[type[BaseModel], str]:
+    """The model and attribute a dotted answer path names, or an error naming it."""
+    from ..answers import Answers
+
+    model: type[BaseModel] = Answers
+    *groups, name = field.split(".")
+    for group in groups:
+        info = model.model_fields.get(group)
+        nested = getattr(info, "default_factory", None) if info else None
+        if not (isinstance(nested, type) and issubclass(nested, BaseModel)):
+            raise ValueError(f"unknown answer field {field!r}")
+        model = nested
+    if name not in model.model_fields or name in {"factors", "medical"}:
+        raise ValueError(f"unknown answer field {field!r}")
+    return model, name
+
+
+def check_answer_value(field: str, value: object) -> object:
+    """The value as the answer holds it (list fields take one item), or an error naming both."""
+    from pydantic import ValidationError
+
+    model, name = _answer_path(field)
+    annotation = str(model.model_fields[name].annotation)
+    held = [value] if annotation.startswith("list[") else value
+    try:
+        model.model_validate({name: held})
+    except ValidationError as error:
+        raise ValueError(f"{field}: {value!r} is not a valid answer") from error
+    return held
+
+
+class LexiconTerm(BaseModel):
+    """Lay words that mean one answer value: "charley horse" is sensation cramping."""
+
+    model_config = _KB
+
+    field: str
+    value: bool | float | str
+    say: list[str] = Field(default_factory=list)
+    near: list[list[str]] = Field(
+        default_factory=list,
+        description="Single words from each list, in this order, at most four words apart in "
+        "one sentence: [[wee, urine], [dark, brown]] reads 'my wee has gone really dark'.",
+    )
+
+    @model_validator(mode="after")
+    def _valid_answer(self) -> LexiconTerm:
+        check_answer_value(self.field, self.value)
+        if not self.say and not self.near:
+            raise ValueError(f"{self.field}: a term needs words (say) or words near (near)")
+        if self.near and len(self.near) != 2:
+            raise ValueError(f"{self.field}: near takes two lists of words")
+        return self
+
+
+class LexiconAmount(BaseModel):
+    """A counted answer ("six coffees a day"): units with what one unit counts for, and the
+    words one of which the sentence must hold for the count to be this field's."""
+
+    model_config = _KB
+
+    field: str
+    units: dict[str, float] = Field(min_length=1)
+    needs: list[str] = Field(default_factory=list)
+    none: list[str] = Field(
+        default_factory=list, description="Words that, denied, mean zero: 'no coffee'."
+    )
+
+    @model_validator(mode="after")
+    def _valid_answer(self) -> LexiconAmount:
+        check_answer_value(self.field, 1.0)
+        return self
+
+
+class LexiconCue(BaseModel):
+    """A ConText cue added to medspaCy's own: negation, hedging, family, history."""
+
+    model_config = _KB
+
+    cue: str
+    category: ContextCategory
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    max_scope: int | None = None
+
+
+class Lexicon(BaseModel):
+    """What the free-text reader understands: lay words per answer, counts, time and cues."""
+
+    model_config = _KB
+
+    numbers: dict[str, float]
+    durations: dict[str, int] = Field(description="Days in one unit: week 7.")
+    subjects: list[str] = Field(description="Who else a text may be about: dad, my son.")
+    terms: list[LexiconTerm]
+    amounts: list[LexiconAmount]
+    cues: list[LexiconCue]

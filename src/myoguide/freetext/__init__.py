@@ -1,0 +1,20 @@
+"""Free text: what a person wrote, read into answers (CONTRACT.md §7).
+
+The NLP libraries load on the first call of ``parse``, never on import, so the command line
+starts as fast as before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .models import Finding, Parsed
+
+__all__ = ["Finding", "Parsed", "parse"]
+
+
+def parse(text: str, today: date | None = None) -> Parsed:
+    """Read ``text`` into answers; dates such as "since Tuesday" count back from ``today``."""
+    from .reader import read
+
+    return read(text, today or date.today())

@@ -1,0 +1,622 @@
+"""The reader behind ``parse``: spaCy's blank English pipeline, the knowledge base's lexicon
+through a PhraseMatcher, and medspaCy's ConText for negation, hedging, family and history.
+
+Nothing is downloaded: the pipeline is blank (no trained model) and ConText's rules ship
+inside medspaCy. Built once per process, on the first call.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import spacy
+from medspacy.context import ConText, ConTextRule
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
+
+from ..answers import Answers
+from ..knowledge import load_knowledge
+from ..knowledge.models import Lexicon, check_answer_value
+from .models import Finding, Parsed
+
+GROUP = "myoguide"
+FUZZY_MIN_LENGTH = 5
+# ratio 85: one letter dropped or doubled in a word of 5+ letters; a changed letter needs 7+.
+FUZZY_CUTOFF = 85
+WARNING_GROUP = "medical."
+# Categories of ConText that make a mention not a plain statement about the person now.
+HEDGES = {"POSSIBLE_EXISTENCE", "HYPOTHETICAL"}
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+PAIN_ORDER = ["none", "mild", "moderate", "severe"]
+# "my dad had ALS", "my mum died of...": a relative's history, not the person written about.
+NOT_SUBJECT = {"had", "died", "passed", "have"}
+THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", "only", "just"}
+NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
+UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
+ONSET_BEFORE = {"since", "from", "started", "start", "began", "begun", "for", "past", "last"}
+ONSET_BEFORE |= {"over", "starting", "beginning", "been", "within"}
+# Answers about what happened to the body now: a time said next to one is when it started.
+SYMPTOMS = {"sensation", "locations"}
+# Inside a phrase about a habit, an exposure or an illness ("stomach bug", "desk all day",
+# "tingling around the mouth"), a shorter phrase is only part of it; inside any other
+# ("swollen calf", "toes curl") it says something too.
+WHOLE_PHRASES = {
+    "medical.fluid_loss", "medical.tingling_around_mouth", "medical.recent_head_injury",
+    "medical.recent_wound", "medical.conditions",
+}  # fmt: skip
+# A time said right after these dates them, not the twitch: "HRT for two years".
+DATED_ELSEWHERE = {
+    "factors.medications", "factors.nicotine", "factors.known_deficiency",
+    "medical.conditions", "medical.family_history", "medical.recent_head_injury",
+    "medical.recent_wound", "medical.persists_despite_changes",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reader:
+    nlp: Language
+    terms: PhraseMatcher
+    near: Matcher
+    context: ConText
+    lexicon: Lexicon
+    vocabulary: frozenset[str]
+    long_words: tuple[str, ...]
+
+
+def read(text: str, today: date) -> Parsed:
+    reader = _reader()
+    doc = reader.nlp.make_doc(text)
+    for token in doc:
+        token.norm_ = _normal(reader, token.lower_)
+    doc = reader.nlp.get_pipe("sentencizer")(doc)
+    spans = _term_spans(reader, doc)
+    other = _about_someone_else(reader, doc, spans)
+    doc.spans[GROUP] = spans
+    doc = reader.context(doc)
+    findings = [f for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
+    amounts = _amounts(reader, doc)
+    findings = [f for f in findings if not _counts_an_amount(text, f, amounts)]
+    findings += amounts
+    findings += _ages(reader, doc)
+    findings += _history(reader, doc, today, findings)
+    findings.sort(key=lambda f: (f.start, f.field))
+    return Parsed(answers=_answers(findings), findings=findings)
+
+
+@cache
+def _reader() -> _Reader:
+    lexicon = load_knowledge().lexicon
+    nlp = spacy.blank("en")
+    # "5hrs", "34yo", "3x", "(34F)" and "2–3" split into a number and what follows it.
+    tokenizer: Any = nlp.tokenizer  # a compiled class without type information
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9])(?i:hrs|hr|h|yo|y/o|x|f|m|l|yrs)"]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])[-–—](?=[0-9])"]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n", "…"]})
+    words = {w for term in lexicon.terms for phrase in term.say for w in _words(nlp, phrase)}
+    words.update(w for term in lexicon.terms for group in term.near for w in group)
+    for amount in lexicon.amounts:
+        for phrase in [*amount.units, *amount.needs, *amount.none]:
+            words.update(_words(nlp, phrase))
+    words.update(lexicon.numbers, lexicon.durations, lexicon.subjects, WEEKDAYS, MONTHS)
+    long_words = tuple(sorted(w for w in words if len(w) >= FUZZY_MIN_LENGTH and w.isalpha()))
+    reader = _Reader(
+        nlp=nlp,
+        terms=PhraseMatcher(nlp.vocab, attr="NORM"),
+        near=Matcher(nlp.vocab),
+        context=_context(nlp, lexicon),
+        lexicon=lexicon,
+        vocabulary=frozenset(words),
+        long_words=long_words,
+    )
+    for index, term in enumerate(lexicon.terms):
+        if term.say:
+            reader.terms.add(f"term{index}", [_pattern(reader, phrase) for phrase in term.say])
+        if term.near:
+            first, second = ({"NORM": {"IN": words}} for words in term.near)
+            gap = {"IS_PUNCT": False, "OP": "{0,4}"}
+            reader.near.add(f"term{index}", [[first, gap, second]])
+    for index, amount in enumerate(lexicon.amounts):
+        reader.terms.add(f"none{index}", [_pattern(reader, phrase) for phrase in amount.none])
+    return reader
+
+
+def _words(nlp: Language, phrase: str) -> list[str]:
+    return [t.lower_ for t in nlp.make_doc(phrase)]
+
+
+def _pattern(reader: _Reader, phrase: str) -> Doc:
+    doc = reader.nlp.make_doc(phrase)
+    for token in doc:
+        token.norm_ = token.lower_
+    return doc
+
+
+def _context(nlp: Language, lexicon: Lexicon) -> ConText:
+    context = ConText(
+        nlp,
+        rules="default",
+        input_span_type="group",
+        span_group_name=GROUP,
+        span_attrs=None,
+    )
+    context.add(
+        [
+            ConTextRule(
+                cue.cue,
+                cue.category,
+                direction=cue.direction,
+                max_scope=cue.max_scope,
+            )
+            for cue in lexicon.cues
+        ]
+    )
+    return context
+
+
+def _normal(reader: _Reader, word: str) -> str:
+    """The lexicon's word this one stands for: itself, its singular, or a near spelling."""
+    word = word.replace("’", "'")
+    if word in reader.vocabulary:
+        return word
+    for ending in ("es", "s"):
+        if word.endswith(ending) and word[: -len(ending)] in reader.vocabulary:
+            return word[: -len(ending)]
+    if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
+        match = process.extractOne(
+            word, reader.long_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        # A slip keeps its first and last letter: "starting" is not "statin".
+        if match is not None and match[0][0] == word[0] and match[0][-1] == word[-1]:
+            return str(match[0])
+    return word
+
+
+def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
+    """Every lexicon match; within one field the longest wins ("swollen calf" over "calf"),
+    while different fields may share words (location calf, and a swollen calf)."""
+    by_field: dict[str, list[Span]] = {}
+    matches = [*reader.terms(doc), *reader.near(doc)]
+    for match_id, start, end in matches:
+        key = reader.nlp.vocab.strings[match_id]
+        if key.startswith("term"):
+            field = reader.lexicon.terms[int(key[4:])].field
+        else:
+            field = "none:" + reader.lexicon.amounts[int(key[4:])].field
+        by_field.setdefault(field, []).append(Span(doc, start, end, label=key))
+    spans: list[Span] = []
+    for field_spans in by_field.values():
+        spans += filter_spans(field_spans)
+    fields = {id(span): field for field, group in by_field.items() for span in group}
+    return sorted(
+        (
+            span
+            for span in spans
+            if not any(
+                outer.start <= span.start
+                and span.end <= outer.end
+                and len(outer) > len(span)
+                and _whole_phrase(fields[id(outer)])
+                for outer in spans
+            )
+        ),
+        key=lambda s: (s.start, s.end),
+    )
+
+
+def _whole_phrase(field: str) -> bool:
+    return field in WHOLE_PHRASES or (
+        field.startswith("factors.") and field != "factors.muscle_fatigue"
+    )
+
+
+def _about_someone_else(reader: _Reader, doc: Doc, spans: list[Span]) -> str | None:
+    """The person a text is about when it is not the writer: "my dad is 72, his arm cramps",
+    or "my son gets leg cramps" (a symptom and no I). "My brother has muscular dystrophy"
+    alone is family history."""
+    subjects = set(reader.lexicon.subjects)
+    symptom = any(
+        span.label_.startswith("term")
+        and reader.lexicon.terms[int(span.label_[4:])].field == "sensation"
+        for span in spans
+    )
+    for token in doc:
+        if token.lower_ not in subjects:
+            continue
+        before = doc[max(0, token.i - 4) : token.i]
+        if token.i > 0 and not any(t.lower_ in {"my", "our"} for t in before):
+            continue
+        after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
+        if any(word in NOT_SUBJECT for word in after[:2]):
+            continue
+        rest = [t.lower_ for t in doc[token.i + 1 :]]
+        third = sum(word in THIRD_PERSON for word in rest)
+        first = sum(word in FIRST_PERSON for word in rest)
+        if (third and third >= first) or (symptom and not first):
+            return token.lower_
+    return None
+
+
+def _negated_inside(span: Span) -> bool:
+    """A phrase that carries its own negation ("doesn't hurt", "can't swallow") is read as
+    written; a cue inside it does not deny it."""
+    return any(t.lower_ in {"no", "not", "n't", "never", "cannot"} for t in span)
+
+
+def _categories(span: Span, other: str | None) -> set[str]:
+    categories = set()
+    for modifier in span._.modifiers:
+        start, end = modifier.modifier_span
+        if start >= span.start and end <= span.end:
+            continue
+        if not _same_clause(span, start, end):
+            continue
+        if modifier.category == "FAMILY" and other and other in span.doc[start:end].text.lower():
+            continue
+        categories.add(modifier.category)
+    return categories
+
+
+def _same_clause(span: Span, start: int, end: int) -> bool:
+    """A cue reaches a mention in its own sentence, and past a comma only in a list that goes
+    on with "or" ("no weakness, numbness or cramps"): "hasn't spread, on statins" is two."""
+    sent = span.sent
+    if start < sent.start or end > sent.end:
+        return False
+    between = span.doc[min(end, span.start) : max(start, span.end)]
+    if not any(t.text == "," for t in between):
+        return True
+    return any(t.lower_ in {"or", "nor"} for t in span.doc[end : sent.end])
+
+
+def _denies_another(span: Span) -> bool:
+    """In "no redness in the calf" the denial is of the redness; the calf is still the place."""
+    for modifier in span._.modifiers:
+        end = modifier.modifier_span[1]
+        if modifier.category == "NEGATED_EXISTENCE" and end <= span.start:
+            spans = span.doc.spans[GROUP]
+            if any(end <= other.start and other.end <= span.start for other in spans):
+                return True
+    return False
+
+
+def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
+    key = span.label_
+    if key.startswith("none"):
+        return None
+    term = reader.lexicon.terms[int(key[4:])]
+    categories = _categories(span, other)
+    if _negated_inside(span) or (term.field == "locations" and _denies_another(span)):
+        categories.discard("NEGATED_EXISTENCE")
+    field, value = term.field, term.value
+    negated = "NEGATED_EXISTENCE" in categories
+    # Doubt matters for what a doctor acts on; "is it normal to have a twitch?" still says
+    # there is a twitch.
+    uncertain = field.startswith(WARNING_GROUP) and (
+        bool(categories & HEDGES) or span.sent.text.rstrip().endswith("?")
+    )
+    if "FAMILY" in categories and field.startswith(WARNING_GROUP) and field != "medical.conditions":
+        # "My mum says I'm slurring": whose sign it is may be misread, so it is asked, not lost.
+        uncertain = True
+    elif "FAMILY" in categories:
+        if field != "medical.conditions" or negated or uncertain:
+            return None
+        try:
+            check_answer_value("medical.family_history", value)
+        except ValueError:
+            return None
+        field = "medical.family_history"
+    elif "HISTORICAL" in categories and not field.startswith(WARNING_GROUP):
+        return None
+    if negated and not isinstance(value, bool):
+        return None
+    if negated:
+        value = not value
+    return Finding(
+        field=field,
+        value=value,
+        start=span.start_char,
+        end=span.end_char,
+        negated=negated,
+        uncertain=uncertain,
+    )
+
+
+def _number(reader: _Reader, tokens: list[Token]) -> tuple[float, int] | None:
+    """A number said in words or digits at the start of ``tokens``, with how many tokens it
+    took. A range ("2-3", "two or three") counts as its midpoint: the single best guess."""
+    words = reader.lexicon.numbers
+
+    def one(i: int) -> tuple[float, int] | None:
+        if i >= len(tokens):
+            return None
+        word = tokens[i].lower_
+        if word in {"a", "an"} and i + 1 < len(tokens) and tokens[i + 1].lower_ in words:
+            inner = one(i + 1)
+            if inner is not None and tokens[i + 1].lower_ not in {"a", "an"}:
+                taken = inner[1] + 1
+                if i + taken < len(tokens) and tokens[i + taken].lower_ == "of":
+                    taken += 1
+                return inner[0], taken
+        if re.fullmatch(r"\d+(\.\d+)?", word):
+            return float(word), 1
+        if word in words:
+            taken = 1
+            if i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" and word in {"couple", "few"}:
+                taken = 2
+            return words[word], taken
+        return None
+
+    for skip in range(0, min(3, len(tokens))):
+        if skip and tokens[skip - 1].lower_ not in NUMBER_FILLERS:
+            break
+        first = one(skip)
+        if first is None:
+            continue
+        i = skip + first[1]
+        if i + 1 < len(tokens) and tokens[i].lower_ in {"-", "–", "to", "or"}:
+            second = one(i + 1)
+            if second is not None and second[0] > first[0]:
+                return (first[0] + second[0]) / 2, i + 1 + second[1]
+        return first[0], i
+    return None
+
+
+def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
+    """Counted answers: "six coffees a day", "2-3 cups of tea", "5 hours sleep", and "no
+    coffee" as zero."""
+    found: dict[str, Finding] = {}
+    for span in doc.spans[GROUP]:
+        if span.label_.startswith("none"):
+            amount = reader.lexicon.amounts[int(span.label_[4:])]
+            categories = _categories(span, None)
+            if categories & {"NEGATED_EXISTENCE", "HISTORICAL"} and not categories & HEDGES:
+                found.setdefault(amount.field, _zero(amount.field, span))
+    for sent in doc.sents:
+        tokens = list(sent)
+        sentence_words = {t.norm_ for t in tokens}
+        sentence_text = " ".join(t.norm_ for t in tokens)
+        i = 0
+        while i < len(tokens):
+            number = _number(reader, tokens[i:])
+            if number is None:
+                i += 1
+                continue
+            value, taken = number
+            window = tokens[i + taken : i + taken + 5]
+            hit = _unit(reader, window, sentence_words, sentence_text)
+            if hit is not None:
+                field, per_unit, unit_end = hit
+                rest = " ".join(t.lower_ for t in window[unit_end : unit_end + 4])
+                total = value * per_unit
+                if re.search(r"\b(a|per|each|every) week\b", rest):
+                    total /= 7
+                start, end = tokens[i], window[unit_end - 1]
+                found.setdefault(
+                    field,
+                    Finding(
+                        field=field,
+                        value=round(total * 2) / 2,
+                        start=start.idx,
+                        end=end.idx + len(end),
+                    ),
+                )
+            i += taken
+    return list(found.values())
+
+
+def _counts_an_amount(text: str, finding: Finding, amounts: list[Finding]) -> bool:
+    """How often one drinks ("six cups of tea daily", "5 hours a night") is not how often or
+    when it twitches."""
+    return finding.field in {"frequency", "when"} and any(
+        0 <= finding.start - a.end <= 20 and "," not in text[a.end : finding.start] for a in amounts
+    )
+
+
+def _zero(field: str, span: Span) -> Finding:
+    return Finding(field=field, value=0.0, start=span.start_char, end=span.end_char, negated=True)
+
+
+def _unit(
+    reader: _Reader, window: list[Token], sentence_words: set[str], sentence_text: str
+) -> tuple[str, float, int] | None:
+    """The amount whose unit follows a number, and the sentence names what is counted."""
+    for amount in reader.lexicon.amounts:
+        for size in (3, 2, 1):
+            for skip in (0, 1):
+                if skip + size > len(window):
+                    continue
+                said = " ".join(t.norm_ for t in window[skip : skip + size])
+                if skip and window[0].lower_ not in UNIT_FILLERS:
+                    continue
+                if said in amount.units and (
+                    not amount.needs
+                    or any(
+                        (n in sentence_words) or (" " in n and n in sentence_text)
+                        for n in amount.needs
+                    )
+                ):
+                    return amount.field, amount.units[said], skip + size
+    return None
+
+
+def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
+    """ "I'm 34", "34-year-old", "(34F)", "aged 72", "my dad is 72"."""
+    durations = set(reader.lexicon.durations)
+    units = {u for a in reader.lexicon.amounts for u in a.units} | {"weeks", "week", "months"}
+    for token in doc:
+        # "8)" is one token: spaCy keeps it whole as a smiley.
+        digits = re.fullmatch(r"(\d{1,3})(\)?)", token.text)
+        if digits is None or not 0 < int(digits[1]) <= 110:
+            continue
+        age = int(digits[1])
+        before = [t.lower_ for t in doc[max(0, token.i - 2) : token.i]]
+        after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
+        nxt = after[0] if after else ""
+        said = (
+            "year" in after[:2] or "years" in after[:2] or "yr" in after[:2] or "yrs" in after[:2]
+        ) and "old" in after[:4]
+        said |= nxt in {"yo", "y/o", "f", "m"} or (before[-1:] in (["aged"], ["age"], ["age:"]))
+        said |= (
+            bool(before)
+            and before[-1] in {"'m", "am", "is", "'s", "turned", "turning", "im", "m"}
+            and nxt not in durations
+            and nxt not in units
+            and nxt not in {"%", "times", "minutes", "mins", "hours", "pounds", "kg", "lbs"}
+            and "weeks" not in after[:2]
+        )
+        closed = nxt in {",", ")"} or bool(digits[2])
+        said |= before[-1:] in ([","], ["("]) and closed and token.i <= 6
+        if said:
+            end = doc[token.i + 1] if nxt in {"yo", "y/o", "f", "m"} else token
+            stop = token.idx + len(digits[1]) if digits[2] else end.idx + len(end)
+            return [Finding(field="age", value=age, start=token.idx, end=stop)]
+    return []
+
+
+def _history(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> list[Finding]:
+    """How many days ago it started: "for three weeks", "since last Tuesday", "started in
+    March", "yesterday". A month alone counts from its 15th; a weekday is the last one before
+    today ("last" one a week earlier when that was yesterday)."""
+    durations = reader.lexicon.durations
+    for sent in doc.sents:
+        tokens = list(sent)
+        words = [t.lower_ for t in tokens]
+        for i, token in enumerate(tokens):
+            word = words[i]
+            before = set(words[max(0, i - 4) : i])
+            days: int | None = None
+            span_end = i + 1
+            number = _number(reader, tokens[i:]) if word not in {"last", "past"} else None
+            if number is not None:
+                unit_at = i + number[1]
+                unit = words[unit_at] if unit_at < len(words) else ""
+                after = words[unit_at + 1 : unit_at + 3]
+                if unit in {"hour", "hours", "minutes", "mins"} and after[:1] == ["ago"]:
+                    days, span_end = 0, unit_at + 2
+                elif unit in durations and "every" not in before and "pregnant" not in after:
+                    onset = (
+                        bool(before & ONSET_BEFORE)
+                        or bool({"ago", "now", "already", "straight"} & set(after))
+                        or _right_after_symptom(token, findings)
+                    )
+                    if onset and not {"a", "per", "each"} & set(words[i - 1 : i]):
+                        days = round(number[0] * durations[unit])
+                        span_end = unit_at + 1 + (1 if after[:1] == ["ago"] else 0)
+            elif word in {"last", "past", "this"} and i + 1 < len(words):
+                unit = words[i + 1]
+                if unit in durations and before & ONSET_BEFORE | {"the"} and word != "this":
+                    days, span_end = durations[unit], i + 2
+                elif unit in WEEKDAYS:
+                    days = _since_weekday(today, WEEKDAYS[unit])
+                    # Said of yesterday one says "yesterday": "last Tuesday" is a week earlier.
+                    days, span_end = (days + 7 if days == 1 else days), i + 2
+                elif word == "last" and unit == "night":
+                    days, span_end = 1, i + 2
+                elif word == "this" and unit in {"morning", "afternoon", "evening"}:
+                    days, span_end = 0, i + 2
+            elif word in WEEKDAYS and before & {"since", "on", "from", "started", "began"}:
+                days = _since_weekday(today, WEEKDAYS[word])
+            elif (
+                word in MONTHS
+                and (before & ONSET_BEFORE or "in" in before)
+                and (len(word) > 3 or token.text[0].isupper())
+            ):
+                days = _since_month(today, MONTHS[word])
+            elif word == "yesterday":
+                days = 1
+            elif word == "weekend" and before & {"since", "over", "at", "the"}:
+                days = _since_weekday(today, 5)
+            elif word in {"today", "tonight"}:
+                days = 0
+            if days is not None and not _about_something_else(doc.text, token.idx, findings):
+                end = tokens[span_end - 1]
+                return [
+                    Finding(
+                        field="history_days",
+                        value=days,
+                        start=token.idx,
+                        end=end.idx + len(end),
+                    )
+                ]
+    return []
+
+
+def _about_something_else(text: str, at: int, findings: list[Finding]) -> bool:
+    """A time said right after a medicine, an injury or a habit dates that, not the twitch:
+    "HRT for two years", "banged my head last week"."""
+    before = [
+        f
+        for f in findings
+        if f.end <= at and not re.search(r"[,.;!?\n]", text[f.end : at]) and f.field != "age"
+    ]
+    if not before:
+        return False
+    return max(before, key=lambda f: f.end).field in DATED_ELSEWHERE
+
+
+def _right_after_symptom(token: Token, findings: list[Finding]) -> bool:
+    """'twitching calves 3 months': a time straight after what it dates."""
+    return any(f.field in SYMPTOMS and 0 <= token.idx - f.end <= 2 for f in findings)
+
+
+def _since_weekday(today: date, weekday: int) -> int:
+    return (today.weekday() - weekday - 1) % 7 + 1
+
+
+def _since_month(today: date, month: int) -> int:
+    year = today.year if month <= today.month else today.year - 1
+    start = min(date(year, month, 15), today)
+    return (today - start).days
+
+
+def _answers(findings: list[Finding]) -> Answers:
+    """Findings into answers. For a yes-or-no answer a stated yes wins over everything, a
+    hedge over a denial: a warning sign is never guessed away."""
+    values: dict[str, Any] = {}
+    hedged: set[str] = set()
+    for finding in findings:
+        if finding.uncertain:
+            hedged.add(finding.field)
+    for finding in findings:
+        field, value = finding.field, finding.value
+        if finding.uncertain:
+            continue
+        held = check_answer_value(field, value)
+        if isinstance(held, list):
+            current = values.setdefault(field, [])
+            if value not in current:
+                current.append(value)
+        elif isinstance(value, bool):
+            if value or field not in hedged:
+                values[field] = values.get(field, False) or value
+        elif field == "sensation" and values.get(field, value) != value:
+            values[field] = "both"
+        elif field == "pain" and field in values:
+            values[field] = max(values[field], value, key=PAIN_ORDER.index)
+        else:
+            values.setdefault(field, value)
+    for field in hedged:
+        if values.get(field) is False:
+            del values[field]
+    nested: dict[str, Any] = {}
+    for field, value in values.items():
+        *groups, name = field.split(".")
+        target = nested
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = value
+    return Answers.model_validate(nested)

@@ -1,0 +1,250 @@
+"""Free text (CONTRACT.md §7): phrasings in many voices, read field by field.
+
+Field precision is the share of the answers read that are right, recall the share of the
+answers written that were read. Warning signs must all be right: stated yes, denied no,
+hedged unknown and flagged uncertain.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from myoguide import parse
+from myoguide.answers import Answers, Medical
+from myoguide.knowledge import KnowledgeError, data_dir, load_knowledge
+
+PHRASINGS = yaml.safe_load(
+    (Path(__file__).parent / "freetext" / "phrasings.yaml").read_text(encoding="utf-8")
+)
+TODAY: date = PHRASINGS["today"]
+CASES: list[dict[str, Any]] = PHRASINGS["phrasings"]
+# Yes-or-no answers about the body that a doctor acts on: every one must be read right.
+WARNING_SIGNS = {
+    f"medical.{name}"
+    for name, info in Medical.model_fields.items()
+    if info.annotation == bool | None
+}
+
+
+def flat(answers: Answers) -> dict[str, Any]:
+    """Answers as dotted paths to the values given."""
+    out: dict[str, Any] = {}
+    for name, value in answers.model_dump(exclude_none=True).items():
+        if isinstance(value, dict):
+            out |= {f"{name}.{inner}": v for inner, v in value.items()}
+        else:
+            out[name] = value
+    return out
+
+
+def same(read: Any, written: Any) -> bool:
+    if isinstance(written, list):
+        return isinstance(read, list) and sorted(read) == sorted(written)
+    if isinstance(written, bool) or isinstance(read, bool):
+        return read is written
+    if isinstance(written, int | float):
+        return isinstance(read, int | float) and abs(read - written) < 1e-9
+    return bool(read == written)
+
+
+def score() -> tuple[int, int, int, list[str], list[str]]:
+    right = read_count = written_count = 0
+    misses: list[str] = []
+    warning_misses: list[str] = []
+    for case in CASES:
+        parsed = parse(case["text"], today=TODAY)
+        got, want = flat(parsed.answers), case["expect"]
+        read_count += len(got)
+        written_count += len(want)
+        for field, value in want.items():
+            if field in got and same(got[field], value):
+                right += 1
+            else:
+                misses.append(f"{case['text']!r}: {field} want {value!r} got {got.get(field)!r}")
+        misses += [
+            f"{case['text']!r}: {f} read {v!r}, not said" for f, v in got.items() if f not in want
+        ]
+        for field in WARNING_SIGNS & set(want):
+            if not (field in got and got[field] is want[field]):
+                warning_misses.append(f"{case['text']!r}: {field} {got.get(field)!r}")
+        for field in case.get("hedged", []):
+            flagged = any(f.field == field and f.uncertain for f in parsed.findings)
+            if field in got or not flagged:
+                warning_misses.append(f"{case['text']!r}: hedged {field} {got.get(field)!r}")
+    return right, read_count, written_count, misses, warning_misses
+
+
+def test_phrasings_are_read_with_high_precision_and_recall() -> None:
+    assert len(CASES) >= 120
+    right, read_count, written_count, misses, warning_misses = score()
+    precision, recall = right / read_count, right / written_count
+    report = (
+        f"{len(CASES)} phrasings: field precision {precision:.3f} ({right}/{read_count}), "
+        f"recall {recall:.3f} ({right}/{written_count}), "
+        f"warning-sign misses {len(warning_misses)}"
+    )
+    print(report, *misses, sep="\n  ")
+    assert not warning_misses, "\n".join(warning_misses)
+    assert precision >= 0.95, report
+    assert recall >= 0.85, report
+
+
+def test_every_phrasing_lists_only_fields_that_exist() -> None:
+    for case in CASES:
+        for field in case["expect"]:
+            *groups, name = field.split(".")
+            model: Any = Answers
+            for group in groups:
+                model = model.model_fields[group].default_factory
+            assert name in model.model_fields, field
+
+
+def test_findings_point_at_the_words_understood() -> None:
+    text = "my left eyelid has been jumping for five days, six coffees a day, no weakness"
+    parsed = parse(text, today=date(2026, 12, 2))
+    spans = {f.field: text[f.start : f.end] for f in parsed.findings}
+    assert spans["locations"] == "eyelid"
+    assert spans["sensation"] == "jumping"
+    assert spans["history_days"] == "five days"
+    assert spans["factors.caffeine_cups_per_day"] == "six coffees"
+    (weakness,) = [f for f in parsed.findings if f.field == "medical.weakness"]
+    assert text[weakness.start : weakness.end] == "weakness"
+    assert weakness.negated and weakness.value is False and not weakness.uncertain
+    assert json.loads(parsed.model_dump_json())["answers"]["medical"]["weakness"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("maybe a bit weaker?", "medical.weakness"),
+        ("no weakness. Maybe a bit weaker on the left?", "medical.weakness"),
+        ("could it be spreading?", "medical.spreading"),
+        ("I don't think I have any weakness", "medical.weakness"),
+        ("My mum says I'm slurring my words", "medical.speech_or_swallowing_difficulty"),
+    ],
+)
+def test_a_hedged_warning_sign_stays_unknown_and_is_flagged(text: str, field: str) -> None:
+    parsed = parse(text)
+    assert field not in flat(parsed.answers)
+    assert any(f.field == field and f.uncertain for f in parsed.findings)
+
+
+def test_a_stated_warning_sign_wins_over_a_denial() -> None:
+    parsed = parse("no weakness in the legs, but my hands are weak")
+    assert parsed.answers.medical.weakness is True
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("my son gets leg cramps at night", {"sensation": "cramping", "locations": ["calf"]}),
+        ("my dad is 72, his arm cramps", {"age": 72, "sensation": "cramping"}),
+        ("my brother has muscular dystrophy", {"medical.family_history": ["muscular_dystrophy"]}),
+        ("my mum gets cramps too, mine is a twitch", {"sensation": "jumping"}),
+    ],
+)
+def test_a_text_about_someone_else_is_read_as_their_answers(
+    text: str, answers: dict[str, Any]
+) -> None:
+    got = flat(parse(text).answers)
+    assert {field: got.get(field) for field in answers} == answers
+    assert "medical.conditions" not in got
+
+
+def test_a_condition_of_someone_else_is_family_history() -> None:
+    parsed = parse("My dad had ALS. My calf twitches.")
+    assert parsed.answers.medical.family_history == ["als"]
+    assert parsed.answers.medical.conditions is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("twitching since yesterday", 1),
+        ("it started on Monday", 2),
+        ("for a couple of weeks now", 14),
+        ("started in March", 262),
+        ("since last Tuesday", 8),
+        ("since Tuesday", 1),
+    ],
+)
+def test_dates_count_back_from_today(text: str, days: int) -> None:
+    assert parse(text, today=date(2026, 12, 2)).answers.history_days == days
+
+
+def test_spelling_slips_are_read_but_short_words_are_not_guessed() -> None:
+    assert parse("twiching eyelied").answers.locations == ["eyelid"]
+    assert parse("twiching eyelied").answers.sensation == "jumping"
+    assert flat(parse("the cat sat on a mat").answers) == {}
+
+
+def test_empty_and_unrelated_text_give_no_answers() -> None:
+    for text in ["", "   ", "hello", "what is the weather like tomorrow?"]:
+        parsed = parse(text)
+        assert parsed.findings == []
+        assert flat(parsed.answers) == {}
+
+
+def test_the_lexicon_is_validated_on_load(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    lexicon = copy / "lexicon.yaml"
+    original = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(original.replace("field: sensation", "field: sensations", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="sensations"):
+        load_knowledge(copy)
+    lexicon.write_text(original.replace("value: jumping", "value: hopping", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="hopping"):
+        load_knowledge(copy)
+    lexicon.write_text(original.replace("value: diuretic", "value: aspirin", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="aspirin"):
+        load_knowledge(copy)
+
+
+def test_the_command_line_starts_without_the_nlp_libraries() -> None:
+    heavy = "{'spacy', 'medspacy', 'rapidfuzz', 'thinc'}"
+    code = (
+        "import sys, myoguide, myoguide.cli, myoguide.freetext; myoguide.parse; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_parsing_reaches_nothing_on_the_network() -> None:
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from myoguide import parse\n"
+        "print(parse('no weakness, my dad had ALS').answers.medical.family_history)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['als']"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_findings_inside_it_and_valid_answers(text: str) -> None:
+    parsed = parse(text)
+    for finding in parsed.findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+    assert Answers.model_validate(parsed.answers.model_dump()) == parsed.answers
+    json.loads(parsed.model_dump_json())
