@@ -98,7 +98,7 @@ def _assess(answers: dict[str, Any]) -> Assessment:
         _fail("; ".join(str(p) for p in field_problems(error)))
 
 
-def _read_input(path: str) -> str:
+def _read_input(path: str, option: str = "--answers") -> str:
     try:
         if path == "-":
             text = sys.stdin.buffer.read().decode("utf-8-sig")
@@ -107,9 +107,10 @@ def _read_input(path: str) -> str:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        _fail(f"--answers: cannot read {path!r}: {reason}")
+        _fail(f"{option}: cannot read {path!r}: {reason}")
     if not text.strip():
-        _fail(f"--answers: {path!r} is empty; it should hold answers as JSON")
+        what = "answers as JSON" if option == "--answers" else "a description"
+        _fail(f"{option}: {path!r} is empty; it should hold {what}")
     return text
 
 
@@ -254,6 +255,43 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
             return parse_reply(question, reply)
         except ValueError as error:
             console.print(f"[red]Sorry, {error}.[/red]")
+
+
+@main.command()
+@click.option("--text", "text", metavar="TEXT", help="The description, in your own words.")
+@click.option(
+    "--file",
+    "file_path",
+    metavar="FILE",
+    help="Read the description from FILE instead ('-' reads standard input).",
+)
+@click.option(
+    "--today",
+    metavar="DATE",
+    help="The day 'since Tuesday' counts back from (YYYY-MM-DD; default: today).",
+)
+def parse(text: str | None, file_path: str | None, today: str | None) -> None:
+    """Read a description in your own words into answers, and print them as JSON with
+    each understood piece and where it is in the text. Nothing is kept."""
+    import datetime as dt
+
+    from ..freetext import MAX_TEXT
+    from ..freetext import parse as read_text
+
+    if (text is None) == (file_path is None):
+        _fail("give the description with --text or --file (one of them)")
+    if file_path is not None:
+        text = _read_input(file_path, "--file")
+    assert text is not None
+    if len(text) > MAX_TEXT:
+        _fail(f"the description is too long: at most {MAX_TEXT} characters")
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            _fail(f"--today: {today!r} is not a date like 2026-12-01")
+    click.echo(read_text(text, day).model_dump_json(exclude_none=True))
 
 
 @main.command()

@@ -10,7 +10,10 @@ from datetime import date
 
 from .models import Finding, Parsed
 
-__all__ = ["Finding", "Parsed", "parse"]
+__all__ = ["MAX_TEXT", "Finding", "Parsed", "parse"]
+
+MAX_TEXT = 5000
+"""Characters of a description read at most: a long one, far below any request limit."""
 
 
 def parse(text: str, today: date | None = None) -> Parsed:

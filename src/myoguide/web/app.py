@@ -28,7 +28,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..engine import Engine, default_engine
 from ..knowledge import Knowledge, load_knowledge
-from . import assessments
+from . import adaptive, assessments
 from .api import build_router
 from .caching import PrivateResponses
 from .diary_api import build_diary_api
@@ -98,6 +98,7 @@ def create_app(
         Route(assessments.PATH, assessments.AssessmentEndpoint(engine), methods=["POST"])
     )
     app.include_router(build_router(knowledge, engine))
+    app.include_router(adaptive.build_router(engine))
     app.include_router(build_diary_api())
     app.include_router(build_pages(knowledge, engine, templates))
     app.include_router(build_diary_pages(knowledge, templates))
