@@ -31,8 +31,8 @@ from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
 from .api import build_router
 from .caching import PrivateResponses
-from .diary_api import build_diary_api
-from .diary_pages import build_diary_pages
+from .diary.api import build_diary_api
+from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, make_templates

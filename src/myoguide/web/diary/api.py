@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from ..diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
-from ..diary.analysis import TriggerFinding
-from ..diary.models import (
+from ...diary.accounts import MAX_PASSWORD, MIN_PASSWORD, LoginSession
+from ...diary.analysis import TriggerFinding
+from ...diary.models import (
     NO_NUL_PATTERN,
     Day,
     DayIn,
@@ -34,11 +34,10 @@ from ..diary.models import (
     Text,
     future_time_problem,
 )
-from ..diary.safety import EpisodeTriage, episode_triage
-from ..diary.store import MAX_ID, Diary
-from .diary_pages import export_data
-from .problems import Problem, ValidationProblem
-from .sessions import (
+from ...diary.safety import EpisodeTriage, episode_triage
+from ...diary.store import MAX_ID, Diary
+from ..problems import Problem, ValidationProblem
+from ..sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
     LoginRequired,
@@ -53,6 +52,7 @@ from .sessions import (
     session_token,
     set_session_cookie,
 )
+from .pages import export_data
 
 
 class SessionCookie(APIKeyCookie):
@@ -324,7 +324,7 @@ def _saved(request: Request, episode: Episode, status_code: int = 200) -> Respon
 
 def _limited(error: Exception) -> HTTPException:
     """429 or 503 with Retry-After, for a refused login or a busy server."""
-    from ..diary.accounts import TooManyAttempts
+    from ...diary.accounts import TooManyAttempts
 
     assert isinstance(error, TooManyAttempts | ServerBusy)
     status = 429 if isinstance(error, TooManyAttempts) else 503
@@ -375,7 +375,7 @@ def build_diary_api() -> APIRouter:
         5 failed in 15 minutes for one account from one address, 20 from one address to any
         names, or 10 in an hour to one account from addresses it never logged in from, and
         the next is refused (429 with Retry-After), even with the right password."""
-        from ..diary.accounts import LoginFailed, TooManyAttempts
+        from ...diary.accounts import LoginFailed, TooManyAttempts
 
         try:
             token, login = await log_in(request, credentials.name, credentials.password)
@@ -401,7 +401,7 @@ def build_diary_api() -> APIRouter:
         """Create an account (a name of 3 to 40 letters, digits, `.`, `-` or `_`; a password
         of at least 10 characters, not a common or leaked one, without the name) and log it
         in, as `POST /session` does. One address can make 10 accounts an hour."""
-        from ..diary.accounts import InvalidRegistration, NameTaken, TooManyAttempts
+        from ...diary.accounts import InvalidRegistration, NameTaken, TooManyAttempts
 
         try:
             token, login = await register(request, credentials.name, credentials.password)
@@ -428,7 +428,7 @@ def build_diary_api() -> APIRouter:
         """Erases the account, its episodes, days, sessions and login records, for good,
         once `password` is the account's (else 422 naming it). Export first (`GET /export`)
         to keep a copy."""
-        from ..diary.accounts import LoginFailed, TooManyAttempts
+        from ...diary.accounts import LoginFailed, TooManyAttempts
 
         accounts = backend(request).accounts
         login = await in_diary(request, token, csrf, lambda _, login: login)
@@ -455,7 +455,7 @@ def build_diary_api() -> APIRouter:
     ) -> Response:
         """Sets `new_password` (the rules of a new account's) once `current_password` is
         right (else 422 naming the field), and ends every other session."""
-        from ..diary.accounts import InvalidRegistration, LoginFailed, TooManyAttempts
+        from ...diary.accounts import InvalidRegistration, LoginFailed, TooManyAttempts
 
         login = await in_diary(request, token, csrf, lambda _, login: login)
         try:
@@ -641,7 +641,7 @@ def build_diary_api() -> APIRouter:
     async def triggers(request: Request, token: Token, kind: DiaryKind | None = None) -> Response:
         """The same findings as `myoguide diary triggers --format json`: without `kind`,
         twitches and spasms apart when both are logged, each finding with its `kind`."""
-        from ..diary.analysis import every_finding, triggers_by_kind
+        from ...diary.analysis import every_finding, triggers_by_kind
 
         def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
             return every_finding(triggers_by_kind(book.days(), book.episodes(), kind=kind))

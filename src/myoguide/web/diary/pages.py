@@ -20,22 +20,12 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from ..diary.accounts import AccountError, LoginFailed, LoginSession, TooManyAttempts
-from ..diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode, text_problem
-from ..diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
-from ..diary.store import Diary
-from ..knowledge import Knowledge
-from .diary_forms import (
-    QUICK_REGIONS,
-    Form,
-    episode_values,
-    first,
-    form_values,
-    read_day,
-    read_episode,
-    zone_of,
-)
-from .sessions import (
+from ...diary.accounts import AccountError, LoginFailed, LoginSession, TooManyAttempts
+from ...diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode, text_problem
+from ...diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
+from ...diary.store import Diary
+from ...knowledge import Knowledge
+from ..sessions import (
     CSRF_FIELD,
     ServerBusy,
     backend,
@@ -52,9 +42,19 @@ from .sessions import (
     set_form_cookie,
     set_session_cookie,
 )
+from .forms import (
+    QUICK_REGIONS,
+    Form,
+    episode_values,
+    first,
+    form_values,
+    read_day,
+    read_episode,
+    zone_of,
+)
 
 if TYPE_CHECKING:
-    from ..diary.analysis import TriggerFinding
+    from ...diary.analysis import TriggerFinding
 
 PAGE_SIZE = 50
 Login = Annotated[LoginSession, Depends(require_login)]
@@ -364,7 +364,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/triggers", response_class=HTMLResponse)
     def triggers(request: Request, login: Login, factor: str | None = None) -> HTMLResponse:
-        from ..diary.analysis import KIND_HEADINGS, recent_period, triggers_by_kind, within
+        from ...diary.analysis import KIND_HEADINGS, recent_period, triggers_by_kind, within
 
         book = diary_of(request, login)
         days, episodes = book.days(), book.episodes()
@@ -452,7 +452,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/account/episodes.csv")
     def export_episodes(request: Request, login: Login) -> Response:
-        from ..diary.csvio import write_episodes
+        from ...diary.csvio import write_episodes
 
         out = io.StringIO()
         write_episodes(diary_of(request, login).episodes(), out)
@@ -460,7 +460,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/account/days.csv")
     def export_days(request: Request, login: Login) -> Response:
-        from ..diary.csvio import write_days
+        from ...diary.csvio import write_days
 
         out = io.StringIO()
         write_days(diary_of(request, login).days(), out)
@@ -468,7 +468,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 
     @router.get("/account/report.pdf")
     def report_pdf(request: Request, login: Login) -> Response:
-        from ..diary.report import doctor_report
+        from ...diary.report import doctor_report
 
         book = diary_of(request, login)
         pdf = doctor_report(book.days(), book.episodes())
@@ -501,7 +501,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
 def export_data(book: Diary, login: LoginSession) -> dict[str, Any]:
     """Everything kept about a person: the account (when it was made, its live sessions and
     its login records), every episode and day, each with when it was saved."""
-    from ..diary.accounts import records
+    from ...diary.accounts import records
 
     if book.connection is None:
         with book.store.transaction() as connection:
@@ -587,7 +587,7 @@ def _charts(
 ) -> dict[str, Any]:
     """The charts as inline SVG (built on the server, escaped by the chart module); one
     forest plot for each kind analysed."""
-    from ..diary import charts
+    from ...diary import charts
 
     return {
         "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..diary.models import DayIn, Episode, EpisodeIn
-from ..diary.replies import ReplyError, read_amount, read_scale
-from ..errors import field_problems
+from ...diary.models import DayIn, Episode, EpisodeIn
+from ...diary.replies import ReplyError, read_amount, read_scale
+from ...errors import field_problems
 
 Form = Mapping[str, Sequence[str]]
 Problems = dict[str, str]
