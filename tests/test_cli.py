@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -9,7 +10,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,9 @@ from click.testing import CliRunner
 
 from myoguide import Knowledge, __version__, assess, load_knowledge
 from myoguide.cli import main
-from myoguide.questionnaire import applies, parse_reply, set_answer, walk
+from myoguide.freetext import parse
+from myoguide.interview import Question, next_question
+from myoguide.questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
 
 from .contract_ids import ASSESSMENT_KEYS
 
@@ -37,6 +41,7 @@ NIGHT_CRAMP: dict[str, Any] = {
 CASES = [EMERGENCY, EYELID_TWITCH, NIGHT_CRAMP]
 CONTRACT_KEYS = ASSESSMENT_KEYS
 ENTRY_IDS = load_knowledge().entry_ids()
+QUESTIONS = {question.id: question for question in load_knowledge().questions.questions}
 _COLOUR_FORCING = ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 
 
@@ -379,7 +384,9 @@ def interview_input(knowledge: Knowledge, replies: Mapping[str, str]) -> str:
 
 
 def interview(knowledge: Knowledge, replies: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    done = run_cli("check", "--format", "json", input=interview_input(knowledge, replies))
+    """The whole questionnaire, in order (``--all-questions``)."""
+    typed = interview_input(knowledge, replies)
+    done = run_cli("check", "--all-questions", "--format", "json", input=typed)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -462,21 +469,168 @@ def test_interview_medicines_offer_none_and_enter_stays_not_sure(
 
 def test_interview_undecodable_reply_is_asked_again(knowledge: Knowledge) -> None:
     typed = b"\xff\n" + interview_input(knowledge, {}).encode()
-    done = run_cli("check", "--format", "json", input=typed)
+    done = run_cli("check", "--all-questions", "--format", "json", input=typed)
     assert done.returncode == 0, done.stderr
     assert "Sorry" in done.stderr
     assert final_json(done.stdout) == expected_json({})
 
 
+@pytest.mark.parametrize("mode", [[], ["--all-questions"]], ids=["one-by-one", "all-questions"])
 @pytest.mark.parametrize("typed", ["", "jumping\n"], ids=["no-input", "ends-after-one-reply"])
-def test_interview_input_ending_early_is_not_a_crash(typed: str) -> None:
-    done = run_cli("check", "--format", "json", input=typed)
+def test_interview_input_ending_early_is_not_a_crash(typed: str, mode: list[str]) -> None:
+    done = run_cli("check", *mode, "--format", "json", input=typed)
     assert done.returncode != 0
     assert done.stdout == ""
     assert_no_traceback(done)
 
 
-# --- start-up ---
+# --- the interview: one question at a time ---
+
+EYELID_TEXT = "my left eyelid has been jumping for five days, I'm on six coffees a day, no weakness"
+
+
+def no_to_warning_signs(question: Question) -> str:
+    """A person who answers no to each yes/no question and is not sure of the others."""
+    return "n" if question.type == "yes_no" else ""
+
+
+@dataclass
+class Walk:
+    typed: str
+    asked: list[str]
+    answers: dict[str, Any]
+
+
+def one_by_one(
+    replies: Mapping[str, str],
+    start: Mapping[str, Any] | None = None,
+    others: Callable[[Question], str] = lambda question: "",
+) -> Walk:
+    """What a person types when the interview asks each question next_question() picks: the
+    reply in ``replies``, else ``others(question)``. A reply of several lines is ones the
+    interview asks again after (a refused reply, "?") followed by the answer."""
+    answers = copy.deepcopy(dict(start or {}))
+    unknown: list[str] = []
+    asked: list[str] = []
+    lines: list[str] = []
+    while (question := next_question(answers, unknown)) is not None:
+        reply = replies.get(question.id, others(question))
+        asked.append(question.id)
+        lines.append(reply)
+        value = parse_reply(QUESTIONS[question.id], reply.rsplit("\n", 1)[-1])
+        if value is UNKNOWN:
+            unknown.append(question.id)
+        else:
+            set_answer(answers, question.id, value)
+    assert set(replies) <= set(asked), f"never asked: {sorted(set(replies) - set(asked))}"
+    return Walk("".join(f"{line}\n" for line in lines), asked, answers)
+
+
+def test_interview_asks_a_handful_and_gives_the_result() -> None:
+    replies = {"locations": "eyelid", "sensation": "jumping", "factors.caffeine_cups_per_day": "6"}
+    walk = one_by_one(replies, others=no_to_warning_signs)
+    done = run_cli("check", "--format", "json", input=walk.typed)
+    assert done.returncode == 0, done.stderr
+    result = final_json(done.stdout)
+    assert result == expected_json(walk.answers)
+    assert result["triage"]["level"] == "self_care"
+    assert result["kind"] == "twitch"
+    assert "caffeine" in [factor["id"] for factor in result["factors"]]
+    assert "Question 1 ·" in done.stderr
+    full = interview_input(load_knowledge(), {})
+    assert walk.typed.count("\n") < full.count("\n")
+
+
+def test_interview_enter_is_not_sure_and_stays_unknown() -> None:
+    replies = {"locations": "eyelid", "medical.weakness": ""}
+    walk = one_by_one(replies, others=no_to_warning_signs)
+    done = run_cli("check", "--format", "json", input=walk.typed)
+    assert done.returncode == 0, done.stderr
+    result = final_json(done.stdout)
+    assert "weakness" not in walk.answers.get("medical", {})
+    assert "medical.weakness" in result["triage"]["unanswered"]
+    assert result == expected_json(walk.answers)
+
+
+def test_interview_question_mark_shows_why_it_is_asked() -> None:
+    first = next_question({})
+    assert first is not None
+    walk = one_by_one({first.id: "?\neyelid"}, others=no_to_warning_signs)
+    done = run_cli("check", "--format", "json", input=walk.typed)
+    assert done.returncode == 0, done.stderr
+    assert first.why.startswith("We ask because")
+    assert words(first.why) in words(done.stderr)
+    assert "Sorry" not in done.stderr
+    assert final_json(done.stdout) == expected_json(walk.answers)
+
+
+def test_interview_b_goes_back_and_changes_the_answer() -> None:
+    first = next_question({})
+    assert first is not None and first.id == "locations"
+    walk = one_by_one({"locations": "eyelid"}, others=no_to_warning_signs)
+    typed = "calf\nb\n" + walk.typed  # "calf", then back at question 2, then "eyelid"
+    done = run_cli("check", "--format", "json", input=typed)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("Question 1 ·") == 2
+    result = final_json(done.stdout)
+    assert result == expected_json(walk.answers)
+    assert walk.answers["locations"] == ["eyelid"]
+
+
+def test_interview_b_at_the_first_question_stays_there() -> None:
+    walk = one_by_one({}, others=no_to_warning_signs)
+    done = run_cli("check", "--format", "json", input="b\n" + walk.typed)
+    assert done.returncode == 0, done.stderr
+    assert "This is the first question." in done.stderr
+    assert final_json(done.stdout) == expected_json(walk.answers)
+
+
+def test_interview_emergency_answer_shows_the_banner_at_once() -> None:
+    walk = one_by_one({"medical.breathing_difficulty": "y"})
+    done = run_cli("check", "--format", "json", input=walk.typed)
+    assert done.returncode == 0, done.stderr
+    number = walk.asked.index("medical.breathing_difficulty") + 1
+    banner = done.stderr.index("EMERGENCY")
+    assert done.stderr.index(f"Question {number} ·") < banner
+    assert banner < done.stderr.index(f"Question {number + 1} ·")
+    assert done.stderr.count("EMERGENCY") == 1
+    assert final_json(done.stdout)["triage"]["level"] == "emergency"
+
+
+def test_text_is_understood_and_fewer_questions_are_asked() -> None:
+    text = EYELID_TEXT + ", maybe a bit short of breath"
+    parsed = parse(text)
+    start = parsed.answers.model_dump(mode="json", exclude_none=True)
+    assert start["sensation"] == "jumping" and "breathing_difficulty" not in start["medical"]
+    with_text = one_by_one({}, start=start, others=no_to_warning_signs)
+    without = one_by_one({}, others=no_to_warning_signs)
+    assert len(with_text.asked) < len(without.asked)
+    assert "medical.breathing_difficulty" in with_text.asked  # hedged: asked, not guessed
+    assert "sensation" not in with_text.asked
+    done = run_cli("check", "--text", text, "--format", "json", input=with_text.typed)
+    assert done.returncode == 0, done.stderr
+    shown = words(done.stderr)
+    assert "What we understood" in shown
+    assert '"eyelid"' in shown and '"six coffees"' in shown
+    assert '"short of breath" — Do you have any trouble breathing? not sure — we will ask' in shown
+    assert f"Question {len(with_text.asked)} ·" in done.stderr
+    assert f"Question {len(with_text.asked) + 1} ·" not in done.stderr
+    assert final_json(done.stdout) == expected_json(with_text.answers)
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [(["--answers", "-"], "--answers"), (["--all-questions"], "--all-questions")],
+    ids=["answers", "all-questions"],
+)
+def test_text_with_answers_or_all_questions_is_an_error(extra: list[str], named: str) -> None:
+    done = run_cli("check", "--text", EYELID_TEXT, *extra, input=json.dumps(EYELID_TWITCH))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("myoguide: error:")
+    assert "--text" in done.stderr and named in done.stderr
+    assert_no_traceback(done)
+
 
 STARTUP_PROBE = """
 import sys

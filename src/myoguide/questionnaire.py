@@ -79,6 +79,18 @@ def parse_reply(question: Question, reply: str) -> Any:
     return _number(question, text)
 
 
+def answer_label(question: Question, value: Any) -> str:
+    """An answer in the words the question offers: "Yes", an option's label, a number."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    labels = {option.value: option.label for option in question.options}
+    if isinstance(value, list):
+        return ", ".join(labels.get(item, str(item)) for item in value) or "None of these"
+    if isinstance(value, str):
+        return labels.get(value, value)
+    return _plain(value)
+
+
 def _option(question: Question, text: str) -> str:
     values = [option.value for option in question.options]
     if text.isdigit() and 1 <= int(text) <= len(values):

@@ -6,6 +6,7 @@ so ``myoguide --help`` starts fast.
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
 from collections.abc import Callable
@@ -67,19 +68,39 @@ def main() -> None:
     help="Read answers from FILE instead of asking: one JSON object, or JSON Lines "
     "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input.",
 )
+@click.option(
+    "--text",
+    "text",
+    metavar="TEXT",
+    help="Start from a description in your own words: show what was understood, then ask "
+    "only what is still unknown.",
+)
+@click.option(
+    "--all-questions",
+    is_flag=True,
+    help="Ask the whole questionnaire in order, instead of one useful question at a time.",
+)
 @_format_option("result")
-def check(answers_path: str | None, output_format: str) -> None:
+def check(
+    answers_path: str | None, text: str | None, all_questions: bool, output_format: str
+) -> None:
     """Check your twitch or spasm: answer the questions (or pass --answers) and get the
-    kind, triage, likely causes and what to do."""
+    kind, triage, likely causes and what to do. The questions come one at a time, the most
+    useful first, and stop as soon as more answers would not change the result."""
     from ..knowledge import load_knowledge
 
+    if text is not None and answers_path is not None:
+        _fail("--text and --answers cannot be used together: give one of them")
+    if text is not None and all_questions:
+        _fail("--text and --all-questions cannot be used together: leave out --all-questions")
     knowledge = load_knowledge()
     if answers_path is None:
-        answers = _interview(knowledge)
+        ask = _interview if all_questions else functools.partial(_adaptive_interview, text=text)
+        answers = ask(knowledge)
         _print_results([_assess(answers)], output_format, knowledge, batch=False)
         return
-    text = _read_input(answers_path)
-    batch, items = _parse_answers(text, jsonl=answers_path.endswith(".jsonl"))
+    content = _read_input(answers_path)
+    batch, items = _parse_answers(content, jsonl=answers_path.endswith(".jsonl"))
     from ..engine import default_engine
 
     engine = default_engine()
@@ -206,7 +227,7 @@ def _show_banner(console: Any, result: Assessment, knowledge: Knowledge) -> None
 
 def _interview(knowledge: Knowledge) -> dict[str, Any]:
     """Ask the questionnaire in the terminal. Unsure replies stay unknown."""
-    from ..questionnaire import UNKNOWN, applies, parse_reply, set_answer, walk
+    from ..questionnaire import applies, set_answer, walk
 
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
@@ -223,19 +244,113 @@ def _interview(knowledge: Knowledge) -> dict[str, Any]:
         for question in questions:
             if not applies(question, answers):
                 continue
-            value = _ask(console, question, parse_reply, UNKNOWN)
+            value = _ask(console, question)
             set_answer(answers, question.id, value)
-            if question.warning_sign and value is True and not warned:
-                result = _assess(answers)
-                if result.triage.level == "emergency":
-                    warned = True
-                    _show_banner(console, result, knowledge)
-                    console.print("You can finish the questions, but please get help first.")
+            if question.warning_sign and value is True:
+                warned = _warn_if_emergency(console, knowledge, answers, warned)
     console.print()
     return answers
 
 
-def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
+_BACK = object()
+"""The reply "b": go back to the question before."""
+
+
+def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any]:
+    """Ask one question at a time, the one next_question() picks, until it has none left.
+    "Not sure" answers stay unknown; "b" takes back the last answer."""
+    import copy
+
+    from ..interview import next_question
+    from ..questionnaire import UNKNOWN, set_answer
+
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
+    console = _console(stderr=True)  # the questions; the result alone goes to stdout
+    console.print(
+        "[b]myoguide check[/b]: questions about your twitch or spasm, one at a time, the most "
+        "useful first. They stop as soon as more answers would not change the result.\n"
+        "Press Enter if you are not sure, type ? to see why a question is asked, "
+        "b to go back.\n"
+        f"[dim]{knowledge.meta.disclaimer}[/dim]"
+    )
+    start: dict[str, Any] = _understood(console, knowledge, text) if text is not None else {}
+    entries = {entry.id: entry for entry in knowledge.questions.questions}
+    history: list[tuple[str, Any]] = []
+    warned = _warn_if_emergency(console, knowledge, start, warned=False)
+    while True:
+        answers = copy.deepcopy(start)
+        for question_id, value in history:
+            set_answer(answers, question_id, value)
+        unknown = [question_id for question_id, value in history if value is UNKNOWN]
+        question = next_question(answers, unknown)
+        if question is None:
+            break
+        console.print(f"\n[dim]Question {len(history) + 1} · {question.section_title}[/dim]")
+        value = _ask(console, entries[question.id], why=question.why)
+        if value is _BACK:
+            if history:
+                history.pop()
+            else:
+                console.print("[dim]This is the first question.[/dim]")
+            continue
+        history.append((question.id, value))
+        if value is not UNKNOWN:
+            set_answer(answers, question.id, value)
+            warned = _warn_if_emergency(console, knowledge, answers, warned)
+    console.print()
+    return answers
+
+
+def _understood(console: Any, knowledge: Knowledge, text: str) -> dict[str, Any]:
+    """Read the description, show each understood piece in the person's words with what it
+    means, and return the answers it gives (hedged pieces stay unknown: they are asked)."""
+    from ..freetext import MAX_TEXT, parse
+    from ..questionnaire import answer_label
+
+    if len(text) > MAX_TEXT:
+        _fail(f"--text: the description is too long: at most {MAX_TEXT} characters")
+    parsed = parse(text)
+    entries = {entry.id: entry for entry in knowledge.questions.questions}
+    if not parsed.findings:
+        console.print("\nWe did not understand any answers in your description; we will ask.")
+    else:
+        console.print("\n[b]What we understood[/b]")
+    for finding in parsed.findings:
+        words = text[finding.start : finding.end]
+        entry = entries.get(finding.field)
+        topic = entry.text if entry is not None else finding.field
+        value: Any = finding.value
+        if entry is not None and entry.type == "multi" and not isinstance(value, bool):
+            value = [value]
+        meaning = answer_label(entry, value) if entry is not None else str(value)
+        if finding.negated and entry is not None and entry.type != "yes_no":
+            meaning = f"not {meaning}"
+        if finding.uncertain:
+            meaning = "not sure — we will ask"
+        console.print(f'  "{words}" — {topic} [b]{meaning}[/b]')
+    answers: dict[str, Any] = parsed.answers.model_dump(mode="json", exclude_none=True)
+    return answers
+
+
+def _warn_if_emergency(
+    console: Any, knowledge: Knowledge, answers: dict[str, Any], warned: bool
+) -> bool:
+    """Show the emergency banner the first time the answers so far make it an emergency."""
+    if warned:
+        return True
+    result = _assess(answers)
+    if result.triage.level != "emergency":
+        return False
+    _show_banner(console, result, knowledge)
+    console.print("You can finish the questions, but please get help first.")
+    return True
+
+
+def _ask(console: Any, question: Any, why: str | None = None) -> Any:
+    """Ask one question until the reply reads. With ``why``, "?" shows it and "b" goes back."""
+    from ..questionnaire import parse_reply
+
     console.print(f"\n[b]{question.text}[/b]\n[dim]{question.help}[/dim]")
     if question.type in {"choice", "multi"}:
         for number, option in enumerate(question.options, start=1):
@@ -249,8 +364,15 @@ def _ask(console: Any, question: Any, parse_reply: Any, unknown: Any) -> Any:
         "integer": "a whole number, or Enter if not sure",
         "number": "a number, or Enter if not sure",
     }[question.type]
+    if why is not None:
+        hint += "; ? why we ask, b back"
     while True:
         reply = click.prompt(f"({hint})", default="", show_default=False, err=True)
+        if why is not None and reply.strip() == "?":
+            console.print(f"[i]{why}[/i]")
+            continue
+        if why is not None and reply.strip().lower() in {"b", "back"}:
+            return _BACK
         try:
             return parse_reply(question, reply)
         except ValueError as error:
