@@ -656,3 +656,14 @@ def test_start_up_does_not_import_heavy_modules(args: list[str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout
+
+
+def test_text_with_an_emergency_shows_the_banner_before_any_question() -> None:
+    text = "my calf cramps and I can't breathe properly"
+    start = parse(text).answers.model_dump(mode="json", exclude_none=True)
+    walk = one_by_one({}, start=start)
+    done = run_cli("check", "--text", text, "--format", "json", input=walk.typed)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.index("EMERGENCY") < done.stderr.index("Question 1 ·")
+    assert final_json(done.stdout) == expected_json(walk.answers)
+    assert final_json(done.stdout)["triage"]["level"] == "emergency"
