@@ -208,7 +208,13 @@ class Engine:
         self._advice_skipped = compile_selector([item.unless for item in advice])
         # A rule left open by unknown answers, above the level reached, names those
         # answers in `triage.unanswered`: the questions that could still raise the level.
-        self._signs_undecided = compile_selector([sign.when for sign in signs], undecided=True)
+        # One selector per level reached, over only the signs above it: the rest cannot
+        # change the level, so they are not even evaluated.
+        self._open_above: dict[int, tuple[tuple[int, ...], Selector]] = {}
+        for reached in range(len(TRIAGE_ORDER) - 1):
+            above = tuple(i for i, sign in enumerate(signs) if _RANK[sign.level] > reached)
+            select = compile_selector([signs[i].when for i in above], undecided=True)
+            self._open_above[reached] = (above, select)
         self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # What leaves a rule open, most telling first: the warning-sign questions asked of
         # everyone and the follow-ups that now apply (when a sign began, once a sign is
@@ -463,11 +469,10 @@ class Engine:
         """Unknown answers that leave open a warning sign above the level reached, the most
         urgent sign's first, each in questionnaire order."""
         reached = max((_RANK[self._reasons[index].level] for index in fired), default=0)
-        open_signs = [
-            index
-            for index in self._signs_undecided(values)
-            if _RANK[self._reasons[index].level] > reached
-        ]
+        if reached not in self._open_above:
+            return ()
+        above, select = self._open_above[reached]
+        open_signs = [above[position] for position in select(values)]
         if not open_signs:
             return ()
         urgency: dict[str, int] = {}
