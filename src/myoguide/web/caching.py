@@ -3,7 +3,7 @@ and tell browsers to use HTTPS only once they reached the site over it (pure ASG
 
 from __future__ import annotations
 
-from .security import ASGIApp, Message, Receive, Scope, Send
+from .security import ASGIApp, Receive, Scope, Send, adding_headers
 
 PUBLIC_PREFIXES = ("/static/", "/favicon.ico")
 """The files every visitor gets alike; everything else may carry what a person wrote."""
@@ -26,11 +26,4 @@ class PrivateResponses:
         if scope.get("scheme") == "https":
             extra = [*extra, HSTS]
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                added = [(name, value) for name, value in extra if name not in names]
-                message["headers"] = [*message.get("headers", []), *added]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, adding_headers(send, extra))

@@ -29,6 +29,19 @@ HEADERS = [
 MAX_BODY_BYTES = 64 * 1024
 
 
+def adding_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    """`send`, adding to the response each of these headers it does not set itself."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {name.lower() for name, _ in message.get("headers", [])}
+            added = [(name, value) for name, value in headers if name not in names]
+            message["headers"] = [*message.get("headers", []), *added]
+        await send(message)
+
+    return send_with_headers
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response."""
 
@@ -40,14 +53,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in HEADERS if name not in names]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, adding_headers(send, HEADERS))
 
 
 class BodyLimit:
