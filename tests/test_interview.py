@@ -372,3 +372,31 @@ def complete_answers(draw: st.DrawFn) -> dict[str, Any]:
 def test_an_interview_ends_at_the_level_of_the_full_answers(full: dict[str, Any]) -> None:
     answers, _, _ = interview(full)
     assert assess(answers).triage.level == assess(full).triage.level
+
+
+def test_questions_left_is_none_at_the_end_and_some_before() -> None:
+    from myoguide.interview import questions_left
+
+    assert questions_left({}) > 10
+    eyelid = {"sensation": "jumping", "locations": ["eyelid"]}
+    left = questions_left(eyelid)
+    assert 0 < left < questions_left({}) + 1
+    # One question answered leaves about one fewer, never a negative or a jump past the form.
+    first = next_question(eyelid)
+    assert first is not None
+    after = questions_left(eyelid, [first.id])
+    assert 0 <= after <= left + 5
+    everything = [q.id for q in load_knowledge().questions.questions]
+    assert next_question({}, everything) is None
+    assert questions_left({}, everything) == 0
+
+
+def test_questions_left_plays_the_interview_to_its_end_without_changing_the_answers() -> None:
+    from myoguide.interview import questions_left
+
+    answers = {"sensation": "cramping", "locations": ["calf"], "medical": {"weakness": False}}
+    before = copy.deepcopy(answers)
+    assert questions_left(answers) == questions_left(Answers.model_validate(answers))
+    assert answers == before
+    with pytest.raises(ValidationError):
+        questions_left({"sensation": "twitch"})

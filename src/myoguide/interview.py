@@ -33,7 +33,14 @@ from .knowledge.models import Option
 from .knowledge.models import Question as Entry
 from .questionnaire import walk
 
-__all__ = ["WORTH_ASKING", "Question", "Reason", "answer_chances", "next_question"]
+__all__ = [
+    "WORTH_ASKING",
+    "Question",
+    "Reason",
+    "answer_chances",
+    "next_question",
+    "questions_left",
+]
 
 # How much a change in each part of the result counts when choosing what to ask: a new
 # kind or a new cause among the three likely ones is shown; a new order of the same three
@@ -120,6 +127,56 @@ def next_question(
     for invalid answers, and ValueError for an id in ``unknown`` that is no question.
     """
     return _next(default_engine(), answers, unknown, threshold)
+
+
+def questions_left(
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str] = (),
+    *,
+    threshold: float = WORTH_ASKING,
+    limit: int = 200,
+) -> int:
+    """About how many questions are left, for "about N more": the interview played on to
+    its end with the likeliest answer to each question (by its prior; a yes-or-no question
+    without one is taken as "no", the answer most people give to a warning sign, and any
+    other question without one as "not sure", which leaves the most still to ask). An
+    estimate: real answers can make it longer or shorter. Raises as :func:`next_question`."""
+    engine = default_engine()
+    plan = _plan(engine)
+    model = answers if isinstance(answers, Answers) else Answers.model_validate(answers)
+    values: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    not_sure = set(unknown)
+    count = 0
+    while count < limit:
+        question = _next(engine, values, not_sure, threshold)
+        if question is None:
+            break
+        count += 1
+        guess = _likeliest(plan.by_id[question.id])
+        if guess is None:
+            not_sure.add(question.id)
+        else:
+            _put(values, question.id, guess)
+    return count
+
+
+def _likeliest(ask: _Ask) -> Any:
+    """The likeliest answer to a question by its prior; "no" for a yes-or-no question
+    without one; None (not sure) for any other question without one."""
+    if ask.entry.prior is not None:
+        return max(ask.answers, key=lambda pair: pair[1])[0]
+    if ask.entry.type == "yes_no":
+        return False
+    return None
+
+
+def _put(values: dict[str, Any], field: str, value: Any) -> None:
+    """Set a dotted field ("medical.weakness") in answers in the contract's shape."""
+    *parents, name = field.split(".")
+    node = values
+    for parent in parents:
+        node = node.setdefault(parent, {})
+    node[name] = value
 
 
 def answer_chances(question_id: str) -> tuple[tuple[Any, float], ...]:
