@@ -1,5 +1,6 @@
-"""The knowledge base in Spanish: a complete overlay on the English files, validated on load,
-with the same ids, rules and weights, and no English left in what people read."""
+"""The knowledge base in Spanish (and any other overlay in data/<language>/): a complete
+overlay on the English files, validated on load, with the same ids, rules and weights, and
+no English left in what people read."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ def english() -> Knowledge:
 @pytest.fixture(scope="module")
 def spanish() -> Knowledge:
     return load_knowledge("es")
+
+
+@pytest.fixture(scope="module", params=[code for code in languages() if code != "en"])
+def translated(request: pytest.FixtureRequest) -> Knowledge:
+    """Each translation: the checks that hold for any language run on every overlay."""
+    return load_knowledge(request.param)
 
 
 def texts(english: Any, spanish: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
@@ -98,31 +105,31 @@ def test_spanish_loads_and_says_which_language(english: Knowledge, spanish: Know
     assert spanish.version != english.version, "the version names the Spanish text too"
 
 
-def test_every_text_has_its_spanish(english: Knowledge, spanish: Knowledge) -> None:
-    pairs = list(texts(english, spanish))
+def test_every_text_has_its_translation(english: Knowledge, translated: Knowledge) -> None:
+    pairs = list(texts(english, translated))
     assert len(pairs) > 800
     untranslated = [(path, en) for path, en, es in pairs if en == es and en not in SAME_IN_BOTH]
     assert not untranslated
     assert all(es.strip() for _, _, es in pairs)
 
 
-def test_ids_rules_and_weights_are_the_same(english: Knowledge, spanish: Knowledge) -> None:
-    en, es = language_free(english), language_free(spanish)
+def test_ids_rules_and_weights_are_the_same(english: Knowledge, translated: Knowledge) -> None:
+    en, es = language_free(english), language_free(translated)
     for name in ("version", "language"):
         del en[name], es[name]
     assert en == es
 
 
 def test_seed_quotes_stay_verbatim_and_are_marked_english(
-    english: Knowledge, spanish: Knowledge
+    english: Knowledge, translated: Knowledge
 ) -> None:
-    assert spanish.seed_facts == english.seed_facts
-    for source in spanish.sources:
+    assert translated.seed_facts == english.seed_facts
+    for source in translated.sources:
         if source.type == "seed":
             assert source.language == "en"
             assert source.title == english.source(source.id).title
-    quoted = [(o, c) for o, c in _citations(spanish) if c.quote]
-    assert quoted and all(spanish.source(c.source).language == "en" for _, c in quoted)
+    quoted = [(o, c) for o, c in _citations(translated) if c.quote]
+    assert quoted and all(translated.source(c.source).language == "en" for _, c in quoted)
 
 
 def test_spanish_pages_replace_english_ones_only_where_they_exist(
@@ -145,16 +152,16 @@ def test_spanish_pages_replace_english_ones_only_where_they_exist(
             )
 
 
-def test_emergency_text_names_112_and_911(english: Knowledge, spanish: Knowledge) -> None:
-    for path, en, es in texts(english, spanish):
+def test_emergency_text_names_112_and_911(english: Knowledge, translated: Knowledge) -> None:
+    for path, en, es in texts(english, translated):
         if re.search(r"\b(999|911|112)\b", en):
             assert "112" in es and "911" in es, path
-    assert "112" in spanish.meta.triage_levels["emergency"].action
+    assert "112" in translated.meta.triage_levels["emergency"].action
 
 
-def test_no_english_sentence_is_left(english: Knowledge, spanish: Knowledge) -> None:
+def test_no_english_sentence_is_left(english: Knowledge, translated: Knowledge) -> None:
     found = []
-    for path, _, es in texts(english, spanish):
+    for path, _, es in texts(english, translated):
         for name in PROPER_NAMES:
             es = es.replace(name, "")
         for sentence in re.split(r"(?<=[.!?:;])\s+", es):
@@ -175,12 +182,12 @@ def test_the_check_finds_english(english: Knowledge) -> None:
     assert len(flagged) > 400
 
 
-def test_spanish_is_plain(spanish: Knowledge) -> None:
+def test_translations_are_plain(translated: Knowledge) -> None:
     """Reading age about 12, as in English: short sentences, few very long words (Spanish
     words run longer, so a long word here is 14 letters or more)."""
-    texts_ = [e.summary for e in spanish.factors + spanish.care_plan]
-    texts_ += [e.description for e in spanish.factors + spanish.care_plan]
-    texts_ += [s.summary for s in spanish.warning_signs]
+    texts_ = [e.summary for e in translated.factors + translated.care_plan]
+    texts_ += [e.description for e in translated.factors + translated.care_plan]
+    texts_ += [s.summary for s in translated.warning_signs]
     words = [w for t in texts_ for w in re.findall(r"[^\W\d_]+", t)]
     sentences = [s for t in texts_ for s in re.split(r"(?<=[.!?])\s+", t) if s]
     assert len(words) / len(sentences) < 20
@@ -189,13 +196,13 @@ def test_spanish_is_plain(spanish: Knowledge) -> None:
 
 
 @pytest.fixture(scope="module")
-def engines(english: Knowledge, spanish: Knowledge) -> tuple[Engine, Engine]:
-    return Engine(english), Engine(spanish)
+def engines(english: Knowledge, translated: Knowledge) -> tuple[Engine, Engine]:
+    return Engine(english), Engine(translated)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_assessments_agree_across_languages(
-    case: dict[str, Any], engines: tuple[Engine, Engine], spanish: Knowledge
+    case: dict[str, Any], engines: tuple[Engine, Engine], translated: Knowledge
 ) -> None:
     en, es = (engine.assess(case["answers"]) for engine in engines)
     assert es.kind == en.kind
@@ -205,8 +212,11 @@ def test_assessments_agree_across_languages(
     assert [r.id for r in es.rule_out] == [r.id for r in en.rule_out]
     assert [c.id for c in es.care_plan] == [c.id for c in en.care_plan]
     assert [s.id for s in es.sources] == [s.id for s in en.sources]
-    assert es.triage.action.startswith(spanish.meta.triage_levels[es.triage.level].action)
-    assert es.disclaimer == spanish.meta.disclaimer
+    assert es.triage.action.startswith(translated.meta.triage_levels[es.triage.level].action)
+    assert es.disclaimer == translated.meta.disclaimer
+    cited = [*es.sources, *(s for f in es.factors for s in f.sources)]
+    assert all(s.language == "en" for s in cited if s.quote), "a seed quote is marked English"
+    assert all(s.language == translated.source(s.id).language for s in cited)
 
 
 # --- validation on load ---------------------------------------------------------------------
