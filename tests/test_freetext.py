@@ -203,13 +203,13 @@ def test_the_lexicon_is_validated_on_load(tmp_path: Path) -> None:
     original = lexicon.read_text(encoding="utf-8")
     lexicon.write_text(original.replace("field: sensation", "field: sensations", 1), "utf-8")
     with pytest.raises(KnowledgeError, match="sensations"):
-        load_knowledge(copy)
+        load_knowledge(directory=copy)
     lexicon.write_text(original.replace("value: jumping", "value: hopping", 1), "utf-8")
     with pytest.raises(KnowledgeError, match="hopping"):
-        load_knowledge(copy)
+        load_knowledge(directory=copy)
     lexicon.write_text(original.replace("value: diuretic", "value: aspirin", 1), "utf-8")
     with pytest.raises(KnowledgeError, match="aspirin"):
-        load_knowledge(copy)
+        load_knowledge(directory=copy)
 
 
 def test_the_command_line_starts_without_the_nlp_libraries() -> None:

@@ -227,10 +227,10 @@ def test_text_shown_to_people_is_plain(knowledge: Knowledge) -> None:
 def test_knowledge_version_names_the_content(tmp_path: Path) -> None:
     copy = tmp_path / "data"
     shutil.copytree(data_dir(), copy)
-    original = load_knowledge(copy).version
+    original = load_knowledge(directory=copy).version
     meta = copy / "meta.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert load_knowledge(copy).version != original
+    assert load_knowledge(directory=copy).version != original
     assert original.startswith(load_knowledge().meta.version + "+")
 
 
@@ -321,7 +321,7 @@ def test_broken_knowledge_is_rejected_with_a_clear_message(
     edit(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(KnowledgeError, match=message):
-        load_knowledge(copy)
+        load_knowledge(directory=copy)
 
 
 def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
     shutil.copytree(data_dir(), copy)
     (copy / "kinds.yaml").write_text("kinds: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"kinds\.yaml"):
-        load_knowledge(copy)
+        load_knowledge(directory=copy)
 
 
 def test_condition_language_rejects_nonsense() -> None:

@@ -23,6 +23,11 @@ class Source(BaseModel):
     title: str
     quote: str | None = None
     url: str | None = None
+    language: str = Field(
+        "en",
+        description="The language of the page or document, so of the quote: a quote in "
+        "another language than the result's is verbatim, to be shown as such.",
+    )
 
 
 class TriageReason(BaseModel):

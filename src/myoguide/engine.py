@@ -159,7 +159,8 @@ class Engine:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._documents = {
-            doc.id: Source(id=doc.id, title=doc.title, url=doc.url) for doc in knowledge.sources
+            doc.id: Source(id=doc.id, title=doc.title, url=doc.url, language=doc.language)
+            for doc in knowledge.sources
         }
 
         kinds = knowledge.kinds
@@ -315,6 +316,7 @@ class Engine:
                 title=self._documents[citation.source].title,
                 quote=citation.quote,
                 url=self._documents[citation.source].url,
+                language=self._documents[citation.source].language,
             )
             for citation in citations
             if citation.in_results

@@ -1,4 +1,5 @@
-"""The knowledge base: versioned YAML files in ``data/``, validated on load."""
+"""The knowledge base: versioned YAML files in ``data/``, validated on load; translations
+as overlays in ``data/<language>/`` (see :mod:`.translation`)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ from .models import (
     Topic,
     WarningSign,
 )
+from .translation import overlay_files, translate
 
-__all__ = ["Knowledge", "KnowledgeError", "load_knowledge"]
+__all__ = ["ENGLISH", "Knowledge", "KnowledgeError", "languages", "load_knowledge"]
+
+ENGLISH = "en"
+"""The language of the knowledge files themselves; others are overlays on them."""
 
 FILES = (
     "meta",
@@ -56,6 +61,7 @@ class Knowledge(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
+    language: str = ENGLISH
     meta: Meta
     sources: list[SourceDocument]
     kinds: Kinds
@@ -168,37 +174,75 @@ def data_dir() -> Path:
     return Path(str(resources.files(__package__) / "data"))
 
 
-def load_knowledge(directory: Path | str | None = None) -> Knowledge:
-    """Read and validate the knowledge files (the packaged ones unless a directory is given)."""
+def languages(directory: Path | str | None = None) -> list[str]:
+    """The languages the knowledge is in: English, and one per overlay folder."""
+    found = Path(directory) if directory is not None else data_dir()
+    return [ENGLISH, *sorted(p.name for p in found.iterdir() if p.is_dir() and p.name.isalpha())]
+
+
+def load_knowledge(language: str = ENGLISH, directory: Path | str | None = None) -> Knowledge:
+    """Read and validate the knowledge files (the packaged ones unless a directory is given),
+    with the people-facing text in ``language``; ids, rules and weights are the same in all."""
     if directory is None:
-        return _packaged()
-    return _load(Path(directory))
+        return _packaged(language)
+    return _load(Path(directory), language)
 
 
 @cache
-def _packaged() -> Knowledge:
-    return _load(data_dir())
+def _packaged(language: str) -> Knowledge:
+    return _load(data_dir(), language)
 
 
-def _load(directory: Path) -> Knowledge:
+def _load(directory: Path, language: str) -> Knowledge:
+    if language not in languages(directory):
+        known = ", ".join(languages(directory))
+        raise KnowledgeError(f"no knowledge in language {language!r} (there is: {known})")
     raw: dict[str, Any] = {}
     digest = hashlib.sha256()
     for name in FILES:
-        path = directory / f"{name}.yaml"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise KnowledgeError(f"cannot read knowledge file {path}: {error}") from error
-        digest.update(text.encode())
-        try:
-            raw[name] = yaml.load(text, Loader=_Loader)
-        except yaml.YAMLError as error:
-            raise KnowledgeError(f"{path.name}: not valid YAML: {error}") from error
+        raw[name] = _read(directory, f"{name}.yaml", digest)
+    if language != ENGLISH:
+        raw.update(_translated(directory, language, raw, digest))
     raw["version"] = f"{raw['meta']['version']}+{digest.hexdigest()[:8]}"
+    raw["language"] = language
     try:
         return Knowledge.model_validate(raw)
     except ValidationError as error:
         raise KnowledgeError(f"knowledge base is invalid:\n{error}") from error
+
+
+def _translated(
+    directory: Path, language: str, english: dict[str, Any], digest: Any
+) -> dict[str, Any]:
+    """The files with text, with the overlay's text in place; every problem at once."""
+    files = {name: Knowledge.model_fields[name].annotation for name in FILES}
+    wanted = overlay_files(files)
+    present = {path.stem for path in (directory / language).glob("*.yaml")}
+    problems = [
+        f"{language}/{name}.yaml: {name}.yaml has no text to translate"
+        for name in sorted(present - set(wanted))
+    ]
+    translated: dict[str, Any] = {}
+    for name in wanted:
+        overlay = _read(directory, f"{language}/{name}.yaml", digest)
+        translated[name], found = translate(name, files[name], english[name], overlay, language)
+        problems += found
+    if problems:
+        raise KnowledgeError("the translation is incomplete or wrong:\n" + "\n".join(problems))
+    return translated
+
+
+def _read(directory: Path, name: str, digest: Any) -> Any:
+    path = directory / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise KnowledgeError(f"cannot read knowledge file {path}: {error}") from error
+    digest.update(text.encode())
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise KnowledgeError(f"{name}: not valid YAML: {error}") from error
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from string import Formatter
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -14,6 +14,10 @@ _KB = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 KindId = Literal["twitch", "spasm"]
 
+# Each model declares `translatable`, the fields people read, which a translation overlay
+# gives (see translation.py), and `overlay_key`, the field a list of it is keyed by in an
+# overlay (None: listed in order). Everything else stays as the English file has it.
+
 CHILD_AGE = 16
 """People younger than this are children: no adult amounts in their advice."""
 
@@ -22,6 +26,10 @@ class SourceDocument(BaseModel):
     """Where knowledge comes from: one of the seed documents, or a public guideline."""
 
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("publisher",)
+    own_page: ClassVar[tuple[str, ...]] = ("title", "url", "language")
+    """Given together by an overlay when the source has its own page in that language."""
+    overlay_key: ClassVar[str | None] = "id"
 
     id: str
     title: str
@@ -29,6 +37,11 @@ class SourceDocument(BaseModel):
     type: Literal["seed", "guideline"]
     file: str | None = Field(None, description="Seed file name in shared/seeds/.")
     url: str | None = None
+    language: str = Field(
+        "en",
+        pattern="^[a-z]{2}$",
+        description="The language of the page or file, so of its verbatim quotes too.",
+    )
 
     @model_validator(mode="after")
     def _located(self) -> SourceDocument:
@@ -60,6 +73,9 @@ class Cited(BaseModel):
 class Entry(Cited):
     """Anything with an id, a name, and text shown to people."""
 
+    translatable: ClassVar[tuple[str, ...]] = ("name", "summary", "description")
+    overlay_key: ClassVar[str | None] = "id"
+
     id: str
     name: str
     summary: str
@@ -67,6 +83,8 @@ class Entry(Cited):
 
 
 class KindInfo(Entry):
+    translatable: ClassVar[tuple[str, ...]] = (*Entry.translatable, "also_called", "signs")
+
     also_called: list[str] = []
     signs: list[str] = []
     care_plan: list[str] = []
@@ -77,6 +95,8 @@ class Clue(BaseModel):
     person's answer to the one number the rule tests; anything else in braces is refused."""
 
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("why",)
+    overlay_key: ClassVar[str | None] = None
 
     when: Condition
     why: str
@@ -97,6 +117,8 @@ class Advice(BaseModel):
     breath"): left out of a result when ``unless`` already holds for the answers."""
 
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("text",)
+    overlay_key: ClassVar[str | None] = None
 
     text: str
     unless: Condition
@@ -110,6 +132,14 @@ class KindRule(Clue):
 
 
 class Kinds(Cited):
+    translatable: ClassVar[tuple[str, ...]] = (
+        "difference",
+        "sensation",
+        "unclear",
+        "inferred",
+        "conflict",
+    )
+
     kinds: list[KindInfo]
     difference: str
     sensation: dict[Literal["jumping", "cramping", "both", "unsure"], str]
@@ -174,11 +204,15 @@ class RuleOutTrigger(Clue):
 
 
 class RuleOutEntry(Entry):
+    translatable: ClassVar[tuple[str, ...]] = (*Entry.translatable, "check")
+
     check: str = Field(description="Why a doctor should check this, shown in a result.")
     triggers: list[RuleOutTrigger] = Field(min_length=1)
 
 
 class CarePlanEntry(Entry):
+    translatable: ClassVar[tuple[str, ...]] = (*Entry.translatable, "for_children")
+
     not_when: Condition | None = Field(
         None, description="Left out of a result when this holds (it could do harm)."
     )
@@ -190,6 +224,8 @@ class CarePlanEntry(Entry):
 
 
 class WarningSign(Entry):
+    translatable: ClassVar[tuple[str, ...]] = (*Entry.translatable, "while_you_wait")
+
     level: TriageLevel
     when: Condition
     advice: list[Advice] = Field(
@@ -210,12 +246,17 @@ class WarningSign(Entry):
 
 
 class TopicSection(Cited):
+    translatable: ClassVar[tuple[str, ...]] = ("heading", "text")
+    overlay_key: ClassVar[str | None] = None
+
     heading: str
     text: str
 
 
 class Topic(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("title", "summary")
+    overlay_key: ClassVar[str | None] = "id"
 
     id: str
     title: str
@@ -228,6 +269,8 @@ class Topic(BaseModel):
 
 class Option(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("label",)
+    overlay_key: ClassVar[str | None] = "value"
 
     value: str
     label: str
@@ -235,6 +278,8 @@ class Option(BaseModel):
 
 class Question(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("text", "help")
+    overlay_key: ClassVar[str | None] = "id"
 
     id: str = Field(description="The answer field, as a dotted path (factors.nicotine).")
     section: str
@@ -276,6 +321,8 @@ class Question(BaseModel):
 
 class Section(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("title", "intro")
+    overlay_key: ClassVar[str | None] = "id"
 
     id: str
     title: str
@@ -319,6 +366,7 @@ class SeedFacts(BaseModel):
 
 class TriageLevelInfo(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("label", "action")
 
     label: str
     action: str
@@ -329,6 +377,7 @@ class TriageLevelInfo(BaseModel):
 
 class Meta(BaseModel):
     model_config = _KB
+    translatable: ClassVar[tuple[str, ...]] = ("disclaimer", "unanswered_note")
 
     version: str
     disclaimer: str
