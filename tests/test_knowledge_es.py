@@ -41,13 +41,13 @@ def english() -> Knowledge:
 
 @pytest.fixture(scope="module")
 def spanish() -> Knowledge:
-    return load_knowledge("es")
+    return load_knowledge(language="es")
 
 
 @pytest.fixture(scope="module", params=[code for code in languages() if code != "en"])
 def translated(request: pytest.FixtureRequest) -> Knowledge:
     """Each translation: the checks that hold for any language run on every overlay."""
-    return load_knowledge(request.param)
+    return load_knowledge(language=request.param)
 
 
 def texts(english: Any, spanish: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
@@ -99,7 +99,7 @@ def language_free(value: Any) -> Any:
 def test_spanish_loads_and_says_which_language(english: Knowledge, spanish: Knowledge) -> None:
     assert spanish.language == "es" and english.language == "en"
     assert languages() == ["en", "es"]
-    assert load_knowledge("es") is spanish, "cached per language"
+    assert load_knowledge(language="es") is spanish, "cached per language"
     assert spanish.meta.version == english.meta.version
     assert spanish.version.startswith(spanish.meta.version + "+")
     assert spanish.version != english.version, "the version names the Spanish text too"
@@ -238,7 +238,7 @@ def edit(copy: Path, name: str, change: Any) -> None:
 
 def rejected(copy: Path, *needles: str) -> str:
     with pytest.raises(KnowledgeError) as caught:
-        load_knowledge("es", directory=copy)
+        load_knowledge(copy, language="es")
     message = str(caught.value)
     for needle in needles:
         assert needle in message
@@ -246,7 +246,7 @@ def rejected(copy: Path, *needles: str) -> str:
 
 
 def test_a_copy_loads(copy: Path) -> None:
-    assert load_knowledge("es", directory=copy).regions[0].name == "Párpado"
+    assert load_knowledge(copy, language="es").regions[0].name == "Párpado"
 
 
 def test_a_missing_text_is_named(copy: Path) -> None:
@@ -338,7 +338,7 @@ def test_every_problem_is_reported_at_once(copy: Path) -> None:
 
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(KnowledgeError, match=r"no knowledge in language 'xx' \(there is: en, es\)"):
-        load_knowledge("xx")
+        load_knowledge(language="xx")
 
 
 def _citations(knowledge: Knowledge) -> Iterator[tuple[str, Any]]:

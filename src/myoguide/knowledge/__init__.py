@@ -180,7 +180,7 @@ def languages(directory: Path | str | None = None) -> list[str]:
     return [ENGLISH, *sorted(p.name for p in found.iterdir() if p.is_dir() and p.name.isalpha())]
 
 
-def load_knowledge(language: str = ENGLISH, directory: Path | str | None = None) -> Knowledge:
+def load_knowledge(directory: Path | str | None = None, *, language: str = ENGLISH) -> Knowledge:
     """Read and validate the knowledge files (the packaged ones unless a directory is given),
     with the people-facing text in ``language``; ids, rules and weights are the same in all."""
     if directory is None:
