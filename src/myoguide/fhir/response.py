@@ -36,6 +36,8 @@ __all__ = ["ReadResponse", "read_response", "to_response"]
 
 STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 _NONE_SYSTEM = system_url("none-of-these")
+NONE_OF_THESE_ANSWER = object()
+"""What reading the "none of these" coding gives, before the list is made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,14 +236,8 @@ class _Reader:
         self, value: Any, expected: str, answer: QuestionnaireResponseItemAnswer, where: str
     ) -> Any:
         if value is None:
-            given = next(
-                (
-                    k
-                    for k, v in answer.model_dump(exclude_none=True).items()
-                    if k.startswith("value")
-                ),
-                None,
-            )
+            dumped = answer.model_dump(exclude_none=True)
+            given = next((key for key in dumped if key.startswith("value")), None)
             self.problem(
                 where, f"expected {expected}" + (f", got {given}" if given else ", got no value")
             )
@@ -267,7 +263,3 @@ class _Reader:
         where = self.places.get(path, "")
         answer = f".answer[{index.split(']')[0]}]" if index else ".answer[0]"
         return FhirProblem(f"{where}{answer}" if where else field, message)
-
-
-NONE_OF_THESE_ANSWER = object()
-"""What reading the "none of these" coding gives, before the list is made."""
