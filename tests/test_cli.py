@@ -639,7 +639,9 @@ try:
     main(sys.argv[1:], prog_name="myoguide")
 except SystemExit:
     pass
-loaded = sorted(name for name in ("pydantic", "yaml", "rich") if name in sys.modules)
+loaded = sorted(
+    name for name in ("pydantic", "yaml", "rich", "fhir", "fhirpathpy") if name in sys.modules
+)
 sys.exit(f"imported at start-up: {loaded}" if loaded else 0)
 """
 

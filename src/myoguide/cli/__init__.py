@@ -18,6 +18,7 @@ from .. import __version__
 from .diary import diary
 
 if TYPE_CHECKING:
+    from ..answers import Answers
     from ..assessment import Assessment
     from ..knowledge import Knowledge
 
@@ -31,14 +32,16 @@ _BANNER_STYLE = {
 }
 
 
-def _format_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def _format_option(
+    what: str, formats: tuple[str, ...] = FORMATS, more: str = ""
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(FORMATS),
+        type=click.Choice(formats),
         default="text",
         show_default=True,
-        help=f"How to print the {what}.",
+        help=f"How to print the {what}.{more}",
     )
 
 
@@ -66,7 +69,8 @@ def main() -> None:
     "answers_path",
     metavar="FILE",
     help="Read answers from FILE instead of asking: one JSON object, or JSON Lines "
-    "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input.",
+    "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input. "
+    "An object may also be a FHIR QuestionnaireResponse (it has a resourceType).",
 )
 @click.option(
     "--text",
@@ -80,7 +84,11 @@ def main() -> None:
     is_flag=True,
     help="Ask the whole questionnaire in order, instead of one useful question at a time.",
 )
-@_format_option("result")
+@_format_option(
+    "result",
+    (*FORMATS, "fhir"),
+    " fhir: a FHIR R4 Bundle with a RiskAssessment and a CarePlan (one a line for a batch).",
+)
 def check(
     answers_path: str | None, text: str | None, all_questions: bool, output_format: str
 ) -> None:
@@ -97,14 +105,36 @@ def check(
     if answers_path is None:
         ask = _interview if all_questions else functools.partial(_adaptive_interview, text=text)
         answers = ask(knowledge)
-        _print_results([_assess(answers)], output_format, knowledge, batch=False)
+        result = _assess(answers)
+        if output_format == "fhir":
+            from ..answers import Answers
+
+            _print_bundles([(Answers.model_validate(answers), None)], [result], knowledge, False)
+            return
+        _print_results([result], output_format, knowledge, batch=False)
         return
     content = _read_input(answers_path)
     batch, items = _parse_answers(content, jsonl=answers_path.endswith(".jsonl"))
     from ..engine import default_engine
 
     engine = default_engine()
-    _print_results([engine.assess(a) for a in items], output_format, knowledge, batch=batch)
+    results = [engine.assess(answers) for answers, _ in items]
+    if output_format == "fhir":
+        _print_bundles(items, results, knowledge, batch)
+        return
+    _print_results(results, output_format, knowledge, batch=batch)
+
+
+def _print_bundles(
+    items: list[tuple[Answers, Any]], results: list[Assessment], knowledge: Knowledge, batch: bool
+) -> None:
+    """Each result as a FHIR Bundle, resting on the response given (or made of the answers)."""
+    from ..fhir.assessment import assessment_bundle
+    from ..fhir.response import to_response
+
+    for (answers, response), result in zip(items, results, strict=True):
+        bundle = assessment_bundle(result, response or to_response(answers, knowledge), knowledge)
+        click.echo(bundle.model_dump_json(indent=None if batch else 2))
 
 
 def _assess(answers: dict[str, Any]) -> Assessment:
@@ -135,14 +165,16 @@ def _read_input(path: str, option: str = "--answers") -> str:
     return text
 
 
-def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
-    """Validate every answer set before assessing any; report all problems with their line."""
+def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, Any]]]:
+    """Validate every answer set before assessing any; report all problems with their line.
+    Each item is the answers and, when they came as one, the QuestionnaireResponse."""
     import json
 
     from pydantic import ValidationError
 
     from ..answers import Answers
     from ..errors import field_problems
+    from ..fhir import FhirInputError
 
     if not jsonl:
         try:
@@ -153,18 +185,29 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
                 _fail(f"--answers: not valid JSON: {error.msg} (line {error.lineno})")
         else:
             try:
-                return False, [Answers.model_validate(single)]
+                if isinstance(single, dict) and "resourceType" in single:
+                    return False, [_from_fhir(single)]
+                return False, [(Answers.model_validate(single), None)]
             except ValidationError as error:
                 _fail("; ".join(str(p) for p in field_problems(error)))
-    items: list[Answers] = []
+            except FhirInputError as error:
+                _fail(str(error))
+    items: list[tuple[Answers, Any]] = []
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            items.append(Answers.model_validate_json(line))
+            if '"resourceType"' in line:
+                items.append(_from_fhir(json.loads(line)))
+            else:
+                items.append((Answers.model_validate_json(line), None))
         except ValidationError as error:
             problems += [f"line {number}: {p}" for p in field_problems(error)]
+        except FhirInputError as error:
+            problems += [f"line {number}: {p}" for p in error.problems]
+        except json.JSONDecodeError as error:
+            problems.append(f"line {number}: not valid JSON: {error.msg}")
     if problems:
         shown = problems[:20]
         more = f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -172,6 +215,18 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[Any]]:
     if not items:
         _fail("--answers: the input holds no answers")
     return True, items
+
+
+def _from_fhir(data: object) -> tuple[Answers, Any]:
+    """The answers in a QuestionnaireResponse, and the response (raises FhirInputError)."""
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    from ..fhir.outcome import parse_resource
+    from ..fhir.response import read_response
+    from ..knowledge import load_knowledge
+
+    response = parse_resource(data, QuestionnaireResponse)
+    return read_response(response, load_knowledge()).answers, response
 
 
 def _print_results(

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..engine import Engine, default_engine
+from ..fhir import FhirProblem
 from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
 from .api import build_router
@@ -34,6 +35,7 @@ from .caching import PrivateResponses
 from .diary.api import build_diary_api
 from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
+from .fhir import FHIR_PREFIX, build_fhir_router, outcome_response
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, make_templates
 from .problems import validation_detail
@@ -99,6 +101,7 @@ def create_app(
     )
     app.include_router(build_router(knowledge, engine))
     app.include_router(adaptive.build_router(engine))
+    app.include_router(build_fhir_router(knowledge, engine))
     app.include_router(build_diary_api())
     app.include_router(build_pages(knowledge, engine, templates))
     app.include_router(build_diary_pages(knowledge, templates))
@@ -180,6 +183,12 @@ async def _login_required(request: Request, error: Exception) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     headers = getattr(error, "headers", None)
+    if request.url.path.startswith(FHIR_PREFIX):
+        code = {404: "not-found", 405: "not-supported"}.get(error.status_code, "processing")
+        issue = FhirProblem("", str(error.detail))
+        response = outcome_response(error.status_code, [issue], code)
+        response.headers.update(headers or {})
+        return response
     if error.status_code == 400 and _wants_json(request):
         # FastAPI's answer to a JSON body it cannot even decode (not UTF-8, nested too deep,
         # a number too long): malformed JSON, so 422 like any other.
@@ -212,6 +221,8 @@ SERVER_ERROR = (
 async def _server_error(request: Request, error: Exception) -> Response:
     """500 for an error that no handler took: a problem like every other answer (the
     failures module puts it inside the middleware, so the security headers come with it)."""
+    if request.url.path.startswith(FHIR_PREFIX):
+        return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception")
     if _wants_json(request):
         return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
     page: Response = request.app.state.templates.TemplateResponse(

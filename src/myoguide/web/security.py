@@ -68,8 +68,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
+        fhir = scope["path"].startswith("/fhir/")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send)
+            await self._refuse(send, fhir)
             return
         received = 0
         started = False
@@ -87,7 +88,7 @@ class BodyLimit:
                 if received > self.limit:
                     if not started:
                         refused = True
-                        await self._refuse(send)
+                        await self._refuse(send, fhir)
                     return {"type": "http.disconnect"}
             return message
 
@@ -104,16 +105,21 @@ class BodyLimit:
             if not refused:
                 raise
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"The request body is larger than {self.limit} bytes."}
-        ).encode()
+    async def _refuse(self, send: Send, fhir: bool) -> None:
+        detail = f"The request body is larger than {self.limit} bytes."
+        # The FHIR endpoints answer every error as FHIR does: an OperationOutcome.
+        issue = {"severity": "error", "code": "too-costly", "diagnostics": detail}
+        content: dict[str, Any] = (
+            {"resourceType": "OperationOutcome", "issue": [issue]} if fhir else {"detail": detail}
+        )
+        body = json.dumps(content).encode()
+        media_type = b"application/fhir+json" if fhir else b"application/json"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", media_type),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -1,0 +1,83 @@
+"""Reading a FHIR resource from untrusted JSON, and problems as an ``OperationOutcome``."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
+from fhir.resources.R4B.resource import Resource
+from pydantic import ValidationError
+
+from ..errors import FieldProblem, field_problems
+from . import FhirInputError, FhirProblem
+
+__all__ = ["operation_outcome", "parse_resource"]
+
+R = TypeVar("R", bound=Resource)
+MAX_ISSUES = 50
+MAX_DEPTH = 40
+"""Deeper JSON than any of our resources needs; the models read nesting by recursion."""
+
+
+def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
+    """``data`` (parsed JSON) as a ``model`` resource; raises FhirInputError naming each
+    problem by its FHIRPath, which starts with `at` (default: the resource type)."""
+    kind = model.get_resource_type()
+    at = at or kind
+    if not isinstance(data, dict):
+        raise FhirInputError([FhirProblem(at, f"expected a {kind} resource (a JSON object)")])
+    if _depth(data) > MAX_DEPTH:
+        raise FhirInputError([FhirProblem(at, f"nested more than {MAX_DEPTH} levels deep")])
+    found = data.get("resourceType")
+    if found != kind:
+        said = f"the resourceType is {found!r}" if found is not None else "it has no resourceType"
+        raise FhirInputError([FhirProblem(f"{at}.resourceType", f"expected {kind}: {said}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise FhirInputError([_problem(at, kind, p) for p in field_problems(error)]) from None
+    except (ValueError, TypeError) as error:
+        # fhir.resources raises a few of its own checks outside pydantic's errors.
+        raise FhirInputError([FhirProblem(at, f"not a valid {kind}: {error}")]) from None
+
+
+def _depth(data: object) -> int:
+    """How deeply `data` nests, counted without recursion (a hostile body may nest deep)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _problem(at: str, kind: str, problem: FieldProblem) -> FhirProblem:
+    message = problem.message
+    if message.startswith("unknown field"):
+        message = f"no such element in a FHIR R4 {kind}"
+    return FhirProblem(f"{at}.{problem.field}".rstrip("."), message)
+
+
+def operation_outcome(error: FhirInputError) -> OperationOutcome:
+    """The problems as FHIR reports them: one issue each, its place in ``expression`` (the
+    first :data:`MAX_ISSUES`, and how many more: a hostile body can hold thousands)."""
+    problems = error.problems[:MAX_ISSUES]
+    if len(error.problems) > MAX_ISSUES:
+        problems.append(FhirProblem("", f"and {len(error.problems) - MAX_ISSUES} more problems"))
+    return OperationOutcome(
+        issue=[
+            OperationOutcomeIssue(
+                severity="error",
+                code="invalid",
+                diagnostics=problem.message,
+                expression=[problem.expression] if problem.expression else None,
+            )
+            for problem in problems
+        ]
+    )

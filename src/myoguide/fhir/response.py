@@ -1,0 +1,265 @@
+"""Answers ⇄ QuestionnaireResponse, lossless both ways (CONTRACT.md §8).
+
+A yes/no is ``valueBoolean``, a whole number ``valueInteger``, any other number
+``valueDecimal``, a choice ``valueCoding`` in the question's code system, and a question
+with several answers has one ``answer`` per element; an empty list ("none of these") is the
+single answer ``none-of-these#none``, since no answer at all means unknown. An item with no
+answer is a question asked and answered "not sure": unknown, and not asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+    QuestionnaireResponseItemAnswer,
+)
+from pydantic import ValidationError
+
+from ..answers import Answers
+from ..conditions import flatten
+from ..errors import field_problems
+from ..knowledge import Knowledge
+from ..knowledge.models import Question
+from ..questionnaire import set_answer, walk
+from . import FhirInputError, FhirProblem
+from .codesystem import NONE_OF_THESE, question_system_id, system_url
+from .questionnaire import QUESTIONNAIRE_URL, SECTION_PREFIX
+
+__all__ = ["ReadResponse", "read_response", "to_response"]
+
+STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+_NONE_SYSTEM = system_url("none-of-these")
+NONE_OF_THESE_ANSWER = object()
+"""What reading the "none of these" coding gives, before the list is made."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResponse:
+    """What a QuestionnaireResponse says: the answers, and the questions answered "not
+    sure" (items with no answer), in the order they came."""
+
+    answers: Answers
+    unknown: tuple[str, ...]
+
+
+def to_response(
+    answers: Answers,
+    knowledge: Knowledge,
+    unknown: Iterable[str] = (),
+    status: str = "completed",
+) -> QuestionnaireResponse:
+    """The answers as a response to our Questionnaire, in its sections and order; each id
+    in `unknown` that has no answer is an item with no answer."""
+    values = flatten(answers)
+    not_sure = set(unknown)
+    groups = []
+    for section, questions in walk(knowledge):
+        items = [
+            _item(question, values[question.id])
+            for question in questions
+            if values[question.id] is not None or question.id in not_sure
+        ]
+        if items:
+            groups.append(
+                QuestionnaireResponseItem(
+                    linkId=f"{SECTION_PREFIX}{section.id}", text=section.title, item=items
+                )
+            )
+    return QuestionnaireResponse(
+        questionnaire=f"{QUESTIONNAIRE_URL}|{knowledge.version}",
+        status=status,
+        item=groups or None,
+    )
+
+
+def _item(question: Question, value: Any) -> QuestionnaireResponseItem:
+    answers = (
+        None
+        if value is None
+        else [QuestionnaireResponseItemAnswer(**a) for a in _values(question, value)]
+    )
+    return QuestionnaireResponseItem(linkId=question.id, text=question.text, answer=answers)
+
+
+def _values(question: Question, value: Any) -> list[dict[str, Any]]:
+    if question.type == "yes_no":
+        return [{"valueBoolean": value}]
+    if question.type == "integer":
+        return [{"valueInteger": value}]
+    if question.type == "number":
+        return [{"valueDecimal": value}]
+    if question.type == "choice":
+        return [{"valueCoding": _coding(question, value)}]
+    if not value:
+        return [
+            {
+                "valueCoding": Coding(
+                    system=_NONE_SYSTEM, code=NONE_OF_THESE, display="None of these"
+                )
+            }
+        ]
+    return [{"valueCoding": _coding(question, element)} for element in value]
+
+
+def _coding(question: Question, code: str) -> Coding:
+    labels = {option.value: option.label for option in question.options}
+    return Coding(
+        system=system_url(question_system_id(question.id)), code=code, display=labels[code]
+    )
+
+
+def read_response(
+    response: QuestionnaireResponse, knowledge: Knowledge, at: str = "QuestionnaireResponse"
+) -> ReadResponse:
+    """The answers in a response (its items by linkId, in groups or not). Raises
+    FhirInputError naming every problem by its FHIRPath from `at`."""
+    reader = _Reader(knowledge, at)
+    if (
+        response.questionnaire is not None
+        and response.questionnaire.split("|")[0] != QUESTIONNAIRE_URL
+    ):
+        reader.problem(f"{at}.questionnaire", f"answers only {QUESTIONNAIRE_URL} can be read here")
+    if response.status not in STATUSES:
+        reader.problem(f"{at}.status", f"{response.status!r} is not one of {', '.join(STATUSES)}")
+    reader.read(response.item or [], at)
+    return reader.result()
+
+
+class _Reader:
+    def __init__(self, knowledge: Knowledge, at: str) -> None:
+        self.questions = {q.id: q for q in knowledge.questions.questions}
+        self.sections = {f"{SECTION_PREFIX}{s.id}" for s in knowledge.questions.sections}
+        self.problems: list[FhirProblem] = []
+        self.values: dict[str, Any] = {}
+        self.places: dict[str, str] = {}
+        self.unknown: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(FhirProblem(where, message))
+
+    def read(self, items: Sequence[QuestionnaireResponseItem], at: str) -> None:
+        for index, item in enumerate(items):
+            where = f"{at}.item[{index}]"
+            link = item.linkId or ""
+            if link in self.sections:
+                if item.answer:
+                    self.problem(f"{where}.answer", "a section is not a question: it has no answer")
+                self.read(item.item or [], where)
+                continue
+            question = self.questions.get(link)
+            if question is None:
+                self.problem(
+                    f"{where}.linkId", f"{link!r} is not a question of {QUESTIONNAIRE_URL}"
+                )
+                continue
+            if link in self.places:
+                self.problem(
+                    f"{where}.linkId",
+                    f"{link!r} is answered twice (also at {self.places[link]})",
+                )
+                continue
+            self.places[link] = where
+            if item.item:
+                self.problem(f"{where}.item", "a question's item holds no other items")
+            if not item.answer:
+                self.unknown.append(link)
+                continue
+            value = self._value(question, item.answer, where)
+            if value is not None:
+                self.values[link] = value
+
+    def _value(
+        self, question: Question, answers: Sequence[QuestionnaireResponseItemAnswer], where: str
+    ) -> Any:
+        if question.type != "multi" and len(answers) > 1:
+            self.problem(f"{where}.answer", "this question takes one answer")
+            return None
+        read = [
+            self._one(question, answer, f"{where}.answer[{i}]") for i, answer in enumerate(answers)
+        ]
+        if any(value is None for value in read):
+            return None
+        if question.type != "multi":
+            return read[0]
+        if NONE_OF_THESE_ANSWER in read:
+            if len(read) > 1:
+                self.problem(f"{where}.answer", "'none of these' cannot go with other answers")
+                return None
+            return []
+        return read
+
+    def _one(self, question: Question, answer: QuestionnaireResponseItemAnswer, where: str) -> Any:
+        if answer.item:
+            self.problem(f"{where}.item", "an answer here holds no other items")
+            return None
+        if question.type == "yes_no":
+            return self._typed(answer.valueBoolean, "valueBoolean (true or false)", answer, where)
+        if question.type == "integer":
+            return self._typed(answer.valueInteger, "valueInteger (a whole number)", answer, where)
+        if question.type == "number":
+            number = answer.valueDecimal if answer.valueDecimal is not None else answer.valueInteger
+            value = self._typed(number, "valueDecimal (a number)", answer, where)
+            return None if value is None else float(Decimal(value))
+        coding = self._typed(
+            answer.valueCoding, "valueCoding (one of the answerOption codings)", answer, where
+        )
+        if coding is None:
+            return None
+        system = system_url(question_system_id(question.id))
+        codes = [option.value for option in question.options]
+        if (
+            question.type == "multi"
+            and coding.system == _NONE_SYSTEM
+            and coding.code == NONE_OF_THESE
+        ):
+            return NONE_OF_THESE_ANSWER
+        if coding.system not in {None, system}:
+            self.problem(f"{where}.valueCoding.system", f"expected {system}")
+            return None
+        if coding.code not in codes:
+            extra = f", or {_NONE_SYSTEM}#{NONE_OF_THESE}" if question.type == "multi" else ""
+            self.problem(
+                f"{where}.valueCoding.code",
+                f"{coding.code!r} is not one of: {', '.join(codes)}{extra}",
+            )
+            return None
+        return coding.code
+
+    def _typed(
+        self, value: Any, expected: str, answer: QuestionnaireResponseItemAnswer, where: str
+    ) -> Any:
+        if value is None:
+            dumped = answer.model_dump(exclude_none=True)
+            given = next((key for key in dumped if key.startswith("value")), None)
+            self.problem(
+                where, f"expected {expected}" + (f", got {given}" if given else ", got no value")
+            )
+        return value
+
+    def result(self) -> ReadResponse:
+        if self.problems:
+            raise FhirInputError(self.problems)
+        nested: dict[str, Any] = {}
+        for question_id, value in self.values.items():
+            set_answer(nested, question_id, value)
+        try:
+            answers = Answers.model_validate(nested)
+        except ValidationError as error:
+            raise FhirInputError(
+                [self._answer_problem(p.field, p.message) for p in field_problems(error)]
+            ) from None
+        return ReadResponse(answers=answers, unknown=tuple(self.unknown))
+
+    def _answer_problem(self, field: str, message: str) -> FhirProblem:
+        # "locations[2]" is the third answer of the item "locations".
+        path, _, index = field.partition("[")
+        where = self.places.get(path, "")
+        answer = f".answer[{index.split(']')[0]}]" if index else ".answer[0]"
+        return FhirProblem(f"{where}{answer}" if where else field, message)
