@@ -441,3 +441,27 @@ def test_questions_left_plays_the_interview_to_its_end_without_changing_the_answ
     assert answers == before
     with pytest.raises(ValidationError):
         questions_left({"sensation": "twitch"})
+
+
+def test_the_estimate_of_questions_left_is_sane_over_the_vignettes() -> None:
+    """At the start (the same for everyone), within a factor of 1.6 of each vignette's true
+    count and never below it; halfway through, off by at most 2 on average (the benchmark
+    prints the mean error)."""
+    from myoguide.interview import questions_left
+
+    start = questions_left({})
+    errors = []
+    for case in CASES:
+        _, _, asked = SIMULATED[case["id"]]
+        assert len(asked) <= start <= 1.6 * len(asked), case["id"]
+        half = len(asked) // 2
+        answers: dict[str, Any] = {}
+        unknown: list[str] = []
+        for question in asked[:half]:
+            value = answer_at(case["answers"], question.id)
+            if value is None:
+                unknown.append(question.id)
+            else:
+                set_answer(answers, question.id, copy.deepcopy(value))
+        errors.append(abs(questions_left(answers, unknown) - (len(asked) - half)))
+    assert statistics.mean(errors) <= 2
