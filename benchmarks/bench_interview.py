@@ -16,8 +16,9 @@ from typing import Any
 
 from _cases import vignette_answers
 from myoguide import Answers, Assessment, Question, assess, load_knowledge, next_question
+from myoguide.conditions import compile_condition, flatten
 from myoguide.engine import default_engine
-from myoguide.interview import WORTH_ASKING
+from myoguide.interview import WORTH_ASKING, questions_left
 from myoguide.questionnaire import applies, set_answer
 
 GOAL_SHARE = 0.40
@@ -88,6 +89,85 @@ def trade_off(cases: list[dict[str, Any]], shown: list[int]) -> None:
     )
 
 
+def estimates(cases: list[dict[str, Any]], results: list[tuple[Any, Any, list[Question]]]) -> None:
+    """questions_left() against the true count: at the start (one figure for everyone) and
+    halfway through each interview."""
+    start = questions_left({})
+    ratios, errors = [], []
+    for case, (_, _, asked) in zip(cases, results, strict=True):
+        ratios.append(start / len(asked))
+        half = len(asked) // 2
+        answers: dict[str, Any] = {}
+        unknown: list[str] = []
+        for question in asked[:half]:
+            value = answer_at(case, question.id)
+            if value is None:
+                unknown.append(question.id)
+            else:
+                set_answer(answers, question.id, value)
+        errors.append(abs(questions_left(answers, unknown) - (len(asked) - half)))
+    print(
+        f"\nestimate of the questions left (questions_left): {start} at the start, "
+        f"{min(ratios):.2f} to {max(ratios):.2f} times each vignette's true count; halfway "
+        f"through, mean absolute error {statistics.mean(errors):.2f} questions "
+        f"(worst {max(errors)})"
+    )
+
+
+def with_hindsight(full: dict[str, Any]) -> int:
+    """The questions the triage and the rule-outs need when every answer is known in advance:
+    each time, the question whose (known) answer leaves the fewest warning signs and
+    rule-outs open (ties: the one the most open rules read). A greedy search, not a proof,
+    but a fair floor for any order that cannot see the answers."""
+    knowledge = load_knowledge()
+    engine = default_engine()
+    # A rule that reads the kind reads the answers the kind is inferred from.
+    kind_fields = {"sensation"}.union(*(rule.when.fields() for rule in knowledge.kinds.inference))
+
+    def fields(conditions: list[Any]) -> set[str]:
+        found: set[str] = set().union(*(condition.fields() for condition in conditions))
+        return found | kind_fields if "kind" in found else found
+
+    rules = [fields([sign.when]) for sign in knowledge.warning_signs]
+    rules_out = [fields([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
+    asks = [
+        (q.id, compile_condition(q.ask_if) if q.ask_if else None)
+        for q in knowledge.questions.questions
+    ]
+    known = flatten(Answers.model_validate(full))
+
+    def still_open(values: dict[str, Any], unknown: set[str]) -> list[set[str]]:
+        """The fields of each rule still open, that a question could still decide."""
+        open_fields = frozenset(
+            field
+            for field, ask_if in asks
+            if values[field] is None
+            and field not in unknown
+            and (ask_if is None or ask_if(values) is not False)
+        )
+        found = engine.open_rules(values, open_fields)
+        reading = [rules[i] & open_fields for i in found.signs]
+        reading += [rules_out[i] & open_fields for i in found.rule_outs]
+        return [read for read in reading if read]
+
+    values = flatten(Answers())
+    unknown: set[str] = set()
+    count = 0
+    while reading := still_open(values, unknown):
+        options = []
+        for order, field in enumerate(sorted(set().union(*reading))):
+            tried, not_sure = dict(values), set(unknown)
+            if known[field] is None:
+                not_sure.add(field)
+            else:
+                tried[field] = known[field]
+            relevance = sum(field in read for read in reading)
+            options.append((len(still_open(tried, not_sure)), -relevance, order, tried, not_sure))
+        *_, values, unknown = min(options, key=lambda option: option[:3])
+        count += 1
+    return count
+
+
 def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(share * len(sorted_values)))]
 
@@ -127,6 +207,12 @@ def main() -> None:
         f"p99 {percentile(assess_timings, 0.99) * 1e3:6.3f} ms   (Answers in, same run)"
     )
 
+    single = {
+        field
+        for sign in knowledge.warning_signs
+        if len(sign.when.fields()) == 1
+        for field in sign.when.fields()
+    }
     shown_counts = [
         sum(1 for question in knowledge.questions.questions if applies(question, case))
         for case in cases
@@ -166,8 +252,25 @@ def main() -> None:
     floor = statistics.mean(floors)
     print(
         f"  for the triage and the rule-outs alone (the safety rule, and rule-outs equal in"
-        f" every case): mean {floor:.0%}, median {statistics.median(floors):.0%}, worst"
+        f" every case): mean {floor:.1%}, median {statistics.median(floors):.0%}, worst"
         f" {max(floors):.0%} of the form"
+    )
+    pairs = zip(cases, shown_counts, strict=True)
+    hindsight = [with_hindsight(case) / shown for case, shown in pairs]
+    print(
+        f"  the same with hindsight (every answer known in advance, the question that leaves"
+        f" the fewest rules open each time): mean {statistics.mean(hindsight):.1%}"
+    )
+    alone = [
+        len(single & shown) / len(shown)
+        for case in cases
+        if assess(case).triage.level == "self_care"
+        for shown in ({q.id for q in knowledge.questions.questions if applies(q, case)},)
+    ]
+    print(
+        f"  for the {len(alone)} who stay at self-care, the signs that hang on one question"
+        f" alone (each must be asked): {statistics.mean(alone):.0%} of the form"
+        f" ({min(alone):.0%} to {max(alone):.0%})"
     )
     if mean > GOAL_SHARE:
         print(
@@ -178,6 +281,7 @@ def main() -> None:
         names = {sign.id: sign.level for sign in knowledge.warning_signs}
         for sign_id, count in forcing.most_common(12):
             print(f"    {sign_id:<38} {names[sign_id]:<16} {count:5d}")
+    estimates(cases, results)
     trade_off(cases, shown_counts)
 
 

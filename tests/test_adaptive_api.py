@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from myoguide import assess, load_knowledge
+from myoguide.interview import questions_left
 from myoguide.questionnaire import set_answer
 from myoguide.web import create_app
 
@@ -39,6 +40,7 @@ def test_the_first_question_of_an_empty_interview(client: TestClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["asked"] == 0
+    assert body["remaining"] == questions_left({}) > 1
     assert body["question"]["id"] in QUESTION_IDS
     assert body["question"]["why"]
     assert body["assessment"] == assess({}).model_dump(mode="json")
@@ -63,7 +65,10 @@ def test_an_interview_over_http_ends_at_the_full_forms_triage(
         assert body["asked"] == asked
         question = body["question"]
         if question is None:
+            assert body["remaining"] == 0
             break
+        # The estimate counts the question returned, and is the core's.
+        assert body["remaining"] == questions_left(answers, unknown) >= 1
         value = value_at(full, question["id"])
         if value is None:
             unknown.append(question["id"])
@@ -152,3 +157,12 @@ def test_a_bad_parse_command_says_why_and_exits_2(args: tuple[str, ...], message
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_interview_response_documents_the_estimate(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    remaining = schemas["InterviewOut"]["properties"]["remaining"]
+    assert remaining["type"] == "integer"
+    assert remaining["minimum"] == 0
+    assert "estimate" in remaining["description"]
+    assert "remaining" in schemas["InterviewOut"]["required"]

@@ -120,8 +120,8 @@ def test_questions_asked_against_the_full_form() -> None:
         f" {share(COMPARED['rule_out']):.0%}, kind {share(COMPARED['kind']):.0%},"
         f" top-3 causes {share(COMPARED['top3']):.0%} as in the full form"
     )
-    # 86% today (benchmarks/bench_interview.py); the margin keeps it from growing unseen.
-    assert statistics.mean(fractions) <= 0.87
+    # 84% today (benchmarks/bench_interview.py); the margin keeps it from growing unseen.
+    assert statistics.mean(fractions) <= 0.85
 
 
 def test_after_the_end_no_single_answer_changes_the_triage_or_the_rule_outs() -> None:
@@ -207,7 +207,13 @@ def test_each_answers_chance_comes_from_the_knowledge() -> None:
     for question in KNOWLEDGE.questions.questions:
         chances = answer_chances(question.id)
         assert sum(chance for _, chance in chances) == pytest.approx(1), question.id
-        if question.prior is not None:
+        if question.prior is not None and question.type in {"integer", "number"}:
+            # A cited stretch's chance is shared by the values tried inside it.
+            for low, high, chance in question.prior_bands():
+                inside = [c for value, c in chances if low <= value < high]
+                assert inside, question.id
+                assert sum(inside) == pytest.approx(chance), question.id
+        elif question.prior is not None:
             assert sorted(c for _, c in chances) == sorted(question.prior.values()), question.id
         else:
             assert len({chance for _, chance in chances}) == 1, question.id
@@ -336,9 +342,44 @@ def test_a_prior_that_does_not_fit_its_question_is_refused(
 
 def test_a_prior_needs_its_source() -> None:
     entry = QUESTIONS["factors.nicotine"].model_dump(by_alias=True, exclude_none=True)
-    del entry["prior_source"]
-    with pytest.raises(ValidationError, match="prior_source"):
+    for field in ("prior_source", "prior_cites"):
+        without = {key: value for key, value in entry.items() if key != field}
+        with pytest.raises(ValidationError, match="prior_source and prior_cites"):
+            QuestionEntry.model_validate(without)
+
+
+def test_a_prior_cites_a_public_source_in_the_knowledge() -> None:
+    data = KNOWLEDGE.model_dump(by_alias=True, exclude_none=True)
+    for cited in ("no_such_source", "seed_000"):
+        broken = copy.deepcopy(data)
+        nicotine = next(
+            q for q in broken["questions"]["questions"] if q["id"] == "factors.nicotine"
+        )
+        nicotine["prior_cites"] = cited
+        with pytest.raises(ValidationError, match=f"prior_cites '{cited}' is no public source"):
+            type(KNOWLEDGE).model_validate(broken)
+
+
+@pytest.mark.parametrize(
+    ("prior", "message"),
+    [
+        ({"under 7": 0.35, "8 and over": 0.65}, "follow on"),
+        ({"under 7": 1.0}, "last stretch"),
+        ({"below 7": 0.35, "7 and over": 0.65}, "no stretch"),
+        ({"under 7": 0.35, "7 and over": 0.6}, "sum 1"),
+    ],
+)
+def test_a_number_prior_covers_every_value_in_stretches(
+    prior: dict[str, float], message: str
+) -> None:
+    entry = QUESTIONS["factors.sleep_hours"].model_dump(by_alias=True, exclude_none=True)
+    entry["prior"] = prior
+    with pytest.raises(ValidationError, match=message):
         QuestionEntry.model_validate(entry)
+    assert QUESTIONS["factors.sleep_hours"].prior_bands() == (
+        (0.0, 7.0, 0.35),
+        (7.0, float("inf"), 0.65),
+    )
 
 
 def complete(draw: st.DrawFn, answers: dict[str, Any]) -> dict[str, Any]:
@@ -400,3 +441,27 @@ def test_questions_left_plays_the_interview_to_its_end_without_changing_the_answ
     assert answers == before
     with pytest.raises(ValidationError):
         questions_left({"sensation": "twitch"})
+
+
+def test_the_estimate_of_questions_left_is_sane_over_the_vignettes() -> None:
+    """At the start (the same for everyone), within a factor of 1.6 of each vignette's true
+    count and never below it; halfway through, off by at most 2 on average (the benchmark
+    prints the mean error)."""
+    from myoguide.interview import questions_left
+
+    start = questions_left({})
+    errors = []
+    for case in CASES:
+        _, _, asked = SIMULATED[case["id"]]
+        assert len(asked) <= start <= 1.6 * len(asked), case["id"]
+        half = len(asked) // 2
+        answers: dict[str, Any] = {}
+        unknown: list[str] = []
+        for question in asked[:half]:
+            value = answer_at(case["answers"], question.id)
+            if value is None:
+                unknown.append(question.id)
+            else:
+                set_answer(answers, question.id, copy.deepcopy(value))
+        errors.append(abs(questions_left(answers, unknown) - (len(asked) - half)))
+    assert statistics.mean(errors) <= 2

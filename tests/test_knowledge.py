@@ -149,7 +149,9 @@ def test_guideline_sources_have_https_urls(knowledge: Knowledge) -> None:
 
 
 def test_every_source_is_cited(knowledge: Knowledge) -> None:
+    """By an entry, or as the figure behind a question's prior (which the loader checks)."""
     cited = {c.source for _, c in all_citations(knowledge)}
+    cited |= {q.prior_cites for q in knowledge.questions.questions if q.prior_cites}
     assert cited == {s.id for s in knowledge.sources}
 
 

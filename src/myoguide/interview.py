@@ -161,8 +161,12 @@ def questions_left(
 
 
 def _likeliest(ask: _Ask) -> Any:
-    """The likeliest answer to a question by its prior; "no" for a yes-or-no question
-    without one; None (not sure) for any other question without one."""
+    """The likeliest answer to a question by its prior (for a number, the lowest value of
+    the likeliest stretch); "no" for a yes-or-no question without one; None (not sure) for
+    any other question without one."""
+    if ask.entry.prior is not None and ask.entry.type in {"integer", "number"}:
+        low, high, _ = max(ask.entry.prior_bands(), key=lambda band: band[2])
+        return next(value for value, _ in ask.answers if low <= value < high)
     if ask.entry.prior is not None:
         return max(ask.answers, key=lambda pair: pair[1])[0]
     if ask.entry.type == "yes_no":
@@ -490,7 +494,8 @@ def _bounds(knowledge: Any) -> dict[str, set[float]]:
 def _answers(entry: Entry, bounds: Iterable[float]) -> tuple[tuple[Any, float], ...]:
     """The answers worth trying, with how likely each is: yes and no; each option; for a
     multi-choice question each option alone and none; for a number one value on each side
-    of, and at, every bound a rule uses (all numbers between two bounds act the same)."""
+    of, and at, every bound a rule uses (all numbers between two bounds act the same), a
+    cited stretch's chance shared evenly by the values in it."""
     values: list[Any]
     if entry.type == "yes_no":
         values, keys = [True, False], ["yes", "no"]
@@ -501,8 +506,19 @@ def _answers(entry: Entry, bounds: Iterable[float]) -> tuple[tuple[Any, float], 
         values = [[option.value] for option in entry.options] + [[]]
         keys = [option.value for option in entry.options] + ["none"]
     else:
-        values = _representatives(entry, sorted(set(bounds)))
-        keys = []
+        if entry.prior is None:
+            values = _representatives(entry, sorted(set(bounds)))
+            return tuple((value, 1 / len(values)) for value in values)
+        # Each stretch's chance is shared by the values in it (its edges are bounds too).
+        bands = entry.prior_bands()
+        edges = {low for low, _, _ in bands[1:]}
+        values = _representatives(entry, sorted(set(bounds) | edges))
+        inside = [[v for v in values if low <= v < high] for low, high, _ in bands]
+        return tuple(
+            (value, chance / len(members))
+            for (_, _, chance), members in zip(bands, inside, strict=True)
+            for value in members
+        )
     if entry.prior is not None:
         return tuple((value, entry.prior[key]) for value, key in zip(values, keys, strict=True))
     return tuple((value, 1 / len(values)) for value in values)

@@ -316,7 +316,7 @@ def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any
     "Not sure" answers stay unknown; "b" takes back the last answer."""
     import copy
 
-    from ..interview import next_question
+    from ..interview import next_question, questions_left
     from ..questionnaire import UNKNOWN, set_answer
 
     if isinstance(sys.stdin, io.TextIOWrapper):
@@ -341,7 +341,10 @@ def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any
         question = next_question(answers, unknown)
         if question is None:
             break
-        console.print(f"\n[dim]Question {len(history) + 1} · {question.section_title}[/dim]")
+        more = questions_left(answers, unknown) - 1
+        about = f"about {more} more" if more else "perhaps the last"
+        progress = f"Question {len(history) + 1}, {about} · {question.section_title}"
+        console.print(f"\n[dim]{progress}[/dim]")
         value = _ask(console, entries[question.id], why=question.why)
         if value is _BACK:
             if history:

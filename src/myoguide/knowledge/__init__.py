@@ -133,6 +133,13 @@ class Knowledge(BaseModel):
         for question in self.questions.questions:
             if question.section not in section_ids:
                 problems.append(f"question {question.id}: unknown section {question.section!r}")
+            if question.prior_cites is not None and source_types.get(question.prior_cites) != (
+                "guideline"
+            ):
+                problems.append(
+                    f"question {question.id}: prior_cites {question.prior_cites!r} is no public"
+                    " source in sources.yaml"
+                )
         if len(set(question_ids)) != len(question_ids):
             problems.append("questions: duplicate question ids")
         for fact in self.seed_facts.facts:

@@ -295,28 +295,73 @@ class Question(BaseModel):
         None,
         description="How likely each answer is before asking (the interview weighs what an "
         "answer could change by it): option values, `none` for no option of a multi-choice "
-        "question, `yes`/`no` for a yes/no one. Absent: every answer equally likely.",
+        "question, `yes`/`no` for a yes/no one; for a number, stretches that cover every "
+        "value from the minimum up (`under 7`, `7 to under 9`, `9 and over`). Absent: every "
+        "answer equally likely.",
     )
-    prior_source: str | None = Field(None, description="Where the prior's figures come from.")
+    prior_source: str | None = Field(
+        None, description="The prior's figures, as the source gives them, in a sentence."
+    )
+    prior_cites: str | None = Field(
+        None, description="The id of the public source (in sources.yaml) the figures come from."
+    )
 
     @model_validator(mode="after")
     def _prior_fits(self) -> Question:
         if self.prior is None:
-            if self.prior_source is not None:
+            if self.prior_source is not None or self.prior_cites is not None:
                 raise ValueError(f"question {self.id}: prior_source without a prior")
             return self
-        if self.prior_source is None:
-            raise ValueError(f"question {self.id}: a prior needs its prior_source")
+        if self.prior_source is None or self.prior_cites is None:
+            raise ValueError(f"question {self.id}: a prior needs its prior_source and prior_cites")
+        if any(p <= 0 for p in self.prior.values()) or abs(sum(self.prior.values()) - 1) > 1e-6:
+            raise ValueError(f"question {self.id}: prior probabilities must be positive, sum 1")
         if self.type in {"integer", "number"}:
-            raise ValueError(f"question {self.id}: a number question takes no prior")
+            self.prior_bands()
+            return self
         values = {"yes", "no"} if self.type == "yes_no" else {o.value for o in self.options}
         if self.type == "multi":
             values.add("none")
         if set(self.prior) != values:
             raise ValueError(f"question {self.id}: the prior must name exactly {sorted(values)}")
-        if any(p <= 0 for p in self.prior.values()) or abs(sum(self.prior.values()) - 1) > 1e-6:
-            raise ValueError(f"question {self.id}: prior probabilities must be positive, sum 1")
         return self
+
+    def prior_bands(self) -> tuple[tuple[float, float, float], ...]:
+        """A number question's prior as (from, up to but not including, chance) stretches,
+        lowest first; they must cover every value from the minimum up, with no gap."""
+        start = self.minimum if self.minimum is not None else 0.0
+        bands = sorted(
+            (max(low, start) if low == float("-inf") else low, high, chance)
+            for key, chance in (self.prior or {}).items()
+            for low, high in (_band(self.id, key),)
+        )
+        for low, high, _ in bands:
+            if low != start:
+                raise ValueError(
+                    f"question {self.id}: the prior's stretches must start at {start:g} and"
+                    " follow on from each other"
+                )
+            start = high
+        if start != float("inf"):
+            raise ValueError(f"question {self.id}: the prior's last stretch must be 'N and over'")
+        return tuple(bands)
+
+
+def _band(question: str, key: str) -> tuple[float, float]:
+    """``under 7`` -> (-inf, 7); ``7 to under 9`` -> (7, 9); ``9 and over`` -> (9, inf)."""
+    words = key.split()
+    try:
+        if len(words) == 2 and words[0] == "under":
+            return float("-inf"), float(words[1])
+        if len(words) == 3 and words[1:] == ["and", "over"]:
+            return float(words[0]), float("inf")
+        if len(words) == 4 and words[1:3] == ["to", "under"] and float(words[0]) < float(words[3]):
+            return float(words[0]), float(words[3])
+    except ValueError:
+        pass
+    raise ValueError(
+        f"question {question}: {key!r} is no stretch ('under 7', '7 to under 9', '9 and over')"
+    )
 
 
 class Section(BaseModel):

@@ -42,6 +42,11 @@ class InterviewOut(BaseModel):
 
     question: Question | None = Field(description="The next question; null when done.")
     asked: int = Field(ge=0, description="Questions answered so far, 'not sure' included.")
+    remaining: int = Field(
+        ge=0,
+        description="About how many questions are left, the one returned included (0 when "
+        "done): an estimate, the interview played on with the likeliest answers.",
+    )
     assessment: Assessment = Field(description="The assessment of the answers so far.")
 
 
@@ -72,7 +77,7 @@ def build_router(engine: Engine) -> APIRouter:
         """Stateless: send every answer so far. The question is the one whose answer could
         change the result most; warning signs that could still raise the triage always come
         first, and the interview never ends while one of them is open."""
-        from ..interview import next_question
+        from ..interview import next_question, questions_left
 
         try:
             question = next_question(body.answers, body.unknown)
@@ -82,6 +87,7 @@ def build_router(engine: Engine) -> APIRouter:
         return InterviewOut(
             question=question,
             asked=answered + len(set(body.unknown)),
+            remaining=0 if question is None else questions_left(body.answers, body.unknown),
             assessment=engine.assess(body.answers),
         )
 
