@@ -1,5 +1,5 @@
-"""The diary as FHIR R4: a Bundle of Observations out, and back in, losslessly; a bad Bundle is
-refused naming the place, importing nothing."""
+"""The diary as FHIR R4: a Bundle of Observations out (command line and API), and back in,
+losslessly, for the owner only; a bad Bundle is refused naming the place, importing nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.observation import Observation
@@ -29,8 +32,12 @@ from myoguide.fhir.diary import (
     read_diary_bundle,
     read_diary_data,
 )
+from myoguide.web import create_app
 
+from .diaries import every_other_day_diary
+from .test_diary_cli import run
 from .test_diary_store import days_strategy, episodes_strategy
+from .test_diary_web import EPISODE, Person, register
 
 PLUS_ONE = dt.timezone(dt.timedelta(hours=1))
 # Offsets FHIR's dateTime cannot write (beyond 14 hours, or not whole minutes) and ones it can.
@@ -333,3 +340,116 @@ def test_a_bad_bundle_is_refused_naming_the_place(change: Any, place: str, fragm
 def test_what_is_not_a_bundle_is_refused(text: str, fragment: str) -> None:
     with pytest.raises(FhirDiaryProblem, match=re.escape(fragment)):
         read_diary_bundle(text)
+
+
+# The command line
+
+
+def test_the_command_line_exports_and_imports_fhir_losslessly(tmp_path: Path) -> None:
+    source, copy = tmp_path / "source.sqlite3", tmp_path / "copy.sqlite3"
+    days, episodes = every_other_day_diary()
+    with _opened(source) as store:
+        store.local_diary().import_entries(
+            [*episodes, episode(note=ODD_NOTE, at=episode().at.astimezone(dt.UTC))],
+            [*days, full_day()],
+        )
+    bundle = tmp_path / "diary.fhir.json"
+    done = run(source, "export", "--fhir", str(bundle))
+    assert done.returncode == 0, done.stderr
+    assert f"Wrote {bundle}" in done.stderr
+    every_resource(bundle.read_text(encoding="utf-8"))
+
+    done = run(copy, "import", "--fhir", str(bundle))
+    assert done.returncode == 0, done.stderr
+    assert f"Imported {len(episodes) + 1} episodes and {len(days) + 1} days." in done.stdout
+    again = run(copy, "import", "--fhir", str(bundle))
+    assert "Already in the diary, so not added again" in again.stdout
+
+    printed = run(copy, "export", "--fhir", "-")
+    assert printed.returncode == 0
+    assert printed.stdout == bundle.read_text(encoding="utf-8")
+    with _opened(source) as first, _opened(copy) as second:
+        assert as_json(entries(first.local_diary())) == as_json(entries(second.local_diary()))
+
+
+def _opened(path: Path) -> closing[DiaryStore]:
+    return closing(DiaryStore.open(str(path)))
+
+
+def test_a_bad_bundle_on_the_command_line_imports_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "diary.sqlite3"
+    data = good()
+    set_intensity(data)
+    bundle = tmp_path / "bad.json"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    done = run(db, "import", "--fhir", str(bundle))
+    assert done.returncode == 2
+    assert "nothing was imported" in done.stderr
+    assert f"{bundle}, Bundle.entry[0].resource.component[3]: " in done.stderr
+    assert "SECRET" not in done.stderr + done.stdout
+    listed = json.loads(run(db, "list", "--format", "json").stdout)
+    assert listed == {"episodes": [], "days": []}
+
+    missing = run(db, "import", "--fhir", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and "--fhir: cannot read" in missing.stderr
+    neither = run(db, "export")
+    assert neither.returncode == 2 and "--fhir FILE" in neither.stderr
+
+
+# The API
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("fhir-web") / "web.sqlite3")
+    else:
+        url = request.getfixturevalue("postgres_database")
+    store = DiaryStore.open(url)
+    yield create_app(store=store)
+    store.close()
+
+
+def fhir_export(person: Person) -> Any:
+    return person.client.get("/api/v1/diary/export", params={"format": "fhir"})
+
+
+def test_the_api_gives_the_owner_their_diary_as_fhir_and_no_one_else(app: FastAPI) -> None:
+    alice, bob = register(app), register(app)
+    alice.add_episode(note="alice's own words \u00e9\U0001f600")
+    alice.add_episode(at="2026-11-21T23:15:00-05:30", kind="spasm", regions=["calf"])
+    day = {"caffeine_cups": 3, "sleep_hours": 6.5, "medications": ["magnesium"]}
+    assert alice.api("PUT", "/days/2026-11-20", day).status_code == 200
+
+    response = fhir_export(alice)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/fhir+json"
+    every_resource(response.text)
+    episodes, days = read_diary_bundle(response.content)
+    exported = alice.api("GET", "/export").json()
+    assert [e.model_dump(mode="json") for e in episodes] == [
+        {k: v for k, v in e.items() if k not in {"id", "created_at", "updated_at"}}
+        for e in exported["episodes"]
+    ]
+    assert [d.model_dump(mode="json") for d in days] == [
+        {k: v for k, v in d.items() if k != "updated_at"} for d in exported["days"]
+    ]
+    assert episodes[1].at.isoformat() == "2026-11-21T23:15:00-05:30"
+
+    theirs = fhir_export(bob)
+    assert theirs.status_code == 200
+    assert json.loads(theirs.text) == {"resourceType": "Bundle", "type": "collection"}
+    assert "alice" not in theirs.text and "magnesium" not in theirs.text
+
+
+def test_the_fhir_export_needs_a_session_and_a_known_format(app: FastAPI) -> None:
+    person = register(app)
+    person.add_episode()
+    stranger = person.client.__class__(app, base_url="https://testserver")
+    refused = stranger.get("/api/v1/diary/export", params={"format": "fhir"})
+    assert refused.status_code == 401
+    assert EPISODE["note"] not in refused.text
+    wrong = person.client.get("/api/v1/diary/export", params={"format": "xml"})
+    assert wrong.status_code == 422 and "format" in wrong.text
