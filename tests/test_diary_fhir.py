@@ -453,3 +453,50 @@ def test_the_fhir_export_needs_a_session_and_a_known_format(app: FastAPI) -> Non
     assert EPISODE["note"] not in refused.text
     wrong = person.client.get("/api/v1/diary/export", params={"format": "xml"})
     assert wrong.status_code == 422 and "format" in wrong.text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=6,
+)
+
+
+def _places(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value in the JSON."""
+    yield path
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        yield from _places(value, (*path, key))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_change_to_a_bundle_is_read_or_refused_never_a_crash(data: st.DataObject) -> None:
+    bundle = good()
+    places = [place for place in _places(bundle) if place]
+    for _ in range(data.draw(st.integers(1, 3))):
+        *parent, last = data.draw(st.sampled_from(places))
+        holder: Any = bundle
+        for key in parent:
+            holder = holder[key]
+        if data.draw(st.booleans()) and isinstance(holder, dict):
+            holder.pop(last, None)
+        else:
+            holder[last] = data.draw(json_values)
+        places = [place for place in _places(bundle) if place]
+        if not places:
+            break
+    refused: FhirDiaryProblem | None = None
+    try:
+        read_diary_data(bundle)
+    except FhirDiaryProblem as problem:
+        refused = problem
+    if refused is not None:
+        assert refused.problems and "SECRET" not in str(refused)
