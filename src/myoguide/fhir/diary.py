@@ -26,7 +26,8 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from functools import cache
+from typing import Any, Literal, TypeVar, get_args
 
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
@@ -36,7 +37,7 @@ from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..answers import Region
 from ..diary.models import DayIn, EpisodeIn, Exercise
@@ -60,6 +61,7 @@ _SURVEY = CodeableConcept(
 )
 _SECONDS_IN = {"s": 1, "min": 60, "h": 3600}
 
+M = TypeVar("M", bound=BaseModel)
 ValueKind = Literal["code", "integer", "quantity", "seconds", "boolean", "string"]
 
 
@@ -113,6 +115,7 @@ EXERCISE_NAMES: dict[Exercise, str] = {
 }
 
 
+@cache
 def _code_values() -> dict[str, str]:
     """The codes a component's value may take, with their display."""
     from ..diary.safety import SIGN_NAMES
@@ -158,15 +161,23 @@ def _ours(code: str, display: str, text: str | None = None) -> CodeableConcept:
 
 
 def _component(code: str, **value: Any) -> ObservationComponent:
+    return ObservationComponent(code=_component_code(code), **value)
+
+
+# The codes are shared by every resource that holds them (never changed once made): building
+# one for each of thousands of entries took most of the time an export takes to build.
+@cache
+def _component_code(code: str) -> CodeableConcept:
     part = EPISODE_PARTS.get(code) or DAY_PARTS[code]
     concept = _ours(code, part.display)
     if code == "sleep_hours":
         concept.coding = [Coding(system=LOINC, code=SLEEP_DURATION, display="Sleep duration")] + (
             concept.coding or []
         )
-    return ObservationComponent(code=concept, **value)
+    return concept
 
 
+@cache
 def _value_code(code: str) -> CodeableConcept:
     return _ours(code, _code_values()[code])
 
@@ -262,7 +273,8 @@ def day_observation(day: DayIn) -> Observation:
 
 
 def diary_bundle(episodes: Iterable[EpisodeIn], days: Iterable[DayIn]) -> Bundle:
-    """The diary as a `collection` Bundle: the episodes in the order given, then the days."""
+    """The diary as a `collection` Bundle: the episodes in the order given, then the days.
+    Its codes are objects shared with every other Bundle made: read it, never change it."""
     resources = [episode_observation(n, e) for n, e in enumerate(episodes, start=1)]
     resources += [day_observation(d) for d in days]
     return Bundle(type="collection", entry=[BundleEntry(resource=r) for r in resources] or None)
@@ -324,7 +336,8 @@ def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
     if not isinstance(entries, list):
         raise FhirDiaryProblem(["Bundle.entry: not a list"])
     shell = {name: value for name, value in data.items() if name != "entry"}
-    problems = _fhir_problems(Bundle, shell, "Bundle")
+    problems: list[str] = []
+    _validated(Bundle, shell, "Bundle", problems)
     episodes: list[EpisodeIn] = []
     days: list[DayIn] = []
     seen_dates: dict[dt.date, str] = {}
@@ -340,12 +353,12 @@ def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
             problems.append(f"{path}: {what}, not an Observation of the diary")
             continue
         rest = {name: value for name, value in entry.items() if name != "resource"}
-        found = _fhir_problems(BundleEntry, rest, f"Bundle.entry[{index}]")
-        found += _fhir_problems(Observation, resource, path)
-        if found:
+        found: list[str] = []
+        _validated(BundleEntry, rest, f"Bundle.entry[{index}]", found)
+        observation = _validated(Observation, resource, path, found)
+        if observation is None or found:
             problems += found
             continue
-        observation = Observation.model_validate(resource)
         read = _read_observation(observation, path)
         problems += read.problems
         if isinstance(read.model, DayIn):
@@ -361,20 +374,20 @@ def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
     return episodes, days
 
 
-def _fhir_problems(model: Any, data: Mapping[str, Any], path: str) -> list[str]:
-    """What the FHIR R4B model finds wrong, each at its path. The messages never repeat the
-    values: a note is private."""
+def _validated(model: type[M], data: Mapping[str, Any], path: str, problems: list[str]) -> M | None:
+    """The data as the FHIR R4B model, or None with what the model finds wrong added to
+    `problems`, each at its path. The messages never repeat the values: a note is private."""
     try:
-        model.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        return [
+        problems += [
             f"{path}{_fhir_path(problem['loc'])}: {_lower(problem['msg'])}"
             for problem in error.errors()
         ]
     except (KeyError, TypeError, ValueError):
         # fhir.resources fails this way on a contained resource of a type it does not know.
-        return [f"{path}: not a valid FHIR R4 {data.get('resourceType', 'resource')}"]
-    return []
+        problems.append(f"{path}: not a valid FHIR R4 {data.get('resourceType', 'resource')}")
+    return None
 
 
 def _fhir_path(loc: tuple[int | str, ...]) -> str:
