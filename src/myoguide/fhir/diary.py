@@ -280,9 +280,9 @@ def diary_bundle(episodes: Iterable[EpisodeIn], days: Iterable[DayIn]) -> Bundle
     return Bundle(type="collection", entry=[BundleEntry(resource=r) for r in resources] or None)
 
 
-def bundle_json(bundle: Bundle) -> str:
-    """The Bundle as FHIR JSON text."""
-    return bundle.model_dump_json(indent=2)
+def bundle_json(bundle: Bundle, indent: int | None = 2) -> str:
+    """The Bundle as FHIR JSON text (indented for a person to read, unless `indent` is None)."""
+    return bundle.model_dump_json(indent=indent)
 
 
 class FhirDiaryProblem(ValueError):

@@ -343,7 +343,7 @@ def _fhir_bundle(episodes: list[Episode], days: list[Day]) -> bytes:
     for a long diary, and the event loop serves other requests meanwhile."""
     from ...fhir.diary import bundle_json, diary_bundle
 
-    return bundle_json(diary_bundle(episodes, days)).encode()
+    return bundle_json(diary_bundle(episodes, days), indent=None).encode()
 
 
 def _json(body: bytes, status_code: int = 200) -> Response:
