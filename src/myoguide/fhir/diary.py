@@ -12,7 +12,7 @@ Standard codes only where a public code system has one we can cite:
 - LOINC 93832-4 "Sleep duration", as HL7's Personal Health Record guide codes sleep logged
   by an app (value set http://hl7.org/fhir/uv/phr/ValueSet/pcd-sleep-observation-code);
 - UCUM units (http://unitsofmeasure.org): `s`, `min`, `h`, and the annotations `{cup}`,
-  `{glass}` and `{unit}` (a count of things, UCUM §4.3 "curly braces");
+  `{glass}` and `{unit}` (UCUM's curly braces: a count of things, of the unit 1);
 - `unknown` of http://terminology.hl7.org/CodeSystem/data-absent-reason, for a custom factor
   named on a day but not logged.
 Everything else is coded in our own CodeSystem (`DIARY_SYSTEM`, `diary_code_system()`), whose
@@ -46,8 +46,8 @@ from ..errors import FieldProblem, field_problems
 BASE = "https://myoguide.org/fhir/"
 DIARY_SYSTEM = BASE + "CodeSystem/diary"
 OFFSET_EXTENSION = BASE + "StructureDefinition/utc-offset"
-"""The UTC offset in seconds, when FHIR's dateTime cannot write it (whole minutes, at most
-14 hours): `effectiveDateTime` is then given in UTC."""
+"""The UTC offset in seconds, when FHIR's dateTime cannot write it (it writes whole minutes,
+up to 14 hours either way): `effectiveDateTime` is then given in UTC."""
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
 LOINC = "http://loinc.org"
 SLEEP_DURATION = "93832-4"
