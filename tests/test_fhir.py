@@ -130,6 +130,9 @@ def test_every_code_system_is_served_and_holds_the_codes_used(client: TestClient
     assert served[RULE_OUT_SYSTEM] == {r.id for r in KNOWLEDGE.rule_outs}
     assert served[TRIAGE_SYSTEM] == {"self_care", "see_doctor", "see_doctor_soon", "emergency"}
     fhir(client.get("/fhir/CodeSystem/no-such-thing"), 404)
+    diary = fhir(client.get("/fhir/CodeSystem/diary"))
+    assert diary["url"] == "https://myoguide.org/fhir/CodeSystem/diary"
+    assert {"episode", "day"} <= {concept["code"] for concept in diary["concept"]}
 
 
 def test_metadata_lists_what_is_supported(client: TestClient) -> None:

@@ -560,30 +560,51 @@ def list_entries(
     help="Days CSV: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,"
     "nicotine,alcohol_units",
 )
+@click.option(
+    "--fhir",
+    "fhir_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A FHIR R4 Bundle of the diary's Observations, as `export --fhir` writes it "
+    "('-' for standard input).",
+)
 @click.pass_context
-def import_(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
-    """Import episodes and days from CSV. Every row is checked first; if any is wrong,
-    nothing is imported. An episode already in the diary is not added twice."""
+def import_(
+    context: click.Context,
+    episodes_path: str | None,
+    days_path: str | None,
+    fhir_path: str | None,
+) -> None:
+    """Import episodes and days from CSV, or from a FHIR Bundle. Everything is checked
+    first; if anything is wrong, nothing is imported. An episode already in the diary is
+    not added twice."""
     from ..diary.csvio import CsvProblem, read_days, read_episodes
     from ..diary.models import DayIn, EpisodeIn
 
-    if not episodes_path and not days_path:
-        _fail("give --episodes FILE, --days FILE, or both")
+    if not episodes_path and not days_path and not fhir_path:
+        _fail("give --episodes FILE, --days FILE, --fhir FILE, or more than one")
     episodes: list[EpisodeIn] = []
     days: list[DayIn] = []
     problems: list[str] = []
+    if fhir_path:
+        from ..fhir.diary import FhirDiaryProblem, read_diary_bundle
+
+        try:
+            episodes, days = read_diary_bundle(_read(fhir_path, "--fhir"))
+        except FhirDiaryProblem as problem:
+            problems += [f"{fhir_path}, {place}" for place in problem.problems]
     if episodes_path:
         try:
-            episodes = read_episodes(_read(episodes_path, "--episodes"))
+            episodes += read_episodes(_read(episodes_path, "--episodes"))
         except CsvProblem as problem:
             problems += [f"{episodes_path}, {line}" for line in problem.problems]
     if days_path:
         try:
-            days = read_days(_read(days_path, "--days"))
+            days += read_days(_read(days_path, "--days"))
         except CsvProblem as problem:
             problems += [f"{days_path}, {line}" for line in problem.problems]
     if problems:
-        click.echo("myoguide: error: nothing was imported; fix these rows first:", err=True)
+        click.echo("myoguide: error: nothing was imported; fix these places first:", err=True)
         for line in problems:
             click.echo(f"  {line}", err=True)
         sys.exit(2)
@@ -619,18 +640,35 @@ def _count(number: int, thing: str) -> str:
 @click.option(
     "--days", "days_path", metavar="FILE", help="Write days CSV here ('-' for standard output)."
 )
+@click.option(
+    "--fhir",
+    "fhir_path",
+    metavar="FILE",
+    help="Write the whole diary as a FHIR R4 Bundle of Observations here ('-' for standard "
+    "output).",
+)
 @click.pass_context
-def export(context: click.Context, episodes_path: str | None, days_path: str | None) -> None:
-    """Export the whole diary as CSV (the format `import` reads)."""
+def export(
+    context: click.Context,
+    episodes_path: str | None,
+    days_path: str | None,
+    fhir_path: str | None,
+) -> None:
+    """Export the whole diary as CSV, or as a FHIR Bundle (the formats `import` reads)."""
     from ..diary.csvio import write_days, write_episodes
 
-    if not episodes_path and not days_path:
-        _fail("give --episodes FILE, --days FILE, or both")
+    if not episodes_path and not days_path and not fhir_path:
+        _fail("give --episodes FILE, --days FILE, --fhir FILE, or more than one")
     book = _open(context)
     if episodes_path:
         _write(episodes_path, "--episodes", lambda out: write_episodes(book.episodes(), out))
     if days_path:
         _write(days_path, "--days", lambda out: write_days(book.days(), out))
+    if fhir_path:
+        from ..fhir.diary import bundle_json, diary_bundle
+
+        bundle = diary_bundle(book.episodes(), book.days())
+        _write(fhir_path, "--fhir", lambda out: out.write(bundle_json(bundle) + "\n"))
 
 
 @diary.command()

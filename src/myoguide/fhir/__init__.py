@@ -1,5 +1,6 @@
 """myoguide in HL7 FHIR R4 (the R4B models of ``fhir.resources``): the questionnaire, the
-answers, the assessment and the adaptive interview as FHIR resources. No HTTP in here.
+answers, the assessment and the adaptive interview as FHIR resources, and the diary as a
+Bundle of Observations (:mod:`.diary`). No HTTP in here.
 
 Every URL we mint lives under :data:`CANONICAL` (``https://myoguide.org/fhir``): the code
 systems at ``CANONICAL/CodeSystem/<id>``, the questionnaire at

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
@@ -335,6 +335,17 @@ def _wrong_password(field: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
 
 
+FHIR_JSON = "application/fhir+json"
+
+
+def _fhir_bundle(episodes: list[Episode], days: list[Day]) -> bytes:
+    """The episodes and days as a FHIR Bundle, in a worker thread: building it takes a while
+    for a long diary, and the event loop serves other requests meanwhile."""
+    from ...fhir.diary import bundle_json, diary_bundle
+
+    return bundle_json(diary_bundle(episodes, days), indent=None).encode()
+
+
 def _json(body: bytes, status_code: int = 200) -> Response:
     """Already validated models, serialised once (FastAPI would validate them again)."""
     return Response(body, status_code=status_code, media_type="application/json")
@@ -648,8 +659,39 @@ def build_diary_api() -> APIRouter:
 
         return _json(_FINDINGS.dump_json(await in_diary(request, token, READ_ONLY, work)))
 
-    @router.get("/export", response_model=DiaryExport, summary="Everything in your diary")
-    async def export(request: Request, token: Token) -> Response:
+    @router.get(
+        "/export",
+        response_model=DiaryExport,
+        responses={
+            200: {
+                "content": {
+                    FHIR_JSON: {
+                        "schema": {
+                            "type": "object",
+                            "description": "With format=fhir: a FHIR R4 Bundle (type"
+                            " collection) of Observations, one for each episode and each day.",
+                        }
+                    }
+                }
+            }
+        },
+        summary="Everything in your diary",
+    )
+    async def export(
+        request: Request,
+        token: Token,
+        output_format: Annotated[Literal["json", "fhir"], Query(alias="format")] = "json",
+    ) -> Response:
+        """Everything kept about you, as JSON; with `format=fhir`, your episodes and days as a
+        FHIR R4 Bundle of Observations (what `myoguide diary import --fhir` reads)."""
+        if output_format == "fhir":
+
+            def entries(book: Diary, _: LoginSession) -> tuple[list[Episode], list[Day]]:
+                return book.episodes(), book.days()
+
+            episodes, days = await in_diary(request, token, READ_ONLY, entries, atomic=True)
+            body = await run_in_threadpool(_fhir_bundle, episodes, days)
+            return Response(body, media_type=FHIR_JSON)
         data = await in_diary(request, token, READ_ONLY, export_data, atomic=True)
         return _json(json.dumps(data, ensure_ascii=False).encode())
 
