@@ -90,6 +90,7 @@ PAGES: dict[str, str] = {
     "sources": "/sources",
 }
 
+DESCRIBED = "my left eyelid has been jumping for five days, six coffees a day, no weakness"
 # Screens of the interview, each reached by ticking these labels on the screens before it.
 INTERVIEW_SCREENS: dict[str, list[str]] = {
     "question": [],
@@ -223,6 +224,13 @@ def start_interview(page: Page) -> None:
     expect(page.locator("[data-question]").first).to_be_visible()
 
 
+def describe(page: Page, text: str) -> None:
+    page.goto("/check")
+    page.get_by_label("Describe it in your own words (optional)").fill(text)
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What we understood")
+
+
 def next_screen(page: Page) -> None:
     """Submits a screen of the interview and waits for the next one (or the result)."""
     shown = page.locator("input[name=state]").get_attribute("value")
@@ -234,7 +242,9 @@ def show(page: Page, name: str) -> None:
     """Opens one of PAGES, a screen of INTERVIEW_SCREENS, or the result page of one of
     RESULTS (`result <level>`)."""
     level = name.removeprefix("result ")
-    if name in INTERVIEW_SCREENS:
+    if name == "understood":
+        describe(page, DESCRIBED)
+    elif name in INTERVIEW_SCREENS:
         start_interview(page)
         for label in INTERVIEW_SCREENS[name]:
             page.get_by_label(label, exact=True).check()
@@ -422,11 +432,40 @@ def test_the_interview_asks_nothing_of_another_origin(page: Page, base_url: str)
     assert [url for url in requested if not url.startswith(f"{base_url}/")] == []
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_description_is_shown_understood_corrected_and_asked_on(
+    new_page: Callable[..., Page], javascript: bool
+) -> None:
+    page = new_page(java_script_enabled=javascript)
+    describe(page, DESCRIBED)
+    marked = page.locator("mark a.found")
+    expect(marked.filter(has_text="jumping")).to_have_count(1)
+    expect(marked.filter(has_text="eyelid")).to_have_count(1)
+    marked.filter(has_text="jumping").click()
+    sensation = page.locator("#fix-sensation")
+    if javascript:  # focus moves to the answer; without JavaScript the link goes there
+        expect(sensation.get_by_label("Jumping or flickering (a twitch)")).to_be_focused()
+    else:
+        expect(page).to_have_url(re.compile("#fix-sensation$"))
+    expect(sensation.get_by_label("Jumping or flickering (a twitch)")).to_be_checked()
+    sensation.get_by_label("Both, at different times").check()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("[data-question]").first).to_be_visible()
+    expect(page.locator('[data-question="sensation"]')).to_have_count(0)
+    expect(page.locator('[data-question="locations"]')).to_have_count(0)
+
+    answer_no_to_every_warning_sign(page)
+    answers = json.loads(page.locator("input[name=answers]").get_attribute("value") or "")
+    assert answers["sensation"] == "both"
+    assert answers["locations"] == ["eyelid"]
+    assert answers["medical"]["weakness"] is False
+
+
 @pytest.mark.parametrize("width", [375, 320])
 def test_no_page_scrolls_sideways(new_page: Callable[..., Page], width: int) -> None:
     page = new_page(viewport={"width": width, "height": 800})
     overflowing = []
-    for name in [*PAGES, *INTERVIEW_SCREENS, "result self_care", "docs"]:
+    for name in [*PAGES, *INTERVIEW_SCREENS, "understood", "result self_care", "docs"]:
         if name == "docs":
             open_docs(page)
         else:
@@ -460,7 +499,7 @@ def test_keyboard_alone_reaches_a_result_through_the_interview(page: Page) -> No
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/check$"))
-    press_until_focused(page, "button[value=start]")
+    press_until_focused(page, "form.start button[type=submit]")
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page.locator("[data-question]").first).to_be_visible()
@@ -512,7 +551,14 @@ def test_keyboard_alone_sends_the_full_form(page: Page) -> None:
 
 # /docs is left out: it is Swagger UI's own markup, which this project does not write.
 @pytest.mark.parametrize(
-    "name", [*PAGES, *INTERVIEW_SCREENS, *(f"result {level}" for level in RESULTS), "not found"]
+    "name",
+    [
+        *PAGES,
+        *INTERVIEW_SCREENS,
+        "understood",
+        *(f"result {level}" for level in RESULTS),
+        "not found",
+    ],
 )
 def test_no_serious_accessibility_violations(new_page: Callable[..., Page], name: str) -> None:
     axe = require(AXE, "axe-core (run `make e2e-deps`)")

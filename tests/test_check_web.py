@@ -15,12 +15,13 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from myoguide import assess, load_knowledge
+from myoguide import assess, load_knowledge, parse
+from myoguide.freetext import MAX_TEXT, Finding
 from myoguide.interview import GROUP_MOST
 from myoguide.questionnaire import set_answer
 from myoguide.render import banner_tone
 from myoguide.web import create_app
-from myoguide.web.check import MAX_STATE
+from myoguide.web.check import MAX_STATE, marked
 
 from .test_api import Page, download, hidden_answers, part
 from .test_safety import form_of
@@ -38,7 +39,7 @@ def client() -> Iterator[TestClient]:
 
 
 def start(client: TestClient) -> httpx2.Response:
-    response = client.post(NEXT, data={"state": "{}", "action": "start"})
+    response = client.post("/check/start", data={"text": ""})
     assert response.status_code == 200
     return response
 
@@ -105,7 +106,7 @@ def test_the_check_starts_with_a_start_screen_and_links_the_full_form(client: Te
     assert page.headers["cache-control"] == "no-store"
     found = Page(page.text)
     assert found.find("a", href="/check/all")
-    assert found.find("form", method="post", action=NEXT)
+    assert found.find("form", method="post", action="/check/start")
     assert "data-question" not in page.text
     full = client.get("/check/all")
     assert set(asked(full)) == set(QUESTIONS)
@@ -182,7 +183,7 @@ def test_back_returns_to_the_screen_before_with_its_answers_chosen(client: TestC
     assert {e.attrs["value"] for e in boxes if "checked" in e.attrs} == {"calf", "thigh"}
     to_start = reply(client, back_again, {}, action="back")
     assert to_start.status_code == 200
-    assert Page(to_start.text).find("button", name="action", value="start")
+    assert Page(to_start.text).find("textarea", name="text")
 
 
 def test_not_sure_stays_unknown_and_is_not_asked_again(client: TestClient) -> None:
@@ -278,3 +279,152 @@ def test_answers_never_travel_in_a_url(client: TestClient) -> None:
     forms = Page(screen.text).find("form")
     assert forms and all(form.attrs["method"] == "post" for form in forms)
     assert client.get(NEXT).status_code == 405
+
+
+# --- Described in your own words (issue 12) -------------------------------------------
+
+DESCRIBED = "my left eyelid has been jumping for five days, I'm on six coffees a day, no weakness"
+
+
+def describe(client: TestClient, text: str) -> httpx2.Response:
+    return client.post("/check/start", data={"text": text})
+
+
+def as_sent(understood: httpx2.Response) -> dict[str, list[str]]:
+    """What the understood screen's form sends when Continue is pressed unchanged."""
+    sent: dict[str, list[str]] = {}
+    form = understood.text.split('class="understood"', 1)[1].split("</form>", 1)[0]
+    for element in Page(form).find("input"):
+        kind = element.attrs.get("type")
+        if kind in {"radio", "checkbox"} and "checked" not in element.attrs:
+            continue
+        sent.setdefault(element.attrs["name"], []).append(element.attrs.get("value", ""))
+    return sent
+
+
+def marks(understood: httpx2.Response) -> list[tuple[str, str]]:
+    """Each marked phrase with the correction it links to."""
+    found = re.findall(
+        r'<mark><a class="found" href="#fix-([^"]+)">(.*?)</a></mark>', understood.text
+    )
+    return [(html.unescape(words), target) for target, words in found]
+
+
+def test_the_start_screen_offers_the_box_and_posts_it(client: TestClient) -> None:
+    page = Page(client.get("/check").text)
+    (box,) = page.find("textarea", name="text")
+    assert box.attrs["maxlength"] == str(MAX_TEXT)
+    assert page.find("label", **{"for": "text"})
+    assert page.find("form", method="post", action="/check/start")
+
+
+def test_what_was_understood_is_marked_where_the_text_says_it(client: TestClient) -> None:
+    understood = describe(client, DESCRIBED)
+    assert understood.status_code == 200
+    findings = parse(DESCRIBED).findings
+    assert findings
+    expected = [(DESCRIBED[f.start : f.end], f.field.replace(".", "-")) for f in findings]
+    assert marks(understood) == sorted(expected, key=lambda pair: DESCRIBED.index(pair[0]))
+    for finding in findings:
+        assert Page(understood.text).find("fieldset", id=f"fix-{finding.field.replace('.', '-')}")
+    # The text is shown back whole, in order, and not a character more.
+    shown = part(understood.text, "described-heading", "</section>")
+    words = html.unescape(re.sub(r"<[^>]+>", "", shown.split("</h2>", 1)[1])).strip()
+    assert words == DESCRIBED
+
+
+def test_overlapping_findings_mark_each_character_once() -> None:
+    text = "sore calf cramps"
+    findings = [
+        Finding(field="pain", value="mild", start=0, end=4),
+        Finding(field="locations", value="calf", start=5, end=9),
+        Finding(field="sensation", value="cramping", start=5, end=16),
+    ]
+    pieces = marked(text, findings)
+    assert "".join(piece for piece, _ in pieces) == text
+    assert pieces == [
+        ("sore", "pain"),
+        (" ", None),
+        ("calf cramps", "sensation"),
+    ]
+    assert marked("", []) == []
+
+
+def test_a_script_in_the_text_is_shown_as_text(client: TestClient) -> None:
+    understood = describe(client, "<script>alert(1)</script> my calf cramps at night")
+    assert understood.status_code == 200
+    assert "<script>alert" not in understood.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in understood.text
+
+
+def test_corrections_are_the_answers_the_questions_start_from(client: TestClient) -> None:
+    understood = describe(client, DESCRIBED)
+    sent = as_sent(understood)
+    assert sent["sensation"] == ["jumping"] and sent["medical.weakness"] == ["no"]
+    sent["sensation"] = ["cramping"]
+    sent["medical.weakness"] = [""]  # not sure: stays unknown, not asked again
+    sent["history_days"] = [""]  # removed: asked in the questions
+    sent["locations"] = ["eyelid", "calf"]
+    first = client.post("/check/understood", data=sent)
+    assert first.status_code == 200
+    started = json.loads(state(first))
+    assert started["start"]["sensation"] == "cramping"
+    assert started["start"]["locations"] == ["eyelid", "calf"]
+    assert "history_days" not in started["start"]
+    assert "weakness" not in started["start"].get("medical", {})
+    assert started["unknown"] == ["medical.weakness"]
+    assert started["start"]["factors"]["caffeine_cups_per_day"] == 6
+    assert "medical.weakness" not in asked(first)
+    assert "text" not in started and DESCRIBED not in first.text
+
+
+def test_a_hedged_warning_sign_is_asked_first(client: TestClient) -> None:
+    text = "my calf keeps cramping, maybe my leg is a bit weaker?"
+    hedged = [f for f in parse(text).findings if f.uncertain and QUESTIONS[f.field].warning_sign]
+    assert hedged, "the reader no longer marks this as hedged"
+    understood = describe(client, text)
+    assert "we will ask you about this" in understood.text
+    sent = as_sent(understood)
+    assert sent[hedged[0].field] == ["ask"]
+    first = client.post("/check/understood", data=sent)
+    assert asked(first)[0] == hedged[0].field
+    assert hedged[0].field not in json.loads(state(first))["unknown"]
+
+
+def test_an_emergency_written_shows_its_banner_on_the_understood_screen(
+    client: TestClient,
+) -> None:
+    understood = describe(client, "my calf cramps and I am struggling to breathe")
+    assert parse(
+        "my calf cramps and I am struggling to breathe"
+    ).answers.medical.breathing_difficulty
+    assert 'id="triage-now"' in understood.text
+    assert KNOWLEDGE.meta.triage_levels["emergency"].label in understood.text
+
+
+def test_an_empty_description_goes_straight_to_the_questions(client: TestClient) -> None:
+    for text in ("", "  \n "):
+        first = describe(client, text)
+        assert first.status_code == 200
+        assert asked(first) == asked(start(client))
+        assert json.loads(state(first)) == {"start": {}, "unknown": [], "steps": []}
+
+
+@pytest.mark.parametrize("path", ["/check/start", "/check/understood"])
+def test_an_over_long_description_is_a_422_naming_text(client: TestClient, path: str) -> None:
+    response = client.post(path, data={"text": "twitch " * (MAX_TEXT // 7 + 1)})
+    assert response.status_code == 422
+    assert "text: too long" in response.text
+    assert "twitch twitch" not in response.text
+
+
+def test_a_wrong_correction_shows_the_screen_again_naming_the_question(
+    client: TestClient,
+) -> None:
+    sent = as_sent(describe(client, DESCRIBED))
+    sent["history_days"] = ["-3"]
+    again = client.post("/check/understood", data=sent)
+    assert again.status_code == 422
+    summary = part(again.text, "error-summary", "</div>")
+    assert QUESTIONS["history_days"].text in html.unescape(summary)
+    assert marks(again) == marks(describe(client, DESCRIBED))

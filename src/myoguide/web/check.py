@@ -1,10 +1,13 @@
-"""The check as an interview: one screen of questions at a time (next_group()), then the
-result page. It works without JavaScript and keeps nothing on the server: the answers so
-far travel in the form, in one hidden field read strictly on every request."""
+"""The check as an interview: an optional description in the person's own words (parse(),
+shown back as "what we understood" to correct), then one screen of questions at a time
+(next_group()), then the result page. It works without JavaScript and keeps nothing on the
+server: the answers so far travel in the form, in one hidden field read strictly on every
+request; the description goes no further than the screen that shows it back."""
 
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -17,12 +20,16 @@ from starlette.datastructures import FormData
 from ..answers import Answers
 from ..engine import Engine
 from ..errors import field_problems
+from ..freetext import MAX_TEXT, Finding, Parsed
 from ..interview import GROUP_MOST, next_group, questions_left
 from ..knowledge import Knowledge
+from ..knowledge.models import Question
 from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
 from ..render import triage_banner
 from .pages import render, render_result
 
+ASK_LATER = "ask"
+"""A correction's value for "leave it out, ask me in the questions"."""
 MAX_STATE = 20_000
 """Characters of the hidden state at most: every question answered with every option
 ticked takes about a fifth of it."""
@@ -56,6 +63,10 @@ class InterviewState(BaseModel):
         )
 
 
+class BadText(ValueError):
+    """The description cannot be read (too long): a 422 naming `text`."""
+
+
 class BadState(ValueError):
     """The hidden state is not one this server could have written: a 422 naming the field."""
 
@@ -65,8 +76,8 @@ class BadState(ValueError):
         self.message = message
 
 
-Action = Literal["start", "next", "back"]
-_ACTIONS: dict[str, Action] = {"start": "start", "next": "next", "back": "back"}
+Action = Literal["next", "back"]
+_ACTIONS: dict[str, Action] = {"next": "next", "back": "back"}
 
 
 def build_check_pages(
@@ -75,9 +86,17 @@ def build_check_pages(
     router = APIRouter(include_in_schema=False)
     entries = {q.id: q for q in knowledge.questions.questions}
 
-    def start_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    def start_page(
+        request: Request, status: int = 200, problems: dict[str, str] | None = None
+    ) -> HTMLResponse:
         return render(
-            templates, request, "start.html", status, title="Check your twitch or spasm", **context
+            templates,
+            request,
+            "start.html",
+            status,
+            title="Check your twitch or spasm",
+            problems=problems or {},
+            max_text=MAX_TEXT,
         )
 
     def replay(state: InterviewState) -> tuple[dict[str, Any], list[str]]:
@@ -154,6 +173,85 @@ def build_check_pages(
     async def start(request: Request) -> HTMLResponse:
         return start_page(request)
 
+    def understood(
+        request: Request,
+        text: str,
+        parsed: Parsed,
+        chosen: dict[str, list[str]] | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The description with what was understood marked, and each answer to correct."""
+        result = engine.assess(parsed.answers)
+        label, action = triage_banner(result, knowledge)
+        found = _found(parsed, entries)
+        return render(
+            templates,
+            request,
+            "understood.html",
+            422 if problems else 200,
+            title="What we understood",
+            text=text,
+            pieces=marked(text, parsed.findings),
+            found=found,
+            questions=entries,
+            chosen=chosen if chosen is not None else _proposed(parsed, found),
+            problems=problems or {},
+            emergency=(label, action) if result.triage.level == "emergency" else None,
+            none_of_these=NONE_OF_THESE,
+            ask_later=ASK_LATER,
+        )
+
+    def read_text(form: FormData) -> str:
+        text = form.get("text", "")
+        if not isinstance(text, str):
+            raise BadText("expected text")
+        if len(text) > MAX_TEXT:
+            raise BadText(f"too long: at most {MAX_TEXT} characters (this one has {len(text)})")
+        return text
+
+    @router.post("/check/start", response_class=HTMLResponse)
+    async def start_with_text(request: Request) -> Response:
+        form = await request.form()
+        try:
+            text = read_text(form)
+        except BadText as error:
+            return start_page(request, 422, problems={"text": f"text: {error}"})
+        if not text.strip():
+            return await run_in_threadpool(screen, request, InterviewState())
+        parsed = await run_in_threadpool(_parse, text)
+        return understood(request, text, parsed)
+
+    @router.post("/check/understood", response_class=HTMLResponse)
+    async def corrected(request: Request) -> Response:
+        form = await request.form()
+        try:
+            text = read_text(form)
+        except BadText as error:
+            return start_page(request, 422, problems={"text": f"text: {error}"})
+        parsed = await run_in_threadpool(_parse, text)
+        answers: dict[str, Any] = _plain_answers(parsed.answers)
+        unknown: list[str] = []
+        problems: dict[str, str] = {}
+        for field in _found(parsed, entries):
+            replies = _strings(form, field)
+            set_answer(answers, field, UNKNOWN)
+            if ASK_LATER in replies:
+                continue
+            try:
+                value = read_replies(entries[field], replies)
+            except ValueError as error:
+                problems[field] = str(error)
+                continue
+            if value is UNKNOWN and entries[field].type in {"yes_no", "choice"}:
+                unknown.append(field)
+            elif value is not UNKNOWN:
+                set_answer(answers, field, value)
+        if problems:
+            shown = {field: _strings(form, field) for field in _found(parsed, entries)}
+            return understood(request, text, parsed, chosen=shown, problems=problems)
+        state = InterviewState(start=Answers.model_validate(answers), unknown=unknown)
+        return await run_in_threadpool(screen, request, state)
+
     @router.post("/check/next", response_class=HTMLResponse)
     async def next_screen(request: Request) -> Response:
         form = await request.form()
@@ -172,8 +270,6 @@ def build_check_pages(
                 return start_page(request)
             last = state.steps.pop()
             return screen(request, state, chosen=_as_form(last))
-        if action == "start":
-            return screen(request, state)
         answers, unknown = replay(state)
         group = next_group(answers, unknown)
         if not group:
@@ -215,8 +311,53 @@ def read_state(form: FormData) -> InterviewState:
 def read_action(form: FormData) -> Action:
     action = _ACTIONS.get(str(form.get("action", "next")))
     if action is None:
-        raise BadState("action", "expected start, next or back")
+        raise BadState("action", "expected next or back")
     return action
+
+
+def _parse(text: str) -> Parsed:
+    from ..freetext import parse
+
+    return parse(text)
+
+
+def marked(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
+    """The text in pieces, each with the field of the finding that covers it (None for words
+    not understood). Where findings overlap, the one that starts first (the longer at a tie)
+    marks the piece; neighbouring pieces of one field are joined."""
+    cuts = sorted(
+        {0, len(text)} | {min(max(n, 0), len(text)) for f in findings for n in (f.start, f.end)}
+    )
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    pieces: list[tuple[str, str | None]] = []
+    for left, right in pairwise(cuts):
+        field = next((f.field for f in ordered if f.start <= left and right <= f.end), None)
+        if pieces and pieces[-1][1] == field:
+            pieces[-1] = (pieces[-1][0] + text[left:right], field)
+        else:
+            pieces.append((text[left:right], field))
+    return pieces
+
+
+def _found(parsed: Parsed, entries: dict[str, Question]) -> dict[str, list[Finding]]:
+    """The findings by question id, in the order the text first mentions each."""
+    found: dict[str, list[Finding]] = {}
+    for finding in sorted(parsed.findings, key=lambda f: f.start):
+        if finding.field in entries:
+            found.setdefault(finding.field, []).append(finding)
+    return found
+
+
+def _proposed(parsed: Parsed, found: dict[str, list[Finding]]) -> dict[str, list[str]]:
+    """What the correction controls show chosen at first: the answer the text gives, or
+    "ask me" where it gives none (a hedged warning sign is asked, never guessed)."""
+    answers = _plain_answers(parsed.answers)
+    shown: dict[str, list[str]] = {}
+    for field in found:
+        group, _, name = field.rpartition(".")
+        value = (answers.get(group) or {} if group else answers).get(name)
+        shown[field] = [ASK_LATER] if value is None else _as_form({field: value})[field]
+    return shown
 
 
 def _plain_answers(answers: Answers) -> dict[str, Any]:
