@@ -615,6 +615,7 @@ def test_screenshots_of_key_pages(new_page: Callable[..., Page], width: int) -> 
         "question": lambda: show(page, "question"),
         "question-group": lambda: show(page, "question group"),
         "full-form": lambda: page.goto("/check/all"),
+        "understood": lambda: show(page, "understood"),
         "self-care": lambda: submit(page, EYELID_TWITCH),
         "see-doctor-soon": lambda: submit(page, SWOLLEN_CALF),
         "emergency": lambda: submit(page, BREATHLESS),
