@@ -589,7 +589,7 @@ def test_topics_link_to_cited_guidelines(client: TestClient) -> None:
 
 
 def test_every_form_control_on_the_check_has_a_label(client: TestClient) -> None:
-    page = Page(client.get("/check").text)
+    page = Page(client.get("/check/all").text)
     labelled = {e.attrs["for"] for e in page.find("label") if "for" in e.attrs}
     controls = page.controls()
     assert len(controls) > len(KNOWLEDGE.questions.questions)
@@ -598,7 +598,7 @@ def test_every_form_control_on_the_check_has_a_label(client: TestClient) -> None
 
 
 def test_check_asks_every_question_with_its_help(client: TestClient) -> None:
-    page = Page(client.get("/check").text)
+    page = Page(client.get("/check/all").text)
     names = {e.attrs.get("name") for e in page.controls()}
     for question in KNOWLEDGE.questions.questions:
         assert question.id in names

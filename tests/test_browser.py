@@ -85,10 +85,22 @@ PAGES: dict[str, str] = {
     "topics": "/topics",
     **{f"topic {topic_id}": f"/topics/{topic_id}" for topic_id in TOPICS},
     "check": "/check",
+    "full form": "/check/all",
     "entry": "/knowledge/deep_vein_thrombosis",
     "sources": "/sources",
 }
 
+DESCRIBED = "my left eyelid has been jumping for five days, six coffees a day, no weakness"
+# Screens of the interview, each reached by ticking these labels on the screens before it.
+INTERVIEW_SCREENS: dict[str, list[str]] = {
+    "question": [],
+    "question group": ["Calf"],
+}
+
+STATE_CHANGED = """(shown) => {
+  const state = document.querySelector("input[name=state]");
+  return document.readyState === "complete" && (state === null || state.value !== shown);
+}"""
 FOCUS_IS_VISIBLE = """() => {
   const style = getComputedStyle(document.activeElement);
   const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
@@ -200,16 +212,44 @@ def fill_in(page: Page, scenario: Scenario) -> None:
 
 
 def submit(page: Page, scenario: Scenario) -> None:
-    page.goto("/check")
+    page.goto("/check/all")
     fill_in(page, scenario)
     page.get_by_role("button", name="See my result").click()
     expect(page.locator("#triage")).to_be_visible()
 
 
+def start_interview(page: Page) -> None:
+    page.goto("/check")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("[data-question]").first).to_be_visible()
+
+
+def describe(page: Page, text: str) -> None:
+    page.goto("/check")
+    page.get_by_label("Describe it in your own words (optional)").fill(text)
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What we understood")
+
+
+def next_screen(page: Page) -> None:
+    """Submits a screen of the interview and waits for the next one (or the result)."""
+    shown = page.locator("input[name=state]").get_attribute("value")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.wait_for_function(STATE_CHANGED, arg=shown)
+
+
 def show(page: Page, name: str) -> None:
-    """Opens one of PAGES, or the result page of one of RESULTS (`result <level>`)."""
+    """Opens one of PAGES, a screen of INTERVIEW_SCREENS, or the result page of one of
+    RESULTS (`result <level>`)."""
     level = name.removeprefix("result ")
-    if level in RESULTS:
+    if name == "understood":
+        describe(page, DESCRIBED)
+    elif name in INTERVIEW_SCREENS:
+        start_interview(page)
+        for label in INTERVIEW_SCREENS[name]:
+            page.get_by_label(label, exact=True).check()
+            next_screen(page)
+    elif level in RESULTS:
         submit(page, RESULTS[level])
         expect(banner(page)).to_have_class(re.compile(rf"\bbanner-{level}\b"))
     else:
@@ -245,7 +285,7 @@ def test_home_to_topic_shows_cited_sections(page: Page) -> None:
 
 
 def test_eyelid_twitch_is_self_care_with_its_causes(page: Page) -> None:
-    page.goto("/check")
+    page.goto("/check/all")
     page.get_by_label("Jumping or flickering (a twitch)").check()
     page.get_by_label("Eyelid", exact=True).check()
     page.get_by_label("How many cups of coffee").press_sequentially("6")
@@ -286,7 +326,7 @@ def test_breathing_difficulty_is_an_emergency_alert_first_in_main(page: Page) ->
 
 
 def test_skip_logic_hides_only_what_does_not_apply(page: Page) -> None:
-    page.goto("/check")
+    page.goto("/check/all")
     stretching = question(page, "relieved_by_stretching")
     warnings_shown = page.locator(".question.warning:visible")
     expect(stretching).to_be_visible()
@@ -313,7 +353,7 @@ def test_without_javascript_every_question_shows_and_the_form_works(
     new_page: Callable[..., Page],
 ) -> None:
     page = new_page(java_script_enabled=False)
-    page.goto("/check")
+    page.goto("/check/all")
     expect(page.locator("[data-question]:visible")).to_have_count(
         len(KNOWLEDGE.questions.questions)
     )
@@ -322,11 +362,110 @@ def test_without_javascript_every_question_shows_and_the_form_works(
     expect(page.locator("#kind-heading")).to_contain_text("twitch")
 
 
+def answer_no_to_every_warning_sign(page: Page) -> None:
+    """Answers each screen: "No" to a yes-or-no question, nothing (not sure) to the rest,
+    until the result shows."""
+    for _ in range(len(KNOWLEDGE.questions.questions)):
+        if page.locator("#triage").count():
+            return
+        boxes = page.locator('[data-type="yes_no"]')
+        for index in range(boxes.count()):
+            boxes.nth(index).get_by_label("No", exact=True).check()
+        next_screen(page)
+    pytest.fail("the interview did not end")
+
+
+def test_without_javascript_the_interview_reaches_a_result_and_goes_back(
+    new_page: Callable[..., Page],
+) -> None:
+    page = new_page(java_script_enabled=False)
+    start_interview(page)
+    expect(page.locator("progress")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Question 1, about \d+ more"))).to_be_visible()
+    page.get_by_label("Eyelid", exact=True).check()
+    next_screen(page)
+    first = page.locator("[data-question]").first.get_attribute("data-question")
+    page.get_by_role("button", name="Back", exact=True).click()
+    expect(page.get_by_label("Eyelid", exact=True)).to_be_checked()
+    next_screen(page)
+    expect(page.locator("[data-question]").first).to_have_attribute("data-question", first or "")
+    page.locator("details.why summary").first.click()
+    expect(page.locator("details.why p").first).to_be_visible()
+
+    answer_no_to_every_warning_sign(page)
+    expect(banner(page)).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download this result (JSON)").click()
+    result = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    expect(banner(page)).to_contain_text(
+        KNOWLEDGE.meta.triage_levels[result["triage"]["level"]].label
+    )
+
+
+def test_an_emergency_shows_its_banner_while_the_questions_go_on(page: Page) -> None:
+    start_interview(page)
+    for _ in range(len(KNOWLEDGE.questions.questions)):
+        breathing = question(page, "medical.breathing_difficulty")
+        if breathing.count():
+            break
+        next_screen(page)
+    breathing.get_by_label("Yes", exact=True).check()
+    next_screen(page)
+    alert = page.locator("#triage-now")
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_contain_text(KNOWLEDGE.meta.triage_levels["emergency"].label)
+    expect(page.locator("[data-question]").first).to_be_visible()
+
+
+def test_the_interview_asks_nothing_of_another_origin(page: Page, base_url: str) -> None:
+    errors: list[str] = []
+    requested: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requested.append(request.url))
+    start_interview(page)
+    page.get_by_label("Calf", exact=True).check()
+    next_screen(page)
+    answer_no_to_every_warning_sign(page)
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+    assert [url for url in requested if not url.startswith(f"{base_url}/")] == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_description_is_shown_understood_corrected_and_asked_on(
+    new_page: Callable[..., Page], javascript: bool
+) -> None:
+    page = new_page(java_script_enabled=javascript)
+    describe(page, DESCRIBED)
+    marked = page.locator("mark a.found")
+    expect(marked.filter(has_text="jumping")).to_have_count(1)
+    expect(marked.filter(has_text="eyelid")).to_have_count(1)
+    marked.filter(has_text="jumping").click()
+    sensation = page.locator("#fix-sensation")
+    if javascript:  # focus moves to the answer; without JavaScript the link goes there
+        expect(sensation.get_by_label("Jumping or flickering (a twitch)")).to_be_focused()
+    else:
+        expect(page).to_have_url(re.compile("#fix-sensation$"))
+    expect(sensation.get_by_label("Jumping or flickering (a twitch)")).to_be_checked()
+    sensation.get_by_label("Both, at different times").check()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("[data-question]").first).to_be_visible()
+    expect(page.locator('[data-question="sensation"]')).to_have_count(0)
+    expect(page.locator('[data-question="locations"]')).to_have_count(0)
+
+    answer_no_to_every_warning_sign(page)
+    answers = json.loads(page.locator("input[name=answers]").get_attribute("value") or "")
+    assert answers["sensation"] == "both"
+    assert answers["locations"] == ["eyelid"]
+    assert answers["medical"]["weakness"] is False
+
+
 @pytest.mark.parametrize("width", [375, 320])
 def test_no_page_scrolls_sideways(new_page: Callable[..., Page], width: int) -> None:
     page = new_page(viewport={"width": width, "height": 800})
     overflowing = []
-    for name in [*PAGES, "result self_care", "docs"]:
+    for name in [*PAGES, *INTERVIEW_SCREENS, "understood", "result self_care", "docs"]:
         if name == "docs":
             open_docs(page)
         else:
@@ -349,7 +488,7 @@ def assert_focus_visible(page: Page) -> None:
     assert page.evaluate(FOCUS_IS_VISIBLE), f"no visible focus on {focused}"
 
 
-def test_keyboard_alone_reaches_an_emergency_result(page: Page) -> None:
+def test_keyboard_alone_reaches_a_result_through_the_interview(page: Page) -> None:
     page.goto("/")
     press_until_focused(page, ".skip-link")
     assert_focus_visible(page)
@@ -360,6 +499,37 @@ def test_keyboard_alone_reaches_an_emergency_result(page: Page) -> None:
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/check$"))
+    press_until_focused(page, "form.start button[type=submit]")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-question]").first).to_be_visible()
+
+    press_until_focused(page, '[data-question="locations"] input[value=calf]')
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Calf", exact=True)).to_be_checked()
+    for _ in range(len(KNOWLEDGE.questions.questions)):
+        if page.locator("#triage").count():
+            break
+        shown = page.locator("input[name=state]").get_attribute("value")
+        breathing = page.locator('[data-question="medical.breathing_difficulty"] input')
+        if breathing.count():
+            press_until_focused(page, '[data-question="medical.breathing_difficulty"] input')
+            page.keyboard.press("Space")
+            expect(breathing.first).to_be_checked()
+        press_until_focused(page, "button[value=next]")
+        assert_focus_visible(page)
+        page.keyboard.press("Enter")
+        page.wait_for_function(STATE_CHANGED, arg=shown)
+    expect(banner(page)).to_have_class(re.compile(r"\bbanner-emergency\b"))
+
+
+def test_keyboard_alone_sends_the_full_form(page: Page) -> None:
+    page.goto("/check")
+    press_until_focused(page, 'a[href="/check/all"]')
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/check/all$"))
 
     press_until_focused(page, '[data-question="sensation"] input')
     assert_focus_visible(page)
@@ -380,7 +550,16 @@ def test_keyboard_alone_reaches_an_emergency_result(page: Page) -> None:
 
 
 # /docs is left out: it is Swagger UI's own markup, which this project does not write.
-@pytest.mark.parametrize("name", [*PAGES, *(f"result {level}" for level in RESULTS), "not found"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *PAGES,
+        *INTERVIEW_SCREENS,
+        "understood",
+        *(f"result {level}" for level in RESULTS),
+        "not found",
+    ],
+)
 def test_no_serious_accessibility_violations(new_page: Callable[..., Page], name: str) -> None:
     axe = require(AXE, "axe-core (run `make e2e-deps`)")
     page = new_page(bypass_csp=True)
@@ -433,6 +612,10 @@ def test_screenshots_of_key_pages(new_page: Callable[..., Page], width: int) -> 
         "home": lambda: page.goto("/"),
         "topic": lambda: page.goto("/topics/twitches_and_spasms"),
         "check": lambda: page.goto("/check"),
+        "question": lambda: show(page, "question"),
+        "question-group": lambda: show(page, "question group"),
+        "full-form": lambda: page.goto("/check/all"),
+        "understood": lambda: show(page, "understood"),
         "self-care": lambda: submit(page, EYELID_TWITCH),
         "see-doctor-soon": lambda: submit(page, SWOLLEN_CALF),
         "emergency": lambda: submit(page, BREATHLESS),

@@ -66,6 +66,7 @@ PERSONAL_GETS = [
     "/api/v1/diary/export",
     "/diary/login",
     "/check",
+    "/check/all",
 ]
 
 
@@ -86,6 +87,9 @@ def test_the_checks_answers_and_errors_are_not_cached(person: TestClient) -> Non
     result = person.post("/check", data={"sensation": "jumping", "locations": "eyelid"})
     assert result.status_code == 200
     assert_not_stored(result)
+    step = person.post("/check/next", data={"state": "{}", "action": "back"})
+    assert step.status_code == 200
+    assert_not_stored(step)
     download = person.post("/check/result.json", data={"answers": json.dumps(ANSWERS)})
     assert download.status_code == 200
     assert_not_stored(download)

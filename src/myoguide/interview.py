@@ -38,6 +38,7 @@ __all__ = [
     "Question",
     "Reason",
     "answer_chances",
+    "next_group",
     "next_question",
     "questions_left",
 ]
@@ -52,6 +53,8 @@ _SWAP_WEIGHT = 0.1
 # the full form's in >= 97% of the vignettes (benchmarks/bench_interview.py prints the table).
 WORTH_ASKING = 0.04
 _TOP = 3
+GROUP_MOST = 5
+"""The most yes-or-no warning signs asked together on one screen (``next_group``)."""
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 Reason = Literal["warning_sign", "rule_out", "kind", "cause", "follow_up"]
 _Shares = dict[str, float]
@@ -537,3 +540,31 @@ def _representatives(entry: Entry, bounds: list[float]) -> list[Any]:
         points.append(low if low > float("-inf") else 0.0)
     kept = sorted({p for p in points if low <= p <= high and (not whole or float(p).is_integer())})
     return [int(p) if whole else float(p) for p in kept]
+
+
+def next_group(
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str] = (),
+    *,
+    most: int = GROUP_MOST,
+) -> tuple[Question, ...]:
+    """The next question, and when it is a yes-or-no warning sign, the yes-or-no warning
+    signs of its section that the interview would ask right after it (each found with the
+    ones before it taken as unanswered), so that a screen can ask them together; at most
+    ``most``. Empty when the interview is done. Raises as :func:`next_question`."""
+    first = next_question(answers, unknown)
+    if first is None:
+        return ()
+    group = [first]
+    skipped = list(unknown)
+    while _yes_no_sign(first) and len(group) < most:
+        skipped.append(group[-1].id)
+        following = next_question(answers, skipped)
+        if following is None or not _yes_no_sign(following) or following.section != first.section:
+            break
+        group.append(following)
+    return tuple(group)
+
+
+def _yes_no_sign(question: Question) -> bool:
+    return question.warning_sign and question.type == "yes_no"

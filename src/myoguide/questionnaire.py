@@ -6,7 +6,7 @@ to ask and reads the replies, so every interface asks the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .answers import Answers
@@ -14,7 +14,17 @@ from .conditions import compile_condition, flatten
 from .knowledge import Knowledge
 from .knowledge.models import Question, Section
 
-__all__ = ["NONE_OF_THESE", "UNKNOWN", "applies", "parse_reply", "read_form", "set_answer", "walk"]
+__all__ = [
+    "NONE_OF_THESE",
+    "UNKNOWN",
+    "answer_label",
+    "applies",
+    "parse_reply",
+    "read_form",
+    "read_replies",
+    "set_answer",
+    "walk",
+]
 
 
 class _Unknown:
@@ -131,18 +141,23 @@ def read_form(
     answers: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for question in knowledge.questions.questions:
-        replies = [r.strip().lower() for r in form.get(question.id, []) if r.strip()]
         try:
-            if question.type == "multi":
-                picked = [_option(question, r) for r in replies if r != NONE_OF_THESE]
-                none_ticked = NONE_OF_THESE in replies
-                value: Any = list(dict.fromkeys(picked)) if picked else UNKNOWN
-                if none_ticked and not picked:
-                    value = []
-            else:
-                value = parse_reply(question, replies[-1] if replies else "")
+            value = read_replies(question, form.get(question.id, []))
         except ValueError as error:
             problems[question.id] = str(error)
             continue
         set_answer(answers, question.id, value)
     return answers, problems
+
+
+def read_replies(question: Question, replies: Sequence[str]) -> Any:
+    """One question's answer from the values a form sent for it (a box per ticked option of
+    a multi-choice question, else the last value): ``UNKNOWN`` when none was given or
+    "not sure" was. Raises ValueError with a message the person can act on."""
+    given = [r.strip().lower() for r in replies if r.strip()]
+    if question.type != "multi":
+        return parse_reply(question, given[-1] if given else "")
+    picked = [_option(question, r) for r in given if r != NONE_OF_THESE]
+    if picked:
+        return list(dict.fromkeys(picked))
+    return [] if NONE_OF_THESE in given else UNKNOWN

@@ -32,6 +32,7 @@ from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
 from .api import build_router
 from .caching import PrivateResponses
+from .check import build_check_pages
 from .diary.api import build_diary_api
 from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(adaptive.build_router(engine))
     app.include_router(build_fhir_router(knowledge, engine))
     app.include_router(build_diary_api())
+    app.include_router(build_check_pages(knowledge, engine, templates))
     app.include_router(build_pages(knowledge, engine, templates))
     app.include_router(build_diary_pages(knowledge, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")

@@ -59,14 +59,7 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
     questions = {q.id: q for q in knowledge.questions.questions}
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("title", "myoguide")
-        response: HTMLResponse = templates.TemplateResponse(
-            request,
-            name,
-            context,
-            status_code=status,
-        )
-        return response
+        return render(templates, request, name, status, **context)
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> HTMLResponse:
@@ -106,7 +99,7 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
     async def sources(request: Request) -> HTMLResponse:
         return page(request, "sources.html", title="Sources and how myoguide works")
 
-    @router.get("/check", response_class=HTMLResponse)
+    @router.get("/check/all", response_class=HTMLResponse)
     async def check_form(request: Request) -> HTMLResponse:
         return _form(request, {}, {}, 200)
 
@@ -142,20 +135,7 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
         except ValidationError as error:
             found = {p.field: p.message for p in field_problems(error)}
             return _form(request, values, found, 422)
-        return page(
-            request,
-            "result.html",
-            title=knowledge.meta.triage_levels[result.triage.level].label,
-            result=result,
-            answers_json=json.dumps(answers, separators=(",", ":")),
-            numbers=source_numbers(result),
-            kind_title=KIND_TITLES[result.kind],
-            level=knowledge.meta.triage_levels[result.triage.level],
-            questions=questions,
-            target_names=_target_names(result),
-            tone=banner_tone(result),
-            for_later=FOR_LATER,
-        )
+        return render_result(templates, request, knowledge, answers, result)
 
     @router.post("/check/result.json")
     async def download(request: Request) -> Response:
@@ -172,6 +152,42 @@ def build_pages(knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
         )
 
     return router
+
+
+def render(
+    templates: Jinja2Templates, request: Request, name: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page from its template, with the site's title when the context gives none."""
+    context.setdefault("title", "myoguide")
+    response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status)
+    return response
+
+
+def render_result(
+    templates: Jinja2Templates,
+    request: Request,
+    knowledge: Knowledge,
+    answers: dict[str, Any],
+    result: Assessment,
+) -> HTMLResponse:
+    """The result page of an assessment, with its answers ready to download: the full form
+    and the interview end on this same page."""
+    level = knowledge.meta.triage_levels[result.triage.level]
+    return render(
+        templates,
+        request,
+        "result.html",
+        title=level.label,
+        result=result,
+        answers_json=json.dumps(answers, separators=(",", ":")),
+        numbers=source_numbers(result),
+        kind_title=KIND_TITLES[result.kind],
+        level=level,
+        questions={q.id: q for q in knowledge.questions.questions},
+        target_names=_target_names(result),
+        tone=banner_tone(result),
+        for_later=FOR_LATER,
+    )
 
 
 def _group(knowledge: Knowledge, group: str) -> list[Any]:

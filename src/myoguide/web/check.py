@@ -1,0 +1,391 @@
+"""The check as an interview: an optional description in the person's own words (parse(),
+shown back as "what we understood" to correct), then one screen of questions at a time
+(next_group()), then the result page. It works without JavaScript and keeps nothing on the
+server: the answers so far travel in the form, in one hidden field read strictly on every
+request; the description goes no further than the screen that shows it back."""
+
+from __future__ import annotations
+
+import json
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictStr, ValidationError
+from starlette.datastructures import FormData
+
+from ..answers import Answers
+from ..engine import Engine
+from ..errors import field_problems
+from ..freetext import MAX_TEXT, Finding, Parsed
+from ..interview import GROUP_MOST, next_group, questions_left
+from ..knowledge import Knowledge
+from ..knowledge.models import Question
+from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
+from ..render import triage_banner
+from .pages import render, render_result
+
+ASK_LATER = "ask"
+"""A correction's value for "leave it out, ask me in the questions"."""
+MAX_STATE = 20_000
+"""Characters of the hidden state at most: every question answered with every option
+ticked takes about a fifth of it."""
+
+Replies = dict[StrictStr, JsonValue]
+"""One screen's answers by question id; null is "not sure"."""
+
+
+class InterviewState(BaseModel):
+    """Everything the interview needs, carried in the form from screen to screen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    start: Answers = Field(default_factory=Answers)
+    """Answers given before the questions (read from the description)."""
+    unknown: Annotated[list[StrictStr], Field(max_length=200)] = Field(default_factory=list)
+    """Questions answered "not sure" before the questions."""
+    steps: Annotated[
+        list[Annotated[Replies, Field(min_length=1, max_length=GROUP_MOST)]],
+        Field(max_length=200),
+    ] = Field(default_factory=list)
+    """The screens answered so far, in order: Back takes the last one off."""
+
+    def dump(self) -> str:
+        """The state as the hidden field carries it (a "not sure" stays a null)."""
+        start = _plain_answers(self.start)
+        return json.dumps(
+            {"start": start, "unknown": self.unknown, "steps": self.steps},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+
+class BadText(ValueError):
+    """The description cannot be read (too long): a 422 naming `text`."""
+
+
+class BadState(ValueError):
+    """The hidden state is not one this server could have written: a 422 naming the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+Action = Literal["next", "back"]
+_ACTIONS: dict[str, Action] = {"next": "next", "back": "back"}
+
+
+def build_check_pages(
+    knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
+) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    entries = {q.id: q for q in knowledge.questions.questions}
+
+    def start_page(
+        request: Request, status: int = 200, problems: dict[str, str] | None = None
+    ) -> HTMLResponse:
+        return render(
+            templates,
+            request,
+            "start.html",
+            status,
+            title="Check your twitch or spasm",
+            problems=problems or {},
+            max_text=MAX_TEXT,
+        )
+
+    def replay(state: InterviewState) -> tuple[dict[str, Any], list[str]]:
+        """The answers and the "not sure" ids a state stands for; BadState if forged."""
+        answers = _plain_answers(state.start)
+        unknown = list(state.unknown)
+        for question_id in unknown:
+            if question_id not in entries:
+                raise BadState("state.unknown", f"{question_id!r} is not a question id")
+        seen: set[str] = set()
+        for number, step in enumerate(state.steps):
+            for question_id, value in step.items():
+                where = f"state.steps[{number}]"
+                if question_id not in entries:
+                    raise BadState(where, f"{question_id!r} is not a question id")
+                if question_id in seen:
+                    raise BadState(where, f"{question_id!r} is answered twice")
+                seen.add(question_id)
+                if value is None:
+                    unknown.append(question_id)
+                else:
+                    set_answer(answers, question_id, value)
+        try:
+            Answers.model_validate(answers)
+        except ValidationError as error:
+            problem = field_problems(error)[0]
+            raise BadState(f"state.{problem.field}", problem.message) from error
+        return answers, unknown
+
+    def screen(
+        request: Request,
+        state: InterviewState,
+        chosen: dict[str, list[str]] | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The next screen of questions for a state, or the result page when none is left."""
+        answers, unknown = replay(state)
+        group = next_group(answers, unknown)
+        result = engine.assess(answers)
+        if not group:
+            return render_result(templates, request, knowledge, answers, result)
+        asked = sum(len(step) for step in state.steps)
+        left = questions_left(answers, unknown)
+        label, action = triage_banner(result, knowledge)
+        return render(
+            templates,
+            request,
+            "interview.html",
+            422 if problems else 200,
+            title=group[0].text if len(group) == 1 else group[0].section_title,
+            group=group,
+            state_json=state.dump(),
+            chosen=chosen or {},
+            problems=problems or {},
+            number=asked + 1,
+            asked=asked,
+            more=max(left - len(group), 0),
+            total=asked + max(left, len(group)),
+            emergency=(label, action) if result.triage.level == "emergency" else None,
+            none_of_these=NONE_OF_THESE,
+        )
+
+    def bad_state(request: Request, error: BadState) -> HTMLResponse:
+        return render(
+            templates,
+            request,
+            "error.html",
+            422,
+            title="These answers could not be read",
+            detail=f"{error.field}: {error.message}. Please start the check again.",
+        )
+
+    @router.get("/check", response_class=HTMLResponse)
+    async def start(request: Request) -> HTMLResponse:
+        return start_page(request)
+
+    def understood(
+        request: Request,
+        text: str,
+        parsed: Parsed,
+        chosen: dict[str, list[str]] | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The description with what was understood marked, and each answer to correct."""
+        result = engine.assess(parsed.answers)
+        label, action = triage_banner(result, knowledge)
+        found = _found(parsed, entries)
+        return render(
+            templates,
+            request,
+            "understood.html",
+            422 if problems else 200,
+            title="What we understood",
+            text=text,
+            pieces=marked(text, parsed.findings),
+            found=found,
+            questions=entries,
+            chosen=chosen if chosen is not None else _proposed(parsed, found),
+            problems=problems or {},
+            emergency=(label, action) if result.triage.level == "emergency" else None,
+            none_of_these=NONE_OF_THESE,
+            ask_later=ASK_LATER,
+        )
+
+    def read_text(form: FormData) -> str:
+        text = form.get("text", "")
+        if not isinstance(text, str):
+            raise BadText("expected text")
+        if len(text) > MAX_TEXT:
+            raise BadText(f"too long: at most {MAX_TEXT} characters (this one has {len(text)})")
+        return text
+
+    @router.post("/check/start", response_class=HTMLResponse)
+    async def start_with_text(request: Request) -> Response:
+        form = await request.form()
+        try:
+            text = read_text(form)
+        except BadText as error:
+            return start_page(request, 422, problems={"text": f"text: {error}"})
+        if not text.strip():
+            return await run_in_threadpool(screen, request, InterviewState())
+        parsed = await run_in_threadpool(_parse, text)
+        return understood(request, text, parsed)
+
+    @router.post("/check/understood", response_class=HTMLResponse)
+    async def corrected(request: Request) -> Response:
+        form = await request.form()
+        try:
+            text = read_text(form)
+        except BadText as error:
+            return start_page(request, 422, problems={"text": f"text: {error}"})
+        parsed = await run_in_threadpool(_parse, text)
+        answers: dict[str, Any] = _plain_answers(parsed.answers)
+        unknown: list[str] = []
+        problems: dict[str, str] = {}
+        for field in _found(parsed, entries):
+            replies = _strings(form, field)
+            set_answer(answers, field, UNKNOWN)
+            if ASK_LATER in replies:
+                continue
+            try:
+                value = read_replies(entries[field], replies)
+            except ValueError as error:
+                problems[field] = str(error)
+                continue
+            if value is UNKNOWN and entries[field].type in {"yes_no", "choice"}:
+                unknown.append(field)
+            elif value is not UNKNOWN:
+                set_answer(answers, field, value)
+        if problems:
+            shown = {field: _strings(form, field) for field in _found(parsed, entries)}
+            return understood(request, text, parsed, chosen=shown, problems=problems)
+        state = InterviewState(start=Answers.model_validate(answers), unknown=unknown)
+        return await run_in_threadpool(screen, request, state)
+
+    @router.post("/check/next", response_class=HTMLResponse)
+    async def next_screen(request: Request) -> Response:
+        form = await request.form()
+        try:
+            state = read_state(form)
+            action = read_action(form)
+            return await run_in_threadpool(step, request, form, state, action)
+        except BadState as error:
+            return bad_state(request, error)
+
+    def step(
+        request: Request, form: FormData, state: InterviewState, action: Action
+    ) -> HTMLResponse:
+        if action == "back":
+            if not state.steps:
+                return start_page(request)
+            last = state.steps.pop()
+            return screen(request, state, chosen=_as_form(last))
+        answers, unknown = replay(state)
+        group = next_group(answers, unknown)
+        if not group:
+            return screen(request, state)
+        replies: Replies = {}
+        problems: dict[str, str] = {}
+        for question in group:
+            try:
+                value = read_replies(entries[question.id], _strings(form, question.id))
+            except ValueError as error:
+                problems[question.id] = str(error)
+                continue
+            replies[question.id] = None if value is UNKNOWN else value
+        if problems:
+            shown = {q.id: _strings(form, q.id) for q in group}
+            return screen(request, state, chosen=shown, problems=problems)
+        state.steps.append(replies)
+        return screen(request, state)
+
+    return router
+
+
+def read_state(form: FormData) -> InterviewState:
+    """The hidden state of a submitted screen; BadState naming the field if it is not one
+    this server wrote (too long, not JSON, not the shape)."""
+    raw = form.get("state", "")
+    if not isinstance(raw, str):
+        raise BadState("state", "expected text")
+    if len(raw) > MAX_STATE:
+        raise BadState("state", f"too long: at most {MAX_STATE} characters")
+    try:
+        return InterviewState.model_validate_json(raw or "{}")
+    except ValidationError as error:
+        problem = field_problems(error)[0]
+        field = f"state.{problem.field}" if problem.field else "state"
+        raise BadState(field, problem.message) from error
+
+
+def read_action(form: FormData) -> Action:
+    action = _ACTIONS.get(str(form.get("action", "next")))
+    if action is None:
+        raise BadState("action", "expected next or back")
+    return action
+
+
+def _parse(text: str) -> Parsed:
+    from ..freetext import parse
+
+    return parse(text)
+
+
+def marked(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
+    """The text in pieces, each with the field of the finding that covers it (None for words
+    not understood). Where findings overlap, the one that starts first (the longer at a tie)
+    marks the piece; neighbouring pieces of one field are joined."""
+    cuts = sorted(
+        {0, len(text)} | {min(max(n, 0), len(text)) for f in findings for n in (f.start, f.end)}
+    )
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    pieces: list[tuple[str, str | None]] = []
+    for left, right in pairwise(cuts):
+        field = next((f.field for f in ordered if f.start <= left and right <= f.end), None)
+        if pieces and pieces[-1][1] == field:
+            pieces[-1] = (pieces[-1][0] + text[left:right], field)
+        else:
+            pieces.append((text[left:right], field))
+    return pieces
+
+
+def _found(parsed: Parsed, entries: dict[str, Question]) -> dict[str, list[Finding]]:
+    """The findings by question id, in the order the text first mentions each."""
+    found: dict[str, list[Finding]] = {}
+    for finding in sorted(parsed.findings, key=lambda f: f.start):
+        if finding.field in entries:
+            found.setdefault(finding.field, []).append(finding)
+    return found
+
+
+def _proposed(parsed: Parsed, found: dict[str, list[Finding]]) -> dict[str, list[str]]:
+    """What the correction controls show chosen at first: the answer the text gives, or
+    "ask me" where it gives none (a hedged warning sign is asked, never guessed)."""
+    answers = _plain_answers(parsed.answers)
+    shown: dict[str, list[str]] = {}
+    for field in found:
+        group, _, name = field.rpartition(".")
+        value = (answers.get(group) or {} if group else answers).get(name)
+        shown[field] = [ASK_LATER] if value is None else _as_form({field: value})[field]
+    return shown
+
+
+def _plain_answers(answers: Answers) -> dict[str, Any]:
+    """Answers in the contract's shape, without the groups that hold nothing."""
+    dumped: dict[str, Any] = answers.model_dump(mode="json", exclude_none=True)
+    return {key: value for key, value in dumped.items() if value != {}}
+
+
+def _strings(form: FormData, name: str) -> list[str]:
+    return [value for value in form.getlist(name) if isinstance(value, str)]
+
+
+def _as_form(replies: Replies) -> dict[str, list[str]]:
+    """A screen's answers as the values its controls send, to show them chosen again."""
+    shown: dict[str, list[str]] = {}
+    for question_id, value in replies.items():
+        if value is None:
+            shown[question_id] = [""]
+        elif isinstance(value, bool):
+            shown[question_id] = ["yes" if value else "no"]
+        elif isinstance(value, list):
+            shown[question_id] = [str(item) for item in value] or [NONE_OF_THESE]
+        else:
+            shown[question_id] = [_plain(value)]
+    return shown
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
