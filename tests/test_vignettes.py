@@ -34,7 +34,7 @@ MIN_CASES = 40
 TRIAGE_LEVELS = ("self_care", "see_doctor", "see_doctor_soon", "emergency")
 KINDS = frozenset({"twitch", "spasm", "both", "unclear"})
 CASE_KEYS = frozenset({"id", "description", "rationale", "answers", "expect"})
-OPTIONAL_CASE_KEYS = frozenset({"sources"})
+OPTIONAL_CASE_KEYS = frozenset({"sources", "text"})
 SOURCE_KEYS = frozenset({"title", "url"})
 EXPECT_KEYS = frozenset({"kind", "triage", "top3_factors", "rule_out", "benign"})
 # What a doctor would not check first for this case (a sudden cause explains the weakness).
