@@ -671,17 +671,20 @@ def _sign_onset(
     doc: Doc, times: list[_Time], findings: list[Finding], signs: frozenset[str]
 ) -> list[Finding]:
     """When a warning sign began, only from a time said of it: "the weakness started this
-    morning", "slurred since yesterday", "for a few weeks my grip has got weaker"."""
-    for time in times:
-        if _dated_sign(doc, time, findings, signs):
-            if time.days <= ONSET_TODAY_DAYS:
-                value = "today"
-            elif time.days <= ONSET_DAYS_DAYS:
-                value = "days"
-            else:
-                value = "weeks"
-            return [Finding(field=SIGN_ONSET, value=value, start=time.start, end=time.end)]
-    return []
+    morning", "slurred since yesterday", "for a few weeks my grip has got weaker". Of two
+    signs dated, the newer counts: a face that drooped today is a stroke sign whatever
+    began weeks ago."""
+    dated = [time for time in times if _dated_sign(doc, time, findings, signs)]
+    if not dated:
+        return []
+    time = min(dated, key=lambda t: t.days)
+    if time.days <= ONSET_TODAY_DAYS:
+        value = "today"
+    elif time.days <= ONSET_DAYS_DAYS:
+        value = "days"
+    else:
+        value = "weeks"
+    return [Finding(field=SIGN_ONSET, value=value, start=time.start, end=time.end)]
 
 
 def _dated_sign(doc: Doc, time: _Time, findings: list[Finding], signs: frozenset[str]) -> bool:
