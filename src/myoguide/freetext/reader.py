@@ -206,6 +206,9 @@ def _normal(reader: _Reader, word: str) -> str:
     word = word.replace("’", "'")
     if word in reader.vocabulary:
         return word
+    # "twitchin", "jumpin": the g dropped as people say it.
+    if word.endswith("in") and word + "g" in reader.vocabulary:
+        return word + "g"
     for ending in ("es", "s"):
         if word.endswith(ending) and word[: -len(ending)] in reader.vocabulary:
             return word[: -len(ending)]
@@ -607,7 +610,12 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
                 after = words[unit_at + 1 : unit_at + 3]
                 if unit in {"hour", "hours", "minutes", "mins"} and after[:1] == ["ago"]:
                     days, span_end = 0, unit_at + 2
-                elif unit in durations and "every" not in before and "pregnant" not in after:
+                elif (
+                    unit in durations
+                    # "every 3 days" is how often; "every day for 3 days" is since when.
+                    and "every" not in words[max(0, i - 2) : i]
+                    and "pregnant" not in after
+                ):
                     onset = (
                         bool(before & ONSET_BEFORE)
                         or bool({"ago", "now", "already", "straight"} & set(after))
