@@ -46,6 +46,8 @@ THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", "only", "just"}
 NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
+# The most words a number takes: two fillers, "a couple of", "to", "a couple of" again.
+NUMBER_WINDOW = 10
 UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
 ONSET_BEFORE = {"since", "from", "started", "start", "began", "begun", "for", "past", "last"}
 ONSET_BEFORE |= {"over", "starting", "beginning", "been", "within"}
@@ -454,7 +456,7 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
         sentence_text = " ".join(t.norm_ for t in tokens)
         i = 0
         while i < len(tokens):
-            number = _number(reader, tokens[i:])
+            number = _number(reader, tokens[i : i + NUMBER_WINDOW])
             if number is None:
                 i += 1
                 continue
@@ -603,7 +605,8 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
             before = set(words[max(0, i - 4) : i])
             days: int | None = None
             span_end = i + 1
-            number = _number(reader, tokens[i:]) if word not in {"last", "past"} else None
+            window = tokens[i : i + NUMBER_WINDOW]
+            number = _number(reader, window) if word not in {"last", "past"} else None
             if number is not None:
                 unit_at = i + number[1]
                 unit = words[unit_at] if unit_at < len(words) else ""
