@@ -685,7 +685,7 @@ def _sign_onset(
     morning", "slurred since yesterday", "for a few weeks my grip has got weaker". Of two
     signs dated, the newer counts: a face that drooped today is a stroke sign whatever
     began weeks ago."""
-    dated = [time for time in times if _dated_sign(doc, time, findings, signs)]
+    dated = [time for time in times if _dated_sign(doc, time, times, findings, signs)]
     if not dated:
         return []
     time = min(dated, key=lambda t: t.days)
@@ -698,10 +698,13 @@ def _sign_onset(
     return [Finding(field=SIGN_ONSET, value=value, start=time.start, end=time.end)]
 
 
-def _dated_sign(doc: Doc, time: _Time, findings: list[Finding], signs: frozenset[str]) -> bool:
+def _dated_sign(
+    doc: Doc, time: _Time, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+) -> bool:
     """Whether the answer nearest to a time is a warning sign stated yes, with no new time
-    between them ("for 2 months and now I'm weak"), in a sentence that does not first say
-    what the twitch is ("twitching in my tongue for 3 months" dates the twitch)."""
+    between them ("for 2 months and now I'm weak"), and no twitch said before it in the
+    sentence that the time would date ("twitching in my tongue for 3 months"; but "twitching
+    for 2 months, and over the last month weaker" dates the weakness)."""
     finding = _nearest(doc, time, findings)
     if (
         finding is None
@@ -711,20 +714,25 @@ def _dated_sign(doc: Doc, time: _Time, findings: list[Finding], signs: frozenset
     ):
         return False
     sent = doc[time.first].sent
-    if any(f.field == "sensation" and sent.start_char <= f.start < time.start for f in findings):
-        return False
+    for symptom in findings:
+        if (
+            symptom.field == "sensation"
+            and sent.start_char <= symptom.start < time.start
+            and not any(symptom.end <= t.start and t.end <= time.start for t in times)
+        ):
+            return False
     between = doc.text[min(finding.end, time.end) : max(finding.start, time.start)].lower()
     return not NEW_TIME & set(re.findall(r"[a-z]+", between))
 
 
 def _nearest(doc: Doc, time: _Time, findings: list[Finding]) -> Finding | None:
-    """The answer said nearest to a time in its sentence, places and the time's own words
-    aside."""
+    """The answer said nearest to a time in its sentence, places, ages, other times and the
+    time's own words aside."""
     sent = doc[time.first].sent
     nearest: tuple[int, Finding] | None = None
     for finding in findings:
         if (
-            finding.field in {"locations", "age"}
+            finding.field in {"locations", "age", "history_days"}
             or not sent.start_char <= finding.start < sent.end_char
             or (finding.start < time.end and time.start < finding.end)
         ):
