@@ -1,21 +1,30 @@
-"""Free text: how long parse() takes on a 100-word text.
+"""Free text: how long parse() takes on a 100-word text, and how many questions a text saves.
 
 The first call builds the pipeline (spaCy, medspaCy's ConText, the lexicon); later calls
 reuse it. Goal: median under 20 ms after the first call.
+Then, for each vignette written in the person's own words, the interview after the text
+against the interview from nothing, each question answered from the vignette's answers
+("not sure" where it has none): the questions asked, and the triage against the full form's.
 Run: .venv/bin/python benchmarks/bench_parse.py
 """
 
 from __future__ import annotations
 
+import copy
 import statistics
 import sys
 import time
 from datetime import date
+from typing import Any
 
-from myoguide import parse
+from _cases import vignette_texts
+from myoguide import assess, next_question, parse
+from myoguide.questionnaire import set_answer
 
 GOAL_MEDIAN_MS = 20.0
 RUNS = 200
+# The day the vignette texts' relative dates count back from (as in their test).
+TODAY = date(2026, 12, 2)
 TEXT = (
     "Hi, I'm a 45 year old woman and for the past three weeks the muscle in my left calf has "
     "been twitching on and off, mostly at night when I'm lying in bed. It doesn't hurt. I'm "
@@ -25,6 +34,45 @@ TEXT = (
     "Not sure. Swallowing and breathing are fine. I don't smoke and I drink 2 glasses of "
     "water a day."
 )
+
+
+def answer_at(answers: dict[str, Any], question_id: str) -> Any:
+    group, _, name = question_id.rpartition(".")
+    return (answers.get(group) or {} if group else answers).get(name)
+
+
+def interview(start: dict[str, Any], full: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The answers at the end, and the questions asked, each answered from ``full``."""
+    answers, unknown, asked = copy.deepcopy(start), [], 0
+    while (question := next_question(answers, unknown)) is not None:
+        asked += 1
+        value = answer_at(full, question.id)
+        if value is None:
+            unknown.append(question.id)
+        else:
+            set_answer(answers, question.id, value)
+    return answers, asked
+
+
+def questions_saved() -> bool:
+    """Questions asked after the text against without it; True when every triage is the
+    full form's."""
+    texts = vignette_texts()
+    with_text, without, same = [], [], 0
+    for text, full in texts:
+        start = parse(text, today=TODAY).answers.model_dump(mode="json", exclude_none=True)
+        answers, asked = interview(start, full)
+        with_text.append(asked)
+        without.append(interview({}, full)[1])
+        same += assess(answers).triage.level == assess(full).triage.level
+    print(f"\ntext then interview, {len(texts)} vignettes written in the person's own words")
+    print(
+        f"  questions asked: mean {statistics.mean(with_text):.1f} after the text,"
+        f" {statistics.mean(without):.1f} without it"
+        f" (median {statistics.median(with_text):g} and {statistics.median(without):g})"
+    )
+    print(f"  triage as the full form's: {same}/{len(texts)}")
+    return same == len(texts)
 
 
 def main() -> int:
@@ -45,7 +93,8 @@ def main() -> int:
     print(f"  after it, {RUNS} runs: median {median:.2f} ms, p95 {p95:.2f} ms")
     ok = median < GOAL_MEDIAN_MS
     print(f"  goal median < {GOAL_MEDIAN_MS:.0f} ms: {'met' if ok else 'MISSED'}")
-    return 0 if ok else 1
+    same = questions_saved()
+    return 0 if ok and same else 1
 
 
 if __name__ == "__main__":

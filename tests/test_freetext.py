@@ -209,7 +209,10 @@ def test_the_lexicon_is_validated_on_load(tmp_path: Path) -> None:
         load_knowledge(directory=copy)
     lexicon.write_text(original.replace("value: diuretic", "value: aspirin", 1), "utf-8")
     with pytest.raises(KnowledgeError, match="aspirin"):
-        load_knowledge(directory=copy)
+        load_knowledge(copy)
+    lexicon.write_text(original.replace("unless: [thigh,", "unless: [thighs,", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="thighs"):
+        load_knowledge(copy)
 
 
 def test_the_command_line_starts_without_the_nlp_libraries() -> None:

@@ -34,7 +34,7 @@ MIN_CASES = 40
 TRIAGE_LEVELS = ("self_care", "see_doctor", "see_doctor_soon", "emergency")
 KINDS = frozenset({"twitch", "spasm", "both", "unclear"})
 CASE_KEYS = frozenset({"id", "description", "rationale", "answers", "expect"})
-OPTIONAL_CASE_KEYS = frozenset({"sources"})
+OPTIONAL_CASE_KEYS = frozenset({"sources", "text"})
 SOURCE_KEYS = frozenset({"title", "url"})
 EXPECT_KEYS = frozenset({"kind", "triage", "top3_factors", "rule_out", "benign"})
 # What a doctor would not check first for this case (a sudden cause explains the weakness).
@@ -226,13 +226,17 @@ def case_problems(case: Any) -> list[str]:
     label = case.get("id", "<no id>")
     problems = []
     if not CASE_KEYS <= set(case) <= CASE_KEYS | OPTIONAL_CASE_KEYS:
-        problems.append(f"{label}: keys {sorted(case)} != {sorted(CASE_KEYS)} (+ optional sources)")
+        problems.append(
+            f"{label}: keys {sorted(case)} != {sorted(CASE_KEYS)} (+ optional sources, text)"
+        )
         return problems
     if "sources" in case or label in SOURCED_IDS:
         problems += sources_problems(label, case.get("sources"))
     if not isinstance(case["id"], str) or not CASE_ID_PATTERN.match(case["id"]):
         problems.append(f"{label}: id is not snake_case")
-    for text_key in ("description", "rationale"):
+    for text_key in ("description", "rationale", "text"):
+        if text_key not in case:
+            continue
         if not isinstance(case[text_key], str) or not case[text_key].strip():
             problems.append(f"{label}: {text_key} must be a non-empty string")
     problems += answers_problems(label, case["answers"])

@@ -32,6 +32,8 @@ FUZZY_MIN_LENGTH = 5
 # ratio 85: one letter dropped or doubled in a word of 5+ letters; a changed letter needs 7+.
 FUZZY_CUTOFF = 85
 WARNING_GROUP = "medical."
+CONDITIONS = "medical.conditions"
+FAMILY_HISTORY = "medical.family_history"
 # Categories of ConText that make a mention not a plain statement about the person now.
 HEDGES = {"POSSIBLE_EXISTENCE", "HYPOTHETICAL"}
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
@@ -44,6 +46,8 @@ THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", "only", "just"}
 NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
+# The most words a number takes: two fillers, "a couple of", "to", "a couple of" again.
+NUMBER_WINDOW = 10
 UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
 ONSET_BEFORE = {"since", "from", "started", "start", "began", "begun", "for", "past", "last"}
 ONSET_BEFORE |= {"over", "starting", "beginning", "been", "within"}
@@ -54,14 +58,26 @@ SYMPTOMS = {"sensation", "locations"}
 # ("swollen calf", "toes curl") it says something too.
 WHOLE_PHRASES = {
     "medical.fluid_loss", "medical.tingling_around_mouth", "medical.recent_head_injury",
-    "medical.recent_wound", "medical.conditions",
+    "medical.recent_wound", "medical.conditions", "medical.family_history",
+    "relieved_by_stretching",
 }  # fmt: skip
 # A time said right after these dates them, not the twitch: "HRT for two years".
 DATED_ELSEWHERE = {
     "factors.medications", "factors.nicotine", "factors.known_deficiency",
     "medical.conditions", "medical.family_history", "medical.recent_head_injury",
-    "medical.recent_wound", "medical.persists_despite_changes",
+    "medical.recent_wound", "medical.persists_despite_changes", "medical.fluid_loss",
 }  # fmt: skip
+# Amounts that add up when said one after another: "4 energy drinks and 3 coffees a day".
+ADDS_UP = {"factors.caffeine_cups_per_day", "factors.water_glasses_per_day"}
+AMOUNT_JOINS = {"and", "plus", "+", "&", ",", "a", "day", "daily", "per", "each", "also"}
+SIGN_ONSET = "medical.sign_onset"
+# The question's choices: today or the last 24 hours, the last 2 weeks, longer. "Since
+# yesterday" is read as today: it may be within 24 hours, and the later choice would lower
+# the triage of a stroke sign.
+ONSET_TODAY_DAYS = 1
+ONSET_DAYS_DAYS = 14
+# Words that start a new time between a time and a sign: "for 2 months and now I'm weak".
+NEW_TIME = {"now", "but", "then", "lately", "recently", "until"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,8 @@ class _Reader:
     lexicon: Lexicon
     vocabulary: frozenset[str]
     long_words: tuple[str, ...]
+    onset_signs: frozenset[str]
+    """The warning signs whose start the sign-onset question asks about."""
 
 
 def read(text: str, today: date) -> Parsed:
@@ -85,12 +103,22 @@ def read(text: str, today: date) -> Parsed:
     other = _about_someone_else(reader, doc, spans)
     doc.spans[GROUP] = spans
     doc = reader.context(doc)
-    findings = [f for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
+    read_terms = [(span, f) for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
+    findings = _not_vague(reader, read_terms)
     amounts = _amounts(reader, doc)
     findings = [f for f in findings if not _counts_an_amount(text, f, amounts)]
     findings += amounts
     findings += _ages(reader, doc)
-    findings += _history(reader, doc, today, findings)
+    times = _times(reader, doc, today, findings)
+    # "It happened 20 minutes ago" says when, not how long one lasts.
+    findings = [
+        f
+        for f in findings
+        if f.field != "episode_length"
+        or not any(f.start < t.end and t.start < f.end for t in times)
+    ]
+    findings += _history(doc, times, findings, reader.onset_signs)
+    findings += _sign_onset(doc, times, findings, reader.onset_signs)
     findings.sort(key=lambda f: (f.start, f.field))
     return Parsed(answers=_answers(findings), findings=findings)
 
@@ -112,6 +140,7 @@ def _reader() -> _Reader:
         for phrase in [*amount.units, *amount.needs, *amount.none]:
             words.update(_words(nlp, phrase))
     words.update(lexicon.numbers, lexicon.durations, lexicon.subjects, WEEKDAYS, MONTHS)
+    words.update(lexicon.real_words)
     long_words = tuple(sorted(w for w in words if len(w) >= FUZZY_MIN_LENGTH and w.isalpha()))
     reader = _Reader(
         nlp=nlp,
@@ -121,6 +150,7 @@ def _reader() -> _Reader:
         lexicon=lexicon,
         vocabulary=frozenset(words),
         long_words=long_words,
+        onset_signs=_onset_signs(),
     )
     for index, term in enumerate(lexicon.terms):
         if term.say:
@@ -132,6 +162,12 @@ def _reader() -> _Reader:
     for index, amount in enumerate(lexicon.amounts):
         reader.terms.add(f"none{index}", [_pattern(reader, phrase) for phrase in amount.none])
     return reader
+
+
+def _onset_signs() -> frozenset[str]:
+    knowledge = load_knowledge()
+    (question,) = [q for q in knowledge.questions.questions if q.id == SIGN_ONSET]
+    return frozenset(question.ask_if.fields() if question.ask_if else ())
 
 
 def _words(nlp: Language, phrase: str) -> list[str]:
@@ -172,6 +208,9 @@ def _normal(reader: _Reader, word: str) -> str:
     word = word.replace("’", "'")
     if word in reader.vocabulary:
         return word
+    # "twitchin", "jumpin": the g dropped as people say it.
+    if word.endswith("in") and word + "g" in reader.vocabulary:
+        return word + "g"
     for ending in ("es", "s"):
         if word.endswith(ending) and word[: -len(ending)] in reader.vocabulary:
             return word[: -len(ending)]
@@ -179,8 +218,14 @@ def _normal(reader: _Reader, word: str) -> str:
         match = process.extractOne(
             word, reader.long_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
-        # A slip keeps its first and last letter: "starting" is not "statin".
-        if match is not None and match[0][0] == word[0] and match[0][-1] == word[-1]:
+        # A slip keeps its first and last letter ("starting" is not "statin") and its length
+        # within one letter ("picking" is not "panicking").
+        if (
+            match is not None
+            and match[0][0] == word[0]
+            and match[0][-1] == word[-1]
+            and abs(len(match[0]) - len(word)) <= 1
+        ):
             return str(match[0])
     return word
 
@@ -283,12 +328,17 @@ def _same_clause(span: Span, start: int, end: int) -> bool:
 
 
 def _denies_another(span: Span) -> bool:
-    """In "no redness in the calf" the denial is of the redness; the calf is still the place."""
+    """In "no redness in the calf" the denial is of the redness, and in "can't control my
+    fingers" part of a phrase: the calf, the fingers are still the place."""
     for modifier in span._.modifiers:
-        end = modifier.modifier_span[1]
+        start, end = modifier.modifier_span
         if modifier.category == "NEGATED_EXISTENCE" and end <= span.start:
             spans = span.doc.spans[GROUP]
-            if any(end <= other.start and other.end <= span.start for other in spans):
+            if any(
+                (end <= other.start or (other.start <= start and end <= other.end))
+                and other.end <= span.start
+                for other in spans
+            ):
                 return True
     return False
 
@@ -308,17 +358,20 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
     uncertain = field.startswith(WARNING_GROUP) and (
         bool(categories & HEDGES) or span.sent.text.rstrip().endswith("?")
     )
-    if "FAMILY" in categories and field.startswith(WARNING_GROUP) and field != "medical.conditions":
+    if "FAMILY" in categories and field == FAMILY_HISTORY:
+        # "SMA runs in the family", "my cousin has spinal muscular atrophy": said of family.
+        pass
+    elif "FAMILY" in categories and field.startswith(WARNING_GROUP) and field != CONDITIONS:
         # "My mum says I'm slurring": whose sign it is may be misread, so it is asked, not lost.
         uncertain = True
     elif "FAMILY" in categories:
-        if field != "medical.conditions" or negated or uncertain:
+        if field != CONDITIONS or negated or uncertain:
             return None
         try:
-            check_answer_value("medical.family_history", value)
+            check_answer_value(FAMILY_HISTORY, value)
         except ValueError:
             return None
-        field = "medical.family_history"
+        field = FAMILY_HISTORY
     elif "HISTORICAL" in categories and not field.startswith(WARNING_GROUP):
         return None
     if negated and not isinstance(value, bool):
@@ -333,6 +386,18 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
         negated=negated,
         uncertain=uncertain,
     )
+
+
+def _not_vague(reader: _Reader, read_terms: list[tuple[Span, Finding]]) -> list[Finding]:
+    """The findings, less a vague word's when a precise one of the same field is read too:
+    "thighs agony, legs weak" is the thigh, not the calf."""
+    values = {(f.field, f.value) for _, f in read_terms if not f.negated and not f.uncertain}
+    kept = []
+    for span, finding in read_terms:
+        term = reader.lexicon.terms[int(span.label_[4:])]
+        if not any((finding.field, other) in values for other in term.unless):
+            kept.append(finding)
+    return kept
 
 
 def _number(reader: _Reader, tokens: list[Token]) -> tuple[float, int] | None:
@@ -391,7 +456,7 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
         sentence_text = " ".join(t.norm_ for t in tokens)
         i = 0
         while i < len(tokens):
-            number = _number(reader, tokens[i:])
+            number = _number(reader, tokens[i : i + NUMBER_WINDOW])
             if number is None:
                 i += 1
                 continue
@@ -405,17 +470,43 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
                 if re.search(r"\b(a|per|each|every) week\b", rest):
                     total /= 7
                 start, end = tokens[i], window[unit_end - 1]
-                found.setdefault(
-                    field,
-                    Finding(
-                        field=field,
-                        value=round(total * 2) / 2,
-                        start=start.idx,
-                        end=end.idx + len(end),
-                    ),
+                before = found.get(field)
+                joins = _joins(reader, field)
+                if before is not None and _adds_to(doc.text, before, joins, start.idx):
+                    total += before.value if isinstance(before.value, float) else 0.0
+                    start_at = before.start
+                elif before is not None:
+                    i += taken
+                    continue
+                else:
+                    start_at = start.idx
+                found[field] = Finding(
+                    field=field,
+                    value=round(total * 2) / 2,
+                    start=start_at,
+                    end=end.idx + len(end),
                 )
             i += taken
     return list(found.values())
+
+
+def _joins(reader: _Reader, field: str) -> frozenset[str]:
+    """The words that may stand between two amounts of ``field`` that add up: "and", and
+    what is drunk ("2 cups of tea and 3 coffees"). None for an amount that does not add up."""
+    if field not in ADDS_UP:
+        return frozenset()
+    (amount,) = [a for a in reader.lexicon.amounts if a.field == field]
+    words = {w for phrase in [*amount.units, *amount.needs] for w in phrase.split()}
+    return frozenset(AMOUNT_JOINS | UNIT_FILLERS | words)
+
+
+def _adds_to(text: str, before: Finding, joins: frozenset[str], at: int) -> bool:
+    """A second amount of a drink said straight after the first adds to it: "4 energy drinks
+    and 3 coffees a day"; a denial ("no coffee") or a distant one ("used to have 6") does not."""
+    if not joins or before.negated or before.end > at:
+        return False
+    between = re.findall(r"[a-z]+|[^\sa-z]", text[before.end : at].lower())
+    return len(between) <= 6 and all(word in joins for word in between)
 
 
 def _counts_an_amount(text: str, finding: Finding, amounts: list[Finding]) -> bool:
@@ -487,27 +578,47 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
     return []
 
 
-def _history(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> list[Finding]:
-    """How many days ago it started: "for three weeks", "since last Tuesday", "started in
-    March", "yesterday". A month alone counts from its 15th; a weekday is the last one before
-    today ("last" one a week earlier when that was yesterday)."""
+@dataclass(frozen=True)
+class _Time:
+    """A time said in the text: how many days ago, and where (characters; tokens)."""
+
+    days: int
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> list[_Time]:
+    """Every "how many days ago" in the text: "for three weeks", "since last Tuesday",
+    "started in March", "yesterday". A month alone counts from its 15th; a weekday is the last
+    one before today ("last" one a week earlier when that was yesterday)."""
     durations = reader.lexicon.durations
+    times: list[_Time] = []
     for sent in doc.sents:
         tokens = list(sent)
         words = [t.lower_ for t in tokens]
         for i, token in enumerate(tokens):
+            if times and token.i <= times[-1].last:
+                continue
             word = words[i]
             before = set(words[max(0, i - 4) : i])
             days: int | None = None
             span_end = i + 1
-            number = _number(reader, tokens[i:]) if word not in {"last", "past"} else None
+            window = tokens[i : i + NUMBER_WINDOW]
+            number = _number(reader, window) if word not in {"last", "past"} else None
             if number is not None:
                 unit_at = i + number[1]
                 unit = words[unit_at] if unit_at < len(words) else ""
                 after = words[unit_at + 1 : unit_at + 3]
                 if unit in {"hour", "hours", "minutes", "mins"} and after[:1] == ["ago"]:
                     days, span_end = 0, unit_at + 2
-                elif unit in durations and "every" not in before and "pregnant" not in after:
+                elif (
+                    unit in durations
+                    # "every 3 days" is how often; "every day for 3 days" is since when.
+                    and "every" not in words[max(0, i - 2) : i]
+                    and "pregnant" not in after
+                ):
                     onset = (
                         bool(before & ONSET_BEFORE)
                         or bool({"ago", "now", "already", "straight"} & set(after))
@@ -542,17 +653,101 @@ def _history(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) ->
                 days = _since_weekday(today, 5)
             elif word in {"today", "tonight"}:
                 days = 0
-            if days is not None and not _about_something_else(doc.text, token.idx, findings):
+            if days is not None:
                 end = tokens[span_end - 1]
-                return [
-                    Finding(
-                        field="history_days",
-                        value=days,
-                        start=token.idx,
-                        end=end.idx + len(end),
-                    )
-                ]
+                times.append(_Time(days, token.idx, end.idx + len(end), token.i, end.i))
+    return times
+
+
+def _history(
+    doc: Doc, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+) -> list[Finding]:
+    """How many days ago the twitch or cramp started: the first time said of it, not of a
+    medicine or an injury, nor of a warning sign alone ("face drooped an hour ago")."""
+    for time in times:
+        if _about_something_else(doc.text, time.start, findings):
+            continue
+        nearest = _nearest(doc, time, findings)
+        if (
+            nearest is not None
+            and nearest.field in signs
+            and not _symptom_in_sentence(doc, time, findings)
+        ):
+            continue
+        return [Finding(field="history_days", value=time.days, start=time.start, end=time.end)]
     return []
+
+
+def _sign_onset(
+    doc: Doc, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+) -> list[Finding]:
+    """When a warning sign began, only from a time said of it: "the weakness started this
+    morning", "slurred since yesterday", "for a few weeks my grip has got weaker". Of two
+    signs dated, the newer counts: a face that drooped today is a stroke sign whatever
+    began weeks ago."""
+    dated = [time for time in times if _dated_sign(doc, time, times, findings, signs)]
+    if not dated:
+        return []
+    time = min(dated, key=lambda t: t.days)
+    if time.days <= ONSET_TODAY_DAYS:
+        value = "today"
+    elif time.days <= ONSET_DAYS_DAYS:
+        value = "days"
+    else:
+        value = "weeks"
+    return [Finding(field=SIGN_ONSET, value=value, start=time.start, end=time.end)]
+
+
+def _dated_sign(
+    doc: Doc, time: _Time, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+) -> bool:
+    """Whether the answer nearest to a time is a warning sign stated yes, with no new time
+    between them ("for 2 months and now I'm weak"), and no twitch said before it in the
+    sentence that the time would date ("twitching in my tongue for 3 months"; but "twitching
+    for 2 months, and over the last month weaker" dates the weakness)."""
+    finding = _nearest(doc, time, findings)
+    if (
+        finding is None
+        or finding.field not in signs
+        or finding.value is not True
+        or finding.uncertain
+    ):
+        return False
+    sent = doc[time.first].sent
+    for symptom in findings:
+        if (
+            symptom.field == "sensation"
+            and sent.start_char <= symptom.start < time.start
+            and not any(symptom.end <= t.start and t.end <= time.start for t in times)
+        ):
+            return False
+    between = doc.text[min(finding.end, time.end) : max(finding.start, time.start)].lower()
+    return not NEW_TIME & set(re.findall(r"[a-z]+", between))
+
+
+def _nearest(doc: Doc, time: _Time, findings: list[Finding]) -> Finding | None:
+    """The answer said nearest to a time in its sentence, places, ages, other times and the
+    time's own words aside."""
+    sent = doc[time.first].sent
+    nearest: tuple[int, Finding] | None = None
+    for finding in findings:
+        if (
+            finding.field in {"locations", "age", "history_days"}
+            or not sent.start_char <= finding.start < sent.end_char
+            or (finding.start < time.end and time.start < finding.end)
+        ):
+            continue
+        gap = max(finding.start - time.end, time.start - finding.end)
+        if nearest is None or gap < nearest[0]:
+            nearest = (gap, finding)
+    return None if nearest is None else nearest[1]
+
+
+def _symptom_in_sentence(doc: Doc, time: _Time, findings: list[Finding]) -> bool:
+    sent = doc[time.first].sent
+    return any(
+        f.field == "sensation" and sent.start_char <= f.start < sent.end_char for f in findings
+    )
 
 
 def _about_something_else(text: str, at: int, findings: list[Finding]) -> bool:

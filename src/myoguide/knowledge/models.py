@@ -492,10 +492,17 @@ class LexiconTerm(BaseModel):
         description="Single words from each list, in this order, at most four words apart in "
         "one sentence: [[wee, urine], [dark, brown]] reads 'my wee has gone really dark'.",
     )
+    unless: list[str] = Field(
+        default_factory=list,
+        description="Values of the same field that, read too, make this vague one go: 'leg' "
+        "is the calf unless the text names the thigh, knee or hip.",
+    )
 
     @model_validator(mode="after")
     def _valid_answer(self) -> LexiconTerm:
         check_answer_value(self.field, self.value)
+        for other in self.unless:
+            check_answer_value(self.field, other)
         if not self.say and not self.near:
             raise ValueError(f"{self.field}: a term needs words (say) or words near (near)")
         if self.near and len(self.near) != 2:
@@ -544,3 +551,8 @@ class Lexicon(BaseModel):
     terms: list[LexiconTerm]
     amounts: list[LexiconAmount]
     cues: list[LexiconCue]
+    real_words: list[str] = Field(
+        default_factory=list,
+        description="Everyday words a lexicon word is one letter from, read as themselves and "
+        "never as a spelling slip: 'drooling' is not 'drooping'.",
+    )
