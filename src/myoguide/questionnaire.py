@@ -117,8 +117,8 @@ def _option(question: Question, text: str, language: str = ENGLISH) -> str:
     for option in question.options:
         if text in {option.value, option.label.lower()}:
             return option.value
-    message = gettext_for(language)("please pick a number from 1 to {last}")
-    raise ValueError(message.format(last=len(values)))
+    _ = gettext_for(language)
+    raise ValueError(_("please pick a number from 1 to {last}").format(last=len(values)))
 
 
 def _number(question: Question, text: str, language: str = ENGLISH) -> int | float:
