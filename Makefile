@@ -17,8 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Compiled at install, as pip does: every process the tests start would compile it all again.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean \
-	messages translations
+.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean messages translations
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
