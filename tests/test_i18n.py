@@ -23,7 +23,6 @@ from myoguide import Knowledge, load_knowledge
 from myoguide.cli import main
 from myoguide.engine import default_engine
 from myoguide.i18n import (
-    LOCALE_DIR,
     format_date,
     format_hours,
     format_number,
@@ -42,6 +41,7 @@ from .test_knowledge_es import ENGLISH_STOP_WORDS, PROPER_NAMES
 from .test_vignettes import CASES
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCALE_DIR = ROOT / "src" / "myoguide" / "locale"
 TRANSLATED = [code for code in languages() if code != "en"]
 KEEP_AS_IS = ("myoguide", "Enter")
 """Words that stay as they are in every language: the program's name, a key's name."""
