@@ -11,7 +11,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 LOCALE = Path("src", "myoguide", "locale")
 
 
-class CatalogueHook(BuildHookInterface):  # type: ignore[type-arg]
+class CatalogueHook(BuildHookInterface):
     PLUGIN_NAME = "catalogues"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
