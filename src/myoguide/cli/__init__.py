@@ -85,8 +85,15 @@ def _language() -> str:
 
 
 def _knowledge(language: str) -> Knowledge:
+    from ..i18n import translations
     from ..knowledge import load_knowledge
 
+    try:
+        translations(language)
+    except LookupError as error:
+        # An install without its compiled catalogues: one line saying how to fix it.
+        click.echo(f"myoguide: {error}", err=True)
+        sys.exit(1)
     return load_knowledge(language=language)
 
 
