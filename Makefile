@@ -17,18 +17,23 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Compiled at install, as pip does: every process the tests start would compile it all again.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean
+.PHONY: run check test lint typecheck pytest e2e-deps bench docs install dev lock upgrade clean messages translations
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
 	$(UV_HOME)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
+# The translations: one gettext catalogue per language, compiled to .mo (never committed) by
+# the build hook in hatch_build.py whenever uv installs the package, or by `make translations`.
+LOCALE := src/myoguide/locale
+CATALOGUES := $(wildcard $(LOCALE)/*/LC_MESSAGES/myoguide.po)
+
 # Runtime packages only; --inexact leaves the dev tools of `make dev` in place.
-$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+$(VENV)/.installed: pyproject.toml uv.lock $(CATALOGUES) | $(UV)
 	$(UV) sync --locked --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
+$(VENV)/.installed-dev: pyproject.toml uv.lock $(CATALOGUES) | $(UV)
 	$(UV) sync --locked --extra dev --quiet
 	touch $@ $(VENV)/.installed
 
@@ -80,6 +85,17 @@ bench: dev
 	$(BIN)/python benchmarks/bench_parse.py
 	@if command -v wrk >/dev/null 2>&1; then $(BIN)/python benchmarks/bench_web.py; \
 	else echo "wrk not found (apt-get install wrk): skipping benchmarks/bench_web.py"; fi
+
+# After changing a sentence in the code: the template (.pot) from every gettext call in the
+# code and templates (babel.cfg), merged into each language's .po; then translate what is new.
+messages: dev
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -c TRANSLATORS: --add-location=file --sort-output \
+		--project myoguide --copyright-holder "myoguide developers" -o $(LOCALE)/myoguide.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE)/myoguide.pot -d $(LOCALE) -D myoguide
+
+# The .po files compiled into the .mo files gettext reads (an install does this too).
+translations: install
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D myoguide
 
 docs: install
 	$(BIN)/python -m myoguide.cli.doc > docs/cli.md

@@ -27,6 +27,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[DATA_FOLDER] = folder
     os.environ["XDG_DATA_HOME"] = str(folder / "data")
     os.environ["MYOGUIDE_DATABASE_URL"] = str(folder / "diary.sqlite3")
+    # The terminal's language decides the CLI's: the tests expect English unless they ask.
+    os.environ["LANGUAGE"] = "en"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .answers import Answers
+from .i18n import ENGLISH, gettext_for
 
 Truth = bool | None
 Values = Mapping[str, Any]
@@ -127,30 +128,44 @@ class Condition(BaseModel):
                 raise ValueError(f"field {self.field!r}: {value!r} is not a valid value") from error
         return self
 
-    def describe(self) -> str:
-        """The rule in words, for people auditing the knowledge base."""
+    def describe(self, language: str = ENGLISH) -> str:
+        """The rule in words, for people auditing the knowledge base (the answer fields and
+        values keep their ids in every language)."""
+        _ = gettext_for(language)
+        yes, no, and_, or_ = _("yes"), _("no"), _("and"), _("or")
         if self.all_ is not None:
-            return "(" + " and ".join(part.describe() for part in self.all_) + ")"
+            joined = f" {and_} ".join(part.describe(language) for part in self.all_)
+            return f"({joined})"
         if self.any_ is not None:
-            return "(" + " or ".join(part.describe() for part in self.any_) + ")"
+            joined = f" {or_} ".join(part.describe(language) for part in self.any_)
+            return f"({joined})"
         if self.not_ is not None:
-            return f"not {self.not_.describe()}"
+            return _("not {rule}").format(rule=self.not_.describe(language))
         name = self.field
         if self.is_ is not None:
-            text = f"{name} is {'yes' if self.is_ else 'no'}"
+            text = _("{field} is {value}").format(field=name, value=yes if self.is_ else no)
         elif self.in_ is not None:
-            text = f"{name} is {' or '.join(str(v) for v in self.in_)}"
+            values = f" {or_} ".join(str(v) for v in self.in_)
+            text = _("{field} is {value}").format(field=name, value=values)
         elif self.any_of is not None:
-            text = f"{name} includes {' or '.join(self.any_of)}"
+            values = f" {or_} ".join(self.any_of)
+            text = _("{field} includes {values}").format(field=name, values=values)
         elif self.known is not None:
-            text = f"{name} is {'answered' if self.known else 'not answered'}"
+            text = (
+                _("{field} is answered") if self.known else _("{field} is not answered")
+            ).format(field=name)
         else:
             bounds = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
             op = next(o for o in bounds if getattr(self, o) is not None)
             bound = getattr(self, op)
             text = f"{name} {bounds[op]} {int(bound) if float(bound).is_integer() else bound}"
         if self.if_unknown is not None:
-            text += f" (counts as {'yes' if self.if_unknown else 'no'} when unknown)"
+            counts = (
+                _("(counts as yes when unknown)")
+                if self.if_unknown
+                else _("(counts as no when unknown)")
+            )
+            text += f" {counts}"
         return text
 
     def fields(self) -> set[str]:

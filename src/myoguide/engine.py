@@ -36,7 +36,8 @@ from .conditions import (
     compile_selector,
     flatten,
 )
-from .knowledge import Knowledge, load_knowledge
+from .i18n import decimal_symbol
+from .knowledge import ENGLISH, Knowledge, load_knowledge
 from .knowledge.models import CHILD_AGE, Advice, Citation, Clue, Factor
 
 __all__ = ["Engine", "OpenRules", "assess", "default_engine"]
@@ -69,10 +70,10 @@ class _Reason:
     text: str
     value_field: str | None
 
-    def render(self, values: Values) -> str:
+    def render(self, values: Values, decimal: str = ".") -> str:
         if self.value_field is None:
             return self.text
-        return self.text.replace(VALUE, _number(values[self.value_field]))
+        return self.text.replace(VALUE, _number(values[self.value_field], decimal))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +116,10 @@ class _CareItem:
     sources: tuple[Source, ...]
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, decimal: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).replace(".", decimal)
 
 
 def _clue(rule: Clue, weight: float) -> _Clue:
@@ -158,6 +159,8 @@ class Engine:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        # The answers a reason quotes ("about {value} cups") are written as its language does.
+        self._decimal = decimal_symbol(knowledge.language)
         self._documents = {
             doc.id: Source(id=doc.id, title=doc.title, url=doc.url, language=doc.language)
             for doc in knowledge.sources
@@ -443,7 +446,7 @@ class Engine:
         for index in fired:
             clue, toward = self._kind_clues[index]
             score[toward] += clue.weight
-            reasons[toward].append(clue.render(values))
+            reasons[toward].append(clue.render(values, self._decimal))
         explicit = _EXPLICIT_KIND.get(sensation) if sensation else None
         if explicit is not None:
             assert sensation is not None
@@ -547,8 +550,8 @@ class Engine:
             id=factor.id,
             name=factor.name,
             score=round(1.0 / (1.0 + math.exp(-log_odds)), 3),
-            why=tuple(clue.render(values) for clue in clues if clue.weight > 0),
-            against=tuple(clue.render(values) for clue in clues if clue.weight < 0),
+            why=tuple(clue.render(values, self._decimal) for clue in clues if clue.weight > 0),
+            against=tuple(clue.render(values, self._decimal) for clue in clues if clue.weight < 0),
             sources=factor.sources,
         )
 
@@ -561,7 +564,7 @@ class Engine:
             id=entry.id,
             name=entry.name,
             text=entry.check,
-            why=tuple(entry.whys[i].render(values) for i in fired),
+            why=tuple(entry.whys[i].render(values, self._decimal) for i in fired),
             sources=entry.sources,
         )
 
@@ -618,10 +621,15 @@ class Engine:
         )
 
 
+def default_engine(language: str = ENGLISH) -> Engine:
+    """The engine over the packaged knowledge base in ``language``, built once per process
+    and language. Raises KnowledgeError for a language the knowledge is not in."""
+    return _packaged_engine(language)
+
+
 @cache
-def default_engine() -> Engine:
-    """The engine over the packaged knowledge base, built once per process."""
-    return Engine(load_knowledge())
+def _packaged_engine(language: str) -> Engine:
+    return Engine(load_knowledge(language=language))
 
 
 def assess(answers: Answers | Mapping[str, Any]) -> Assessment:

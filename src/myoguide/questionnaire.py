@@ -11,6 +11,7 @@ from typing import Any
 
 from .answers import Answers
 from .conditions import compile_condition, flatten
+from .i18n import ENGLISH, N_, decimal_symbol, gettext_for
 from .knowledge import Knowledge
 from .knowledge.models import Question, Section
 
@@ -36,10 +37,18 @@ class _Unknown:
 
 UNKNOWN: Any = _Unknown()
 
+# The words each reply takes: the English ones and digits always, and, in another language,
+# the comma-separated words its catalogue gives for each list.
 _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _NOT_SURE = {"", "?", "not sure", "unsure", "dont know", "don't know", "skip"}
 _NONE = {"none", "none of these", "no", "0", "-"}
+_WORDS = {
+    "yes": N_("y, yes"),
+    "no": N_("n, no"),
+    "not_sure": N_("not sure, unsure, dont know, don't know, skip"),
+    "none": N_("none, none of these"),
+}
 NONE_OF_THESE = "none"
 """A form's "none of these" box for a multi-choice question: none, which is not unknown."""
 
@@ -68,61 +77,80 @@ def set_answer(answers: dict[str, Any], question_id: str, value: Any) -> None:
         target[name] = value
 
 
-def parse_reply(question: Question, reply: str) -> Any:
-    """Read what a person typed. Raises ValueError with a message they can act on."""
+def _words(language: str, name: str, english: set[str]) -> set[str]:
+    translated = gettext_for(language)(_WORDS[name])
+    return english | {word.strip() for word in translated.lower().split(",")}
+
+
+def parse_reply(question: Question, reply: str, language: str = ENGLISH) -> Any:
+    """Read what a person typed (in ``language``, or English). Raises ValueError with a
+    message they can act on, in that language."""
+    _ = gettext_for(language)
     text = reply.strip().lower()
-    if text in _NOT_SURE:
+    if text in _words(language, "not_sure", _NOT_SURE):
         return UNKNOWN
     if question.type == "yes_no":
-        if text in _YES:
+        if text in _words(language, "yes", _YES):
             return True
-        if text in _NO:
+        if text in _words(language, "no", _NO):
             return False
-        raise ValueError('please answer yes ("y") or no ("n"), or leave it blank if not sure')
+        raise ValueError(_('please answer yes ("y") or no ("n"), or leave it blank if not sure'))
     if question.type == "choice":
-        return _option(question, text)
+        return _option(question, text, language)
     if question.type == "multi":
-        if text in _NONE:
+        if text in _words(language, "none", _NONE):
             return []
-        picked = [_option(question, part.strip()) for part in text.split(",") if part.strip()]
+        picked = [
+            _option(question, part.strip(), language) for part in text.split(",") if part.strip()
+        ]
         return list(dict.fromkeys(picked))
-    return _number(question, text)
+    return _number(question, text, language)
 
 
-def answer_label(question: Question, value: Any) -> str:
+def answer_label(question: Question, value: Any, language: str = ENGLISH) -> str:
     """An answer in the words the question offers: "Yes", an option's label, a number."""
+    _ = gettext_for(language)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     labels = {option.value: option.label for option in question.options}
     if isinstance(value, list):
-        return ", ".join(labels.get(item, str(item)) for item in value) or "None of these"
+        return ", ".join(labels.get(item, str(item)) for item in value) or _("None of these")
     if isinstance(value, str):
         return labels.get(value, value)
     return _plain(value)
 
 
-def _option(question: Question, text: str) -> str:
+def _option(question: Question, text: str, language: str = ENGLISH) -> str:
     values = [option.value for option in question.options]
     if text.isdigit() and 1 <= int(text) <= len(values):
         return values[int(text) - 1]
     for option in question.options:
         if text in {option.value, option.label.lower()}:
             return option.value
-    raise ValueError(f"please pick a number from 1 to {len(values)}")
+    _ = gettext_for(language)
+    raise ValueError(_("please pick a number from 1 to {last}").format(last=len(values)))
 
 
-def _number(question: Question, text: str) -> int | float:
+def _number(question: Question, text: str, language: str = ENGLISH) -> int | float:
+    _ = gettext_for(language)
+    # "1,5" in a language that writes decimals with a comma.
+    text = text.replace(decimal_symbol(language), ".")
     try:
         value: int | float = int(text) if question.type == "integer" else float(text)
     except ValueError:
-        kind = "a whole number" if question.type == "integer" else "a number"
-        raise ValueError(f"please type {kind}, or leave it blank if not sure") from None
+        if question.type == "integer":
+            message = _("please type a whole number, or leave it blank if not sure")
+        else:
+            message = _("please type a number, or leave it blank if not sure")
+        raise ValueError(message) from None
     if value != value or value in {float("inf"), float("-inf")}:
-        raise ValueError("please type an ordinary number")
+        raise ValueError(_("please type an ordinary number"))
     if question.minimum is not None and value < question.minimum:
-        raise ValueError(f"please type a number of at least {_plain(question.minimum)}")
+        message = _("please type a number of at least {minimum}")
+        raise ValueError(message.format(minimum=_plain(question.minimum)))
     if question.maximum is not None and value > question.maximum:
-        raise ValueError(f"please type a number of at most {_plain(question.maximum)}")
+        message = _("please type a number of at most {maximum}")
+        raise ValueError(message.format(maximum=_plain(question.maximum)))
     return value
 
 

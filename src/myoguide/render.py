@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .assessment import Assessment, Source
+from .i18n import ENGLISH, N_, format_number, gettext_for
 from .knowledge import Knowledge
 from .knowledge.models import Citation, Factor, RuleOutEntry, Topic, WarningSign
 
@@ -27,31 +28,39 @@ __all__ = [
 ]
 
 _GROUPS = (
-    ("Kinds", "kinds"),
-    ("Body regions", "regions"),
-    ("Causes (factors)", "factors"),
-    ("Conditions a doctor may rule out", "rule_outs"),
-    ("Warning signs", "warning_signs"),
-    ("What helps (care plan)", "care_plan"),
+    (N_("Kinds"), "kinds"),
+    (N_("Body regions"), "regions"),
+    (N_("Causes (factors)"), "factors"),
+    (N_("Conditions a doctor may rule out"), "rule_outs"),
+    (N_("Warning signs"), "warning_signs"),
+    (N_("What helps (care plan)"), "care_plan"),
 )
 
 
-CAUSES_INTRO = (
+CAUSES_INTRO = N_(
     "Most likely first. Each one says how clearly your answers point to it, and which answers do."
 )
 """Said once above the causes, so the words for each one read as a scale."""
 
 # A factor's score (0 to 1, in the JSON) as words a person can weigh: (lowest score, words).
 _STRENGTHS = (
-    (0.7, "likely: your answers point clearly to it"),
-    (0.4, "possible: some of your answers point to it"),
-    (0.0, "less likely: only a little in your answers points to it"),
+    (0.7, N_("likely: your answers point clearly to it")),
+    (0.4, N_("possible: some of your answers point to it")),
+    (0.0, N_("less likely: only a little in your answers points to it")),
 )
 
+_KIND_TITLES = {
+    "twitch": N_("A twitch"),
+    "spasm": N_("A spasm (cramp)"),
+    "both": N_("Twitches and spasms"),
+    "unclear": N_("Not clear yet"),
+}
 
-def link_strength(score: float) -> str:
+
+def link_strength(score: float, language: str = ENGLISH) -> str:
     """How strongly a person's answers point to a cause, in words instead of a number."""
-    return next(words for lowest, words in _STRENGTHS if score >= lowest)
+    words = next(words for lowest, words in _STRENGTHS if score >= lowest)
+    return gettext_for(language)(words)
 
 
 class _Numbering:
@@ -82,7 +91,7 @@ def source_numbers(assessment: Assessment) -> dict[str, int]:
     return numbering.order
 
 
-FOR_LATER = "For later, once you have help"
+FOR_LATER = N_("For later, once you have help")
 """The heading that ends an emergency's first screen: what follows is not for now."""
 
 
@@ -102,6 +111,7 @@ def triage_banner(assessment: Assessment, knowledge: Knowledge) -> tuple[str, st
 def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bool = True) -> str:
     """The whole result, most urgent first. ``banner=False`` leaves the triage heading to
     the caller (the terminal draws it as a coloured panel)."""
+    _ = gettext_for(knowledge.language)
     numbering = _Numbering()
     lines: list[str] = []
     label, action = triage_banner(assessment, knowledge)
@@ -111,70 +121,63 @@ def assessment_markdown(assessment: Assessment, knowledge: Knowledge, banner: bo
     if triage.unanswered:
         # What could not be checked comes before anything else the result says.
         questions = {q.id: q.text for q in knowledge.questions.questions}
-        lines += ["## Not checked", "", knowledge.meta.unanswered_note, ""]
+        lines += ["## " + _("Not checked"), "", knowledge.meta.unanswered_note, ""]
         lines += [f"- {questions.get(q, q)}" for q in triage.unanswered]
         lines.append("")
     if banner:
         lines += [action, ""]
     if triage.reasons:
-        lines += ["## Why", ""]
+        lines += ["## " + _("Why"), ""]
         lines += [f"- {r.text} {numbering.refs(r.sources)}" for r in triage.reasons]
         lines.append("")
     if triage.while_you_wait:
-        lines += ["## While you wait", ""]
+        lines += ["## " + _("While you wait"), ""]
         lines += [f"- {step}" for step in triage.while_you_wait]
         lines.append("")
     if triage.level == "emergency":
-        lines += ["---", "", f"## {FOR_LATER}", ""]
-    kind_title = {
-        "twitch": "A twitch",
-        "spasm": "A spasm (cramp)",
-        "both": "Twitches and spasms",
-        "unclear": "Not clear yet",
-    }[assessment.kind]
+        lines += ["---", "", "## " + _(FOR_LATER), ""]
+    kind_title = _(_KIND_TITLES[assessment.kind])
     kind_text = f"{assessment.kind_explanation} {numbering.refs(assessment.kind_sources)}"
-    lines += [f"## What it is: {kind_title}", "", kind_text, ""]
+    lines += ["## " + _("What it is: {kind}").format(kind=kind_title), "", kind_text, ""]
+    lines += ["## " + _("Likely causes"), ""]
     if assessment.factors:
-        lines += ["## Likely causes", "", CAUSES_INTRO, ""]
+        lines += [_(CAUSES_INTRO), ""]
         for factor in assessment.factors:
-            strength = link_strength(factor.score)
+            strength = link_strength(factor.score, knowledge.language)
             refs = numbering.refs(factor.sources)
             lines.append(f"- **{factor.name}**, {strength} {refs}")
             lines += [f"  - {why}" for why in factor.why]
-            lines += [f"  - Against: {against}" for against in factor.against]
+            against = _("Against: {reason}")
+            lines += ["  - " + against.format(reason=a) for a in factor.against]
         lines.append("")
     else:
-        lines += ["## Likely causes", "", "Your answers do not point to a particular cause.", ""]
+        lines += [_("Your answers do not point to a particular cause."), ""]
     if assessment.rule_out:
-        lines += ["## What a doctor should rule out", ""]
+        lines += ["## " + _("What a doctor should rule out"), ""]
         for item in assessment.rule_out:
             lines.append(f"- **{item.name}**: {item.text} {numbering.refs(item.sources)}")
             lines += [f"  - {why}" for why in item.why]
         lines.append("")
     if assessment.care_plan:
         names = {f.id: f.name.lower() for f in assessment.factors}
-        names.update({"twitch": "twitches", "spasm": "spasms"})
-        lines += ["## What to do", ""]
+        names.update({"twitch": _("twitches"), "spasm": _("spasms")})
+        lines += ["## " + _("What to do"), ""]
         for care in assessment.care_plan:
             targets = ", ".join(names.get(t, t) for t in care.for_)
+            meant = _("(for {targets})").format(targets=targets)
             lines.append(
-                f"- **{care.title}**: {care.text} _(for {targets})_ {numbering.refs(care.sources)}"
+                f"- **{care.title}**: {care.text} _{meant}_ {numbering.refs(care.sources)}"
             )
         lines.append("")
-    lines += ["## Sources", ""]
+    lines += ["## " + _("Sources"), ""]
     documents = {doc.id: doc for doc in knowledge.sources}
     for source_id, number in numbering.order.items():
         doc = documents[source_id]
-        where = f" <{doc.url}>" if doc.url else f" (file {doc.file})"
-        lines.append(f"{number}. {_cite(doc.title, doc.publisher)}{where}")
-    lines += [
-        "",
-        "---",
-        "",
-        f"_{assessment.disclaimer}_",
-        "",
-        f"Knowledge version {assessment.knowledge_version}",
-    ]
+        where = f" <{doc.url}>" if doc.url else " " + _("(file {file})").format(file=doc.file)
+        foreign = "" if doc.language == knowledge.language else " " + _("(in English)")
+        lines.append(f"{number}. {_cite(doc.title, doc.publisher)}{where}{foreign}")
+    version = _("Knowledge version {version}").format(version=assessment.knowledge_version)
+    lines += ["", "---", "", f"_{assessment.disclaimer}_", "", version]
     return "\n".join(lines) + "\n"
 
 
@@ -184,13 +187,18 @@ def _cite(title: str, publisher: str) -> str:
 
 
 def _citations_markdown(citations: Sequence[Citation], knowledge: Knowledge) -> list[str]:
+    _ = gettext_for(knowledge.language)
     lines = []
     for citation in citations:
         doc = knowledge.source(citation.source)
-        where = f" <{doc.url}>" if doc.url else f" (seed file {doc.file})"
-        lines.append(f"- {_cite(doc.title, doc.publisher)}{where}")
+        where = f" <{doc.url}>" if doc.url else " " + _("(seed file {file})").format(file=doc.file)
+        foreign = doc.language != knowledge.language
+        in_english = " " + _("(in English)") if foreign else ""
+        lines.append(f"- {_cite(doc.title, doc.publisher)}{where}{in_english}")
         if citation.quote:
-            lines.append(f'  > "{citation.quote}"')
+            # Seed quotes stay verbatim; a reader in another language is told why it is English.
+            marked = " " + _("(quote in English)") if foreign else ""
+            lines.append(f'  > "{citation.quote}"{marked}')
     return lines
 
 
@@ -202,14 +210,15 @@ def _group(knowledge: Knowledge, name: str) -> Sequence[Any]:
 
 
 def topics_markdown(knowledge: Knowledge) -> str:
-    lines = ["# Topics", ""]
+    _ = gettext_for(knowledge.language)
+    lines = ["# " + _("Topics"), ""]
     lines += [f"- `{t.id}`: **{t.title}**. {t.summary}" for t in knowledge.topics]
     lines.append("")
     for title, group in _GROUPS:
-        lines += [f"## {title}", ""]
+        lines += ["## " + _(title), ""]
         lines += [f"- `{e.id}`: {e.name}" for e in _group(knowledge, group)]
         lines.append("")
-    lines.append("Read any of them with `myoguide explain ID`.")
+    lines.append(_("Read any of them with {command}.").format(command="`myoguide explain ID`"))
     return "\n".join(lines) + "\n"
 
 
@@ -254,71 +263,86 @@ def entry_markdown(entry_id: str, knowledge: Knowledge) -> str:
         raise KeyError(entry_id)
     if isinstance(entry, Topic):
         return _topic_markdown(entry, knowledge)
+    language = knowledge.language
+    _ = gettext_for(language)
     if entry_id in {s.id for s in knowledge.sources}:
         doc = knowledge.source(entry_id)
         lines = [f"# {doc.title}", "", f"{doc.publisher}.", ""]
-        lines.append(f"<{doc.url}>" if doc.url else f"Seed document, file `{doc.file}`.")
+        seed = _("Seed document, file {file}.").format(file=f"`{doc.file}`")
+        lines.append(f"<{doc.url}>" if doc.url else seed)
         return "\n".join(lines) + "\n"
     data = entry.model_dump()
     lines = [f"# {data['name']}", "", f"**{data['summary']}**", "", data["description"], ""]
     if data.get("signs"):
-        lines += ["## Signs", ""] + [f"- {sign}" for sign in data["signs"]] + [""]
+        lines += ["## " + _("Signs"), ""] + [f"- {sign}" for sign in data["signs"]] + [""]
     if isinstance(entry, WarningSign):
         label = knowledge.meta.triage_levels[entry.level].label
-        lines += [f"**If present:** {label}.", ""]
-        lines += [f"**Rule:** `{entry.when.describe()}`", ""]
+        lines += [_("**If present:** {level}.").format(level=label), ""]
+        lines += [_("**Rule:** {rule}").format(rule=f"`{entry.when.describe(language)}`"), ""]
         if entry.advice:
-            lines += ["## Said with it", ""]
-            lines += [f"- {a.text} Left out when `{a.unless.describe()}`." for a in entry.advice]
+            lines += ["## " + _("Said with it"), ""]
+            for advice in entry.advice:
+                rule = f"`{advice.unless.describe(language)}`"
+                left_out = _("Left out when {rule}.").format(rule=rule)
+                lines.append(f"- {advice.text} {left_out}")
             lines.append("")
     if isinstance(entry, Factor):
         lines += _factor_details(entry, knowledge)
     if isinstance(entry, RuleOutEntry):
-        lines += ["## When myoguide raises it", ""]
-        lines += [f"- {t.why} `{t.when.describe()}`" for t in entry.triggers]
+        lines += ["## " + _("When myoguide raises it"), ""]
+        lines += [f"- {t.why} `{t.when.describe(language)}`" for t in entry.triggers]
         lines.append("")
-    lines += ["## Sources", "", *_citations_markdown(getattr(entry, "citations", []), knowledge)]
+    citations = _citations_markdown(getattr(entry, "citations", []), knowledge)
+    lines += ["## " + _("Sources"), "", *citations]
     return "\n".join(lines) + "\n"
 
 
 def _factor_details(factor: Factor, knowledge: Knowledge) -> list[str]:
+    language = knowledge.language
+    _ = gettext_for(language)
     regions = {r.id: r.name for r in knowledge.regions}
+    # A kind's name without its aside: "twitch (fasciculation)" is "twitch".
+    kinds = {k.id: k.name.split(" (")[0] for k in knowledge.kinds.kinds}
     care = {c.id: c.name for c in knowledge.care_plan}
     lines = [
-        f"**Kinds:** {', '.join(factor.kinds)}",
+        _("**Kinds:** {kinds}").format(kinds=", ".join(kinds.get(k, k) for k in factor.kinds)),
         "",
-        f"**Where:** {', '.join(regions[r] for r in factor.regions)}",
+        _("**Where:** {regions}").format(regions=", ".join(regions[r] for r in factor.regions)),
         "",
-        "## Answers that count",
+        "## " + _("Answers that count"),
         "",
     ]
     for evidence in factor.evidence:
         why = evidence.why.replace("{value}", "N")
-        rule = evidence.when.describe()
-        lines.append(f"- {_strength(evidence.weight)} ({evidence.weight:+g}): {why} `{rule}`")
-    lines += ["", "## What helps", ""] + [f"- {care[c]} (`{c}`)" for c in factor.care_plan]
+        rule = evidence.when.describe(language)
+        weight = format_number(evidence.weight, language, signed=True)
+        strength = _(_strength(evidence.weight))
+        lines.append(f"- {strength} ({weight}): {why} `{rule}`")
+    lines += ["", "## " + _("What helps"), ""]
+    lines += [f"- {care[c]} (`{c}`)" for c in factor.care_plan]
     lines.append("")
     return lines
 
 
 def _strength(weight: float) -> str:
     if weight < 0:
-        return "against"
+        return N_("against")
     if weight >= 2.5:
-        return "strong"
+        return N_("strong")
     if weight >= 1.0:
-        return "moderate"
-    return "weak"
+        return N_("moderate")
+    return N_("weak")
 
 
 def _topic_markdown(topic: Topic, knowledge: Knowledge) -> str:
+    _ = gettext_for(knowledge.language)
     lines = [f"# {topic.title}", "", f"**{topic.summary}**", ""]
     for section in topic.sections:
         lines += [f"## {section.heading}", "", section.text, ""]
         lines += _citations_markdown(section.citations, knowledge)
         lines.append("")
     for group in topic.lists:
-        title = {g: t for t, g in _GROUPS}[group]
+        title = _({g: t for t, g in _GROUPS}[group])
         lines += [f"## {title}", ""]
         lines += [f"- **{e.name}** (`{e.id}`): {e.summary}" for e in _group(knowledge, group)]
         lines.append("")

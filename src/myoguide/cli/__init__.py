@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import __version__
+from ..i18n import ENGLISH, N_, from_environment, gettext_for, translations
 from .diary import diary
 
 if TYPE_CHECKING:
@@ -53,7 +55,15 @@ def _fail(message: str) -> NoReturn:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="myoguide")
-def main() -> None:
+@click.option(
+    "--lang",
+    "language",
+    metavar="CODE",
+    help="The language of the check, topics and explanations: en or es. Without it, "
+    "LANGUAGE, LC_ALL, LC_MESSAGES or LANG decide (es_ES.UTF-8 is Spanish); else English.",
+)
+@click.pass_context
+def main(context: click.Context, language: str | None) -> None:
     """myoguide explains muscle twitches and spasms (cramps): which one it is, what is
     most likely behind it, whether a doctor should see it and how soon, and what helps.
     Every statement is cited.
@@ -61,6 +71,33 @@ def main() -> None:
     It informs; it does not diagnose. If you think it may be an emergency, call your
     local emergency number now.
     """
+    if language is not None:
+        from ..i18n import languages
+
+        code = language.strip().lower().replace("_", "-").split("-")[0]
+        if code not in languages():
+            _fail(f"--lang: no language {language!r} (there is: {', '.join(languages())})")
+        context.meta["language"] = code
+
+
+def _language() -> str:
+    """The language asked for: --lang, else the environment (as gettext reads it)."""
+    context = click.get_current_context(silent=True)
+    chosen = context.find_root().meta.get("language") if context is not None else None
+    return str(chosen) if chosen else from_environment(os.environ)
+
+
+def _knowledge(language: str) -> Knowledge:
+    from ..i18n import translations
+    from ..knowledge import load_knowledge
+
+    try:
+        translations(language)
+    except LookupError as error:
+        # An install without its compiled catalogues: one line saying how to fix it.
+        click.echo(f"myoguide: {error}", err=True)
+        sys.exit(1)
+    return load_knowledge(language=language)
 
 
 @main.command()
@@ -95,17 +132,15 @@ def check(
     """Check your twitch or spasm: answer the questions (or pass --answers) and get the
     kind, triage, likely causes and what to do. The questions come one at a time, the most
     useful first, and stop as soon as more answers would not change the result."""
-    from ..knowledge import load_knowledge
-
     if text is not None and answers_path is not None:
         _fail("--text and --answers cannot be used together: give one of them")
     if text is not None and all_questions:
         _fail("--text and --all-questions cannot be used together: leave out --all-questions")
-    knowledge = load_knowledge()
+    knowledge = _knowledge(_language())
     if answers_path is None:
         ask = _interview if all_questions else functools.partial(_adaptive_interview, text=text)
         answers = ask(knowledge)
-        result = _assess(answers)
+        result = _assess(answers, knowledge)
         if output_format == "fhir":
             from ..answers import Answers
 
@@ -117,7 +152,7 @@ def check(
     batch, items = _parse_answers(content, jsonl=answers_path.endswith(".jsonl"))
     from ..engine import default_engine
 
-    engine = default_engine()
+    engine = default_engine(knowledge.language)
     results = [engine.assess(answers) for answers, _ in items]
     if output_format == "fhir":
         _print_bundles(items, results, knowledge, batch)
@@ -137,14 +172,14 @@ def _print_bundles(
         click.echo(bundle.model_dump_json(indent=None if batch else 2))
 
 
-def _assess(answers: dict[str, Any]) -> Assessment:
+def _assess(answers: dict[str, Any], knowledge: Knowledge) -> Assessment:
     from pydantic import ValidationError
 
-    from ..engine import assess
+    from ..engine import default_engine
     from ..errors import field_problems
 
     try:
-        return assess(answers)
+        return default_engine(knowledge.language).assess(answers)
     except ValidationError as error:
         _fail("; ".join(str(p) for p in field_problems(error)))
 
@@ -249,9 +284,10 @@ def _print_results(
         click.echo("\n\n".join(assessment_markdown(r, knowledge) for r in results), nl=False)
         return
     console = _console()
+    _ = gettext_for(knowledge.language)
     for number, result in enumerate(results, start=1):
         if batch:
-            console.rule(f"Result {number} of {len(results)}")
+            console.rule(_("Result {number} of {total}").format(number=number, total=len(results)))
         _show_result(console, result, knowledge)
 
 
@@ -284,14 +320,15 @@ def _interview(knowledge: Knowledge) -> dict[str, Any]:
     """Ask the questionnaire in the terminal. Unsure replies stay unknown."""
     from ..questionnaire import applies, set_answer, walk
 
+    _ = gettext_for(knowledge.language)
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
     console = _console(stderr=True)  # the questions; the result alone goes to stdout
-    console.print(
-        "[b]myoguide check[/b]: a few questions about your twitch or spasm. "
-        "Press Enter to skip any question you are not sure about.\n"
-        f"[dim]{knowledge.meta.disclaimer}[/dim]\n"
+    intro = _(
+        "a few questions about your twitch or spasm. "
+        "Press Enter to skip any question you are not sure about."
     )
+    console.print(f"[b]myoguide check[/b]: {intro}\n[dim]{knowledge.meta.disclaimer}[/dim]\n")
     answers: dict[str, Any] = {}
     warned = False
     for section, questions in walk(knowledge):
@@ -299,7 +336,7 @@ def _interview(knowledge: Knowledge) -> dict[str, Any]:
         for question in questions:
             if not applies(question, answers):
                 continue
-            value = _ask(console, question)
+            value = _ask(console, question, knowledge.language)
             set_answer(answers, question.id, value)
             if question.warning_sign and value is True:
                 warned = _warn_if_emergency(console, knowledge, answers, warned)
@@ -319,18 +356,22 @@ def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any
     from ..interview import next_question, questions_left
     from ..questionnaire import UNKNOWN, set_answer
 
+    _ = gettext_for(knowledge.language)
+    ngettext = translations(knowledge.language).ngettext
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte is a reply to ask again, not a crash
     console = _console(stderr=True)  # the questions; the result alone goes to stdout
-    console.print(
-        "[b]myoguide check[/b]: questions about your twitch or spasm, one at a time, the most "
-        "useful first. They stop as soon as more answers would not change the result.\n"
-        "Press Enter if you are not sure, type ? to see why a question is asked, "
-        "b to go back.\n"
-        f"[dim]{knowledge.meta.disclaimer}[/dim]"
+    intro = _(
+        "questions about your twitch or spasm, one at a time, the most useful first. "
+        "They stop as soon as more answers would not change the result."
     )
+    keys = _(
+        "Press Enter if you are not sure, type ? to see why a question is asked, b to go back."
+    )
+    console.print(f"[b]myoguide check[/b]: {intro}\n{keys}\n[dim]{knowledge.meta.disclaimer}[/dim]")
     start: dict[str, Any] = _understood(console, knowledge, text) if text is not None else {}
     entries = {entry.id: entry for entry in knowledge.questions.questions}
+    sections = {section.id: section.title for section in knowledge.questions.sections}
     history: list[tuple[str, Any]] = []
     warned = _warn_if_emergency(console, knowledge, start, warned=False)
     while True:
@@ -342,15 +383,18 @@ def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any
         if question is None:
             break
         more = questions_left(answers, unknown) - 1
-        about = f"about {more} more" if more else "perhaps the last"
-        progress = f"Question {len(history) + 1}, {about} · {question.section_title}"
-        console.print(f"\n[dim]{progress}[/dim]")
-        value = _ask(console, entries[question.id], why=question.why)
+        heading = _("Question {number}").format(number=len(history) + 1)
+        if more:
+            about = ngettext("about {count} more", "about {count} more", more).format(count=more)
+        else:
+            about = _("perhaps the last")
+        console.print(f"\n[dim]{heading}, {about} · {sections[question.section]}[/dim]")
+        value = _ask(console, entries[question.id], knowledge.language, why=question.why)
         if value is _BACK:
             if history:
                 history.pop()
             else:
-                console.print("[dim]This is the first question.[/dim]")
+                console.print("[dim]" + _("This is the first question.") + "[/dim]")
             continue
         history.append((question.id, value))
         if value is not UNKNOWN:
@@ -368,12 +412,15 @@ def _understood(console: Any, knowledge: Knowledge, text: str) -> dict[str, Any]
 
     if len(text) > MAX_TEXT:
         _fail(f"--text: the description is too long: at most {MAX_TEXT} characters")
+    _ = gettext_for(knowledge.language)
     parsed = parse(text)
     entries = {entry.id: entry for entry in knowledge.questions.questions}
     if not parsed.findings:
-        console.print("\nWe did not understand any answers in your description; we will ask.")
+        console.print(
+            "\n" + _("We did not understand any answers in your description; we will ask.")
+        )
     else:
-        console.print("\n[b]What we understood[/b]")
+        console.print("\n[b]" + _("What we understood") + "[/b]")
     for finding in parsed.findings:
         words = text[finding.start : finding.end]
         entry = entries.get(finding.field)
@@ -381,11 +428,13 @@ def _understood(console: Any, knowledge: Knowledge, text: str) -> dict[str, Any]
         value: Any = finding.value
         if entry is not None and entry.type == "multi" and not isinstance(value, bool):
             value = [value]
-        meaning = answer_label(entry, value) if entry is not None else str(value)
+        meaning = (
+            answer_label(entry, value, knowledge.language) if entry is not None else str(value)
+        )
         if finding.negated and entry is not None and entry.type != "yes_no":
-            meaning = f"not {meaning}"
+            meaning = _("not {answer}").format(answer=meaning)
         if finding.uncertain:
-            meaning = "not sure — we will ask"
+            meaning = _("not sure — we will ask")
         console.print(f'  "{words}" — {topic} [b]{meaning}[/b]')
     answers: dict[str, Any] = parsed.answers.model_dump(mode="json", exclude_none=True)
     return answers
@@ -397,44 +446,53 @@ def _warn_if_emergency(
     """Show the emergency banner the first time the answers so far make it an emergency."""
     if warned:
         return True
-    result = _assess(answers)
+    result = _assess(answers, knowledge)
     if result.triage.level != "emergency":
         return False
     _show_banner(console, result, knowledge)
-    console.print("You can finish the questions, but please get help first.")
+    console.print(
+        gettext_for(knowledge.language)("You can finish the questions, but please get help first.")
+    )
     return True
 
 
-def _ask(console: Any, question: Any, why: str | None = None) -> Any:
-    """Ask one question until the reply reads. With ``why``, "?" shows it and "b" goes back."""
-    from ..questionnaire import parse_reply
+_HINTS = {
+    "yes_no": N_("y / n / Enter if not sure"),
+    "choice": N_("a number, or Enter if not sure"),
+    "multi": N_("numbers separated by commas, 0 for none of these, or Enter if not sure"),
+    "integer": N_("a whole number, or Enter if not sure"),
+    "number": N_("a number, or Enter if not sure"),
+}
+"""How to reply, by question type (translated where shown)."""
 
+
+def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None = None) -> Any:
+    """Ask one question until the reply reads. With ``why``, "?" shows it and "b" goes back."""
+    from ..questionnaire import answer_label, parse_reply
+
+    _ = gettext_for(language)
     console.print(f"\n[b]{question.text}[/b]\n[dim]{question.help}[/dim]")
     if question.type in {"choice", "multi"}:
         for number, option in enumerate(question.options, start=1):
             console.print(f"  {number}. {option.label}")
     if question.type == "multi":
-        console.print("  0. None of these")
-    hint = {
-        "yes_no": "y / n / Enter if not sure",
-        "choice": "a number, or Enter if not sure",
-        "multi": "numbers separated by commas, 0 for none of these, or Enter if not sure",
-        "integer": "a whole number, or Enter if not sure",
-        "number": "a number, or Enter if not sure",
-    }[question.type]
+        console.print(f"  0. {answer_label(question, [], language)}")
+    hint = _(_HINTS[question.type])
     if why is not None:
-        hint += "; ? why we ask, b back"
+        hint += _("; ? why we ask, b back")
+    # TRANSLATORS: the letter and the word that go back a question.
+    back = {"b", "back", _("b"), _("back")}
     while True:
         reply = click.prompt(f"({hint})", default="", show_default=False, err=True)
         if why is not None and reply.strip() == "?":
             console.print(f"[i]{why}[/i]")
             continue
-        if why is not None and reply.strip().lower() in {"b", "back"}:
+        if why is not None and reply.strip().lower() in back:
             return _BACK
         try:
-            return parse_reply(question, reply)
+            return parse_reply(question, reply, language)
         except ValueError as error:
-            console.print(f"[red]Sorry, {error}.[/red]")
+            console.print("[red]" + _("Sorry, {problem}.").format(problem=error) + "[/red]")
 
 
 @main.command()
@@ -479,10 +537,9 @@ def parse(text: str | None, file_path: str | None, today: str | None) -> None:
 def topics(output_format: str) -> None:
     """List the reading topics and every knowledge id: kinds, body regions, causes,
     conditions, warning signs and remedies."""
-    from ..knowledge import load_knowledge
     from ..render import topics_data, topics_markdown
 
-    knowledge = load_knowledge()
+    knowledge = _knowledge(_language())
     if output_format == "json":
         import json
 
@@ -497,10 +554,9 @@ def topics(output_format: str) -> None:
 def explain(entry_id: str, output_format: str) -> None:
     """Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body
     region, kind or source) with its citations. `myoguide topics` lists the ids."""
-    from ..knowledge import load_knowledge
     from ..render import entry_data, entry_markdown
 
-    knowledge = load_knowledge()
+    knowledge = _knowledge(_language())
     try:
         if output_format == "json":
             import json

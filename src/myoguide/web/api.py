@@ -1,14 +1,15 @@
-"""The JSON API under /api/v1: assessments, the questionnaire and the knowledge base."""
+"""The JSON API under /api/v1: assessments, the questionnaire and the knowledge base, in the
+language of the request's Accept-Language (ids are the same in every language)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..engine import Engine
+from ..i18n import from_accept_language
 from ..knowledge import Knowledge
 from ..knowledge.models import (
     CarePlanEntry,
@@ -72,8 +73,41 @@ def _summary(entry: Any) -> EntrySummary:
     return EntrySummary(id=entry.id, name=entry.name, summary=entry.summary)
 
 
-def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
+def answer_language(accept_language: str | None, available: Mapping[str, Any]) -> str:
+    """The language to answer in: the request's, when there is an answer in it; else the
+    first available (English, unless the app serves a knowledge base in another language)."""
+    language = from_accept_language(accept_language)
+    return language if language in available else next(iter(available))
+
+
+def language_headers(language: str) -> dict[str, str]:
+    """What a response in ``language`` says about it: which one, and that the request's
+    Accept-Language chose it (so no cache gives it to someone who asked for another)."""
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
+def build_router(knowledge_by_language: Mapping[str, Knowledge]) -> APIRouter:
+    """The routes, each answering in the request's language (``knowledge_by_language`` holds
+    English and each translation served)."""
     router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+    def knowledge_for(
+        response: Response,
+        accept_language: Annotated[
+            str | None,
+            Header(
+                alias="Accept-Language",
+                description="The language to answer in, e.g. `es` (Spanish); English when "
+                "none of those asked for is available. The response's Content-Language says "
+                "which one it is.",
+            ),
+        ] = None,
+    ) -> Knowledge:
+        language = answer_language(accept_language, knowledge_by_language)
+        response.headers.update(language_headers(language))
+        return knowledge_by_language[language]
+
+    localised: Any = Depends(knowledge_for)
 
     @router.get(
         "/questions",
@@ -82,7 +116,7 @@ def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
         tags=["questionnaire"],
         summary="The questionnaire as data",
     )
-    async def questions() -> QuestionsOut:
+    async def questions(knowledge: Knowledge = localised) -> QuestionsOut:
         """Sections and questions with their ids (the answer field each fills), help text,
         options and skip rules (`ask_if`: ask unless it is known to be false)."""
         return QuestionsOut(
@@ -97,7 +131,7 @@ def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
         tags=["knowledge"],
         summary="Index of the knowledge base",
     )
-    async def knowledge_index() -> KnowledgeIndex:
+    async def knowledge_index(knowledge: Knowledge = localised) -> KnowledgeIndex:
         """Every entry by group, with its id, name and summary."""
         return KnowledgeIndex(
             knowledge_version=knowledge.version,
@@ -108,21 +142,29 @@ def build_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
             },
         )
 
-    for path, noun, model, entries in _groups(knowledge):
-        _add_group(router, path, noun, model, entries)
+    groups = {language: _groups(knowledge) for language, knowledge in knowledge_by_language.items()}
+    for index, (path, noun, model, _) in enumerate(next(iter(groups.values()))):
+        translated = {language: found[index][3] for language, found in groups.items()}
+        _add_group(router, path, noun, model, translated, localised)
     return router
 
 
 def _add_group(
-    router: APIRouter, path: str, noun: str, model: type[BaseModel], entries: Sequence[Any]
+    router: APIRouter,
+    path: str,
+    noun: str,
+    model: type[BaseModel],
+    entries: Mapping[str, Sequence[Any]],
+    localised: Any,
 ) -> None:
-    by_id = {entry.id: entry for entry in entries}
+    """A group's routes; ``entries`` holds the group in each language, by language."""
+    by_id = {language: {entry.id: entry for entry in found} for language, found in entries.items()}
 
-    async def list_group() -> Sequence[Any]:
-        return entries
+    async def list_group(knowledge: Knowledge = localised) -> Sequence[Any]:
+        return entries[knowledge.language]
 
-    async def one_entry(entry_id: str) -> Any:
-        entry = by_id.get(entry_id)
+    async def one_entry(entry_id: str, knowledge: Knowledge = localised) -> Any:
+        entry = by_id[knowledge.language].get(entry_id)
         if entry is None:
             raise HTTPException(404, detail=f"No {noun} is called {entry_id!r}.")
         return entry

@@ -28,6 +28,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..engine import Engine, default_engine
 from ..fhir import FhirProblem
+from ..i18n import languages
 from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
 from .api import build_router
@@ -55,7 +56,12 @@ def create_app(
     """Build the app (over the packaged knowledge unless another is given). The diary lives
     in `store` (a DiaryStore, a path or a URL), else where $MYOGUIDE_DATABASE_URL says."""
     knowledge = knowledge or load_knowledge()
-    engine = default_engine() if knowledge is load_knowledge() else Engine(knowledge)
+    packaged = knowledge is load_knowledge()
+    engine = default_engine() if packaged else Engine(knowledge)
+    # The JSON API answers in every language of the packaged knowledge; another knowledge
+    # base only in its own.
+    engines = {code: default_engine(code) for code in languages()} if packaged else {}
+    engines[knowledge.language] = engine
     app = FastAPI(
         lifespan=_lifespan,
         title="myoguide",
@@ -98,9 +104,9 @@ def create_app(
         return page
 
     app.router.routes.append(
-        Route(assessments.PATH, assessments.AssessmentEndpoint(engine), methods=["POST"])
+        Route(assessments.PATH, assessments.AssessmentEndpoint(engines), methods=["POST"])
     )
-    app.include_router(build_router(knowledge, engine))
+    app.include_router(build_router({code: found.knowledge for code, found in engines.items()}))
     app.include_router(adaptive.build_router(engine))
     app.include_router(build_fhir_router(knowledge, engine))
     app.include_router(build_diary_api())

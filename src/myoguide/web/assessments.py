@@ -9,7 +9,7 @@ the operation is documented in the OpenAPI schema by :func:`document`.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 from ..answers import Answers
 from ..assessment import Assessment
 from ..engine import Engine
+from ..i18n import from_accept_language
 from ..jsonout import assessment_json
 from .problems import Problem, ValidationProblem, validation_detail
 
@@ -30,13 +31,16 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class AssessmentEndpoint:
-    """Answers JSON in, assessment JSON out. Nothing about the person is kept."""
+    """Answers JSON in, assessment JSON out, in the Accept-Language language (``engines``
+    by language; English when the request asks for none of them). Nothing about the person
+    is kept."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engines: Mapping[str, Engine]) -> None:
+        self.engines = engines
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip()
         body = await _read(receive)
         if (
             content_type
@@ -56,7 +60,11 @@ class AssessmentEndpoint:
             problems = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
             await _respond(send, 422, json.dumps(validation_detail(problems)).encode())
             return
-        await _respond(send, 200, assessment_json(self.engine.assess(answers)))
+        language = from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
+        if language not in self.engines:
+            language = next(iter(self.engines))
+        result = assessment_json(self.engines[language].assess(answers))
+        await _respond(send, 200, result, language)
 
 
 async def _read(receive: Receive) -> bytes:
@@ -71,17 +79,14 @@ async def _read(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _respond(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+async def _respond(send: Send, status: int, body: bytes, language: str | None = None) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if language is not None:
+        headers += [(b"content-language", language.encode()), (b"vary", b"Accept-Language")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -124,6 +129,17 @@ def document(schema: dict[str, Any]) -> None:
                 'field is unknown, never "no". Nothing about the person is stored.'
             ),
             "operationId": "create_assessment",
+            "parameters": [
+                {
+                    "name": "Accept-Language",
+                    "in": "header",
+                    "required": False,
+                    "description": "The language of the assessment's text, e.g. `es` "
+                    "(Spanish); English when none of those asked for is available. Ids are "
+                    "the same in every language; Content-Language says which one it is.",
+                    "schema": {"type": "string"},
+                }
+            ],
             "requestBody": {"required": True, "content": ref("Answers")},
             "responses": {
                 "200": {"description": "The assessment.", "content": ref("Assessment")},
