@@ -10,8 +10,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 from typing import Any, NamedTuple
 
 from .answers import Answers
@@ -32,8 +32,8 @@ from .conditions import (
     Condition,
     Values,
     compile_bounds,
-    compile_condition,
     compile_selector,
+    compile_verdicts,
     flatten,
 )
 from .knowledge import Knowledge, load_knowledge
@@ -134,10 +134,6 @@ def _any(conditions: list[Condition]) -> Condition:
     return Condition.model_validate({"any": conditions})
 
 
-def _unknown(fields: tuple[str, ...], values: Values) -> list[str]:
-    return [field for field in fields if values[field] is None]
-
-
 def _getter(fields: list[str]) -> Callable[[Values], tuple[Any, ...]]:
     """A fast function giving the values of these answer fields, as a tuple."""
     if not fields:
@@ -182,7 +178,9 @@ class Engine:
         }
 
         signs = knowledge.warning_signs
-        self._signs_select = compile_selector([sign.when for sign in signs])
+        # Which signs hold and which are left open by unknown answers, in one pass.
+        self._signs_verdicts = compile_verdicts([sign.when for sign in signs])
+        self._sign_rank = tuple(_RANK[sign.level] for sign in signs)
         self._reasons = tuple(
             TriageReason(
                 id=sign.id,
@@ -206,37 +204,38 @@ class Engine:
         }
         self._advice_text = tuple(item.text for item in advice)
         self._advice_skipped = compile_selector([item.unless for item in advice])
+        self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # A rule left open by unknown answers, above the level reached, names those
         # answers in `triage.unanswered`: the questions that could still raise the level.
-        # One selector per level reached, over only the signs above it: the rest cannot
-        # change the level, so they are not even evaluated.
-        self._open_above: dict[int, tuple[tuple[int, ...], Selector]] = {}
-        for reached in range(len(TRIAGE_ORDER) - 1):
-            above = tuple(i for i, sign in enumerate(signs) if _RANK[sign.level] > reached)
-            select = compile_selector([signs[i].when for i in above], undecided=True)
-            self._open_above[reached] = (above, select)
-        self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # What leaves a rule open, most telling first: the warning-sign questions asked of
         # everyone and the follow-ups that now apply (when a sign began, once a sign is
         # there), then the other follow-ups, then the other answers it reads (pain, when),
-        # which matter only together with them.
+        # which matter only together with them. Sets of answers are bits of an int, one bit
+        # per answer a sign reads, in questionnaire order (the order they are listed in).
         questions = knowledge.questions.questions
-        order = {q.id: index for index, q in enumerate(questions)}
-        tiers = (
-            {q.id for q in questions if q.warning_sign and q.ask_if is None},
-            {q.id for q in questions if q.warning_sign and q.ask_if is not None},
-            {q.id for q in questions if not q.warning_sign},
+        read = set().union(*(sign.when.fields() for sign in signs))
+        listed = [q.id for q in questions if q.id in read]
+        bit = {field: 1 << position for position, field in enumerate(listed)}
+        self._sign_answers = itemgetter(*listed)
+        self._answer_bits = tuple(bit.values())
+        self._bit_answers = {mask: field for field, mask in bit.items()}
+
+        follow_ups = [q for q in questions if q.warning_sign and q.ask_if is not None]
+        self._follow_ups_asked = compile_selector([q.ask_if for q in follow_ups if q.ask_if])
+        self._follow_up_bit = tuple(bit.get(q.id, 0) for q in follow_ups)
+        self._follow_up_bits = sum(self._follow_up_bit)
+        core = sum(bit.get(q.id, 0) for q in questions if q.warning_sign and q.ask_if is None)
+        other = sum(bit.get(q.id, 0) for q in questions if not q.warning_sign)
+        self._sign_tiers = tuple(
+            (
+                rank,
+                reads & (core | self._follow_up_bits),
+                reads & self._follow_up_bits,
+                reads & other,
+            )
+            for sign, rank in zip(signs, self._sign_rank, strict=True)
+            for reads in (sum(bit[field] for field in sign.when.fields() if field in bit),)
         )
-        self._sign_fields = tuple(
-            tuple(tuple(sorted(sign.when.fields() & tier, key=order.__getitem__)) for tier in tiers)
-            for sign in signs
-        )
-        self._follow_ups = tuple(
-            (q.id, compile_condition(q.ask_if))
-            for q in questions
-            if q.warning_sign and q.ask_if is not None
-        )
-        self._question_order = order
         self._emergency_signs = frozenset(
             index for index, sign in enumerate(signs) if sign.level == "emergency"
         )
@@ -290,6 +289,7 @@ class Engine:
         # made once for the answers that decide it (a key), then reused.
         self._kind_for = lru_cache(maxsize=1024)(self._build_kind)
         self._triage_for = lru_cache(maxsize=4096)(self._build_triage)
+        self._unanswered_for = lru_cache(maxsize=4096)(self._build_unanswered)
         self._finding_for = lru_cache(maxsize=8192)(self._build_finding)
         self._rule_out_for = lru_cache(maxsize=1024)(self._build_rule_out)
         self._care_item_for = lru_cache(maxsize=4096)(self._build_care_item)
@@ -328,7 +328,7 @@ class Engine:
             values["sensation"], self._kind_select(values), self._kind_shown(values)
         )
         values["kind"] = kind
-        signs = self._signs_select(values)
+        signs, undecided = self._signs_verdicts(values)
         factors = self._rank_factors(values)
         rule_out = tuple(
             self._rule_out_for(order, entry.select(values), entry.shown(values))
@@ -349,7 +349,7 @@ class Engine:
             kind_explanation=kind_explanation,
             kind_sources=self._kind_sources[kind],
             triage=self._triage_for(
-                signs, self._unanswered(signs, values), self._advice_skipped(values)
+                signs, self._unanswered(signs, undecided, values), self._advice_skipped(values)
             ),
             factors=factors,
             rule_out=rule_out,
@@ -465,33 +465,43 @@ class Engine:
             kind=self._kind_names[winner], reasons=", ".join(reasons[winner])
         )
 
-    def _unanswered(self, fired: tuple[int, ...], values: Values) -> tuple[str, ...]:
+    def _unanswered(
+        self, held: tuple[int, ...], undecided: tuple[int, ...], values: Values
+    ) -> tuple[str, ...]:
         """Unknown answers that leave open a warning sign above the level reached, the most
         urgent sign's first, each in questionnaire order."""
-        reached = max((_RANK[self._reasons[index].level] for index in fired), default=0)
-        if reached not in self._open_above:
+        if not undecided:
             return ()
-        above, select = self._open_above[reached]
-        open_signs = [above[position] for position in select(values)]
-        if not open_signs:
-            return ()
-        urgency: dict[str, int] = {}
-        applying = {question for question, asked in self._follow_ups if asked(values) is True}
-        for index in open_signs:
-            rank = _RANK[self._reasons[index].level]
-            core, follow_ups, other = self._sign_fields[index]
-            tiers = (
-                core + tuple(q for q in follow_ups if q in applying),
-                tuple(q for q in follow_ups if q not in applying),
-                other,
-            )
-            unknown = next((found for tier in tiers if (found := _unknown(tier, values))), [])
-            for field in unknown:
-                if urgency.get(field, -1) < rank:
-                    urgency[field] = rank
-        return tuple(
-            sorted(urgency, key=lambda field: (-urgency[field], self._question_order[field]))
+        ranks = self._sign_rank
+        reached = max([ranks[index] for index in held], default=0)
+        missing = sum(
+            compress(self._answer_bits, map(is_, repeat(None), self._sign_answers(values)))
         )
+        asked = sum([self._follow_up_bit[index] for index in self._follow_ups_asked(values)])
+        return self._unanswered_for(reached, undecided, missing, asked)
+
+    def _build_unanswered(
+        self, reached: int, undecided: tuple[int, ...], missing: int, asked: int
+    ) -> tuple[str, ...]:
+        """The unknown answers (bits of `missing`) that leave open the `undecided` signs
+        above the level reached, given the follow-ups that apply (bits of `asked`)."""
+        waiting = missing & self._follow_up_bits & ~asked
+        first = missing & ~waiting
+        found_at = [0] * len(TRIAGE_ORDER)
+        for index in undecided:
+            rank, core, follow_ups, other = self._sign_tiers[index]
+            if rank > reached:
+                found_at[rank] |= (first & core) or (waiting & follow_ups) or (missing & other)
+        unanswered: list[str] = []
+        listed = 0
+        for found in reversed(found_at):
+            found &= ~listed
+            listed |= found
+            while found:
+                lowest = found & -found
+                unanswered.append(self._bit_answers[lowest])
+                found ^= lowest
+        return tuple(unanswered)
 
     def _build_triage(
         self, fired: tuple[int, ...], unanswered: tuple[str, ...], skipped: tuple[int, ...]
