@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain, compress, repeat
-from operator import is_, itemgetter
+from operator import attrgetter, is_, itemgetter
 from typing import Any, NamedTuple
 
 from .answers import Answers
@@ -44,6 +44,8 @@ __all__ = ["Engine", "OpenRules", "assess", "default_engine"]
 _RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 _EXPLICIT_KIND: dict[str, Kind] = {"jumping": "twitch", "cramping": "spasm", "both": "both"}
 _OTHER_KIND = {"twitch": "spasm", "spasm": "twitch"}
+_SCORE = attrgetter("score")
+_ASSESSMENT_FIELDS = frozenset(Assessment.model_fields)
 
 Selector = Callable[[Values], tuple[int, ...]]
 
@@ -132,6 +134,21 @@ def _quoted(reasons: Iterable[_Reason]) -> list[str]:
 
 def _any(conditions: list[Condition]) -> Condition:
     return Condition.model_validate({"any": conditions})
+
+
+def _assessment(fields: dict[str, Any]) -> Assessment:
+    """The assessment made of these parts, every one of them a validated model or tuple of
+    them built by the engine, so not validated again (as ``model_construct`` does, without
+    its per-field work: validating them again cost an eighth of an assessment)."""
+    assessment = object.__new__(Assessment)
+    _set(assessment, "__dict__", fields)
+    _set(assessment, "__pydantic_fields_set__", _ASSESSMENT_FIELDS)
+    _set(assessment, "__pydantic_extra__", None)
+    _set(assessment, "__pydantic_private__", None)
+    return assessment
+
+
+_set = object.__setattr__
 
 
 def _getter(fields: list[str]) -> Callable[[Values], tuple[Any, ...]]:
@@ -344,19 +361,21 @@ class Engine:
             self._guards_select(values),
             age is not None and age < CHILD_AGE,
         )
-        return Assessment(
-            kind=kind,
-            kind_explanation=kind_explanation,
-            kind_sources=self._kind_sources[kind],
-            triage=self._triage_for(
-                signs, self._unanswered(signs, undecided, values), self._advice_skipped(values)
-            ),
-            factors=factors,
-            rule_out=rule_out,
-            care_plan=care_plan,
-            sources=sources,
-            disclaimer=self.knowledge.meta.disclaimer,
-            knowledge_version=self.knowledge.version,
+        return _assessment(
+            {
+                "kind": kind,
+                "kind_explanation": kind_explanation,
+                "kind_sources": self._kind_sources[kind],
+                "triage": self._triage_for(
+                    signs, self._unanswered(signs, undecided, values), self._advice_skipped(values)
+                ),
+                "factors": factors,
+                "rule_out": rule_out,
+                "care_plan": care_plan,
+                "sources": sources,
+                "disclaimer": self.knowledge.meta.disclaimer,
+                "knowledge_version": self.knowledge.version,
+            }
         )
 
     def open_rules(self, values: Values, open_fields: frozenset[str]) -> OpenRules:
@@ -541,7 +560,7 @@ class Engine:
             for order in self._factors_select(values)
             for factor in (self._factors[order],)
         ]
-        findings.sort(key=lambda finding: -finding.score)  # stable: ties keep file order
+        findings.sort(key=_SCORE, reverse=True)  # stable even reversed: ties keep file order
         return tuple(findings)
 
     def _build_finding(
