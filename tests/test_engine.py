@@ -455,7 +455,12 @@ conditions = st.recursive(
 def test_the_fast_rule_compiler_agrees_with_the_reference(
     condition: dict[str, Any], answers: dict[str, Any], kind: str
 ) -> None:
-    from myoguide.conditions import compile_selector, compile_verdicts
+    from myoguide.conditions import (
+        compile_groups,
+        compile_selector,
+        compile_unknown,
+        compile_verdicts,
+    )
 
     parsed = Condition.model_validate(condition)
     negated = Condition.model_validate({"not": condition})
@@ -466,6 +471,13 @@ def test_the_fast_rule_compiler_agrees_with_the_reference(
     # The one-pass three-valued compiler: held, and undecided (neither holds nor fails).
     unknown = () if truth is not None else (0, 1)
     assert compile_verdicts([parsed, negated])(values) == (select(values), unknown)
+    # Groups of rules behind a gate (a cause, a rule-out), with the answers they quote.
+    found = compile_groups([(parsed, [negated, parsed], ["age"]), (negated, [parsed], [])])(values)
+    expected = [(0, (1,), (values["age"],))] if truth is True else []
+    assert found == expected + ([(1, (), ())] if truth is False else [])
+    fields = ["age", "pain", "medical.fever"]
+    bits = compile_unknown(fields)(values)
+    assert [bool(bits >> i & 1) for i in range(3)] == [values[f] is None for f in fields]
 
 
 @PROPERTY

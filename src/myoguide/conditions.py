@@ -417,6 +417,41 @@ def compile_selector(conditions: Sequence[Condition]) -> Callable[[Values], tupl
     return select
 
 
+Group = tuple[Condition, Sequence[Condition], Sequence[str]]
+Found = list[tuple[int, tuple[int, ...], tuple[Any, ...]]]
+
+
+def compile_groups(groups: Sequence[Group]) -> Callable[[Values], Found]:
+    """One fast function for groups of rules, each ``(gate, rules, quoted)``: for every group
+    whose gate holds, in order, its index, the indices of its rules that hold and the values
+    of the answers it quotes (what a cause or a rule-out needs to be shown)."""
+    constants: dict[str, Any] = {}
+    lines = ["def groups(v):", "    found = []"]
+    for index, (gate, rules, quoted) in enumerate(groups):
+        lines += [f"    if {_holds(gate, constants)}:", "        held = []"]
+        for position, rule in enumerate(rules):
+            lines += [
+                f"        if {_holds(rule, constants)}:",
+                f"            held.append({position})",
+            ]
+        shown = "".join(f"v[{field!r}], " for field in quoted)
+        lines.append(f"        found.append(({index}, tuple(held), ({shown})))")
+    lines.append("    return found")
+    select: Callable[[Values], Found] = _define(lines, constants, "groups")
+    return select
+
+
+def compile_unknown(fields: Sequence[str]) -> Callable[[Values], int]:
+    """One fast function for a list of answer fields: which are unknown, as the bits of an
+    int (bit i for ``fields[i]``)."""
+    lines = ["def unknown(v):", "    found = 0"]
+    for position, field in enumerate(fields):
+        lines.append(f"    if v[{field!r}] is None: found |= {1 << position}")
+    lines.append("    return found")
+    unknown: Callable[[Values], int] = _define(lines, {}, "unknown")
+    return unknown
+
+
 Verdicts = Callable[[Values], tuple[tuple[int, ...], tuple[int, ...]]]
 
 

@@ -10,8 +10,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain, compress, repeat
-from operator import attrgetter, is_, itemgetter
+from itertools import chain, combinations, starmap
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from .answers import Answers
@@ -32,7 +32,9 @@ from .conditions import (
     Condition,
     Values,
     compile_bounds,
+    compile_groups,
     compile_selector,
+    compile_unknown,
     compile_verdicts,
     flatten,
 )
@@ -102,9 +104,7 @@ class _RuleOut:
     id: str
     name: str
     check: str
-    select: Selector
     whys: tuple[_Reason, ...]
-    shown: Callable[[Values], tuple[Any, ...]]
     sources: tuple[Source, ...]
 
 
@@ -233,14 +233,19 @@ class Engine:
         read = set().union(*(sign.when.fields() for sign in signs))
         listed = [q.id for q in questions if q.id in read]
         bit = {field: 1 << position for position, field in enumerate(listed)}
-        self._sign_answers = itemgetter(*listed)
-        self._answer_bits = tuple(bit.values())
+        self._unknown_answers = compile_unknown(listed)
         self._bit_answers = {mask: field for field, mask in bit.items()}
 
         follow_ups = [q for q in questions if q.warning_sign and q.ask_if is not None]
         self._follow_ups_asked = compile_selector([q.ask_if for q in follow_ups if q.ask_if])
-        self._follow_up_bit = tuple(bit.get(q.id, 0) for q in follow_ups)
-        self._follow_up_bits = sum(self._follow_up_bit)
+        each = [bit.get(q.id, 0) for q in follow_ups]
+        # The follow-ups that apply, as bits, for each list of them the selector can give.
+        self._asked_bits = {
+            held: sum(each[index] for index in held)
+            for size in range(len(each) + 1)
+            for held in combinations(range(len(each)), size)
+        }
+        self._follow_up_bits = sum(each)
         core = sum(bit.get(q.id, 0) for q in questions if q.warning_sign and q.ask_if is None)
         other = sum(bit.get(q.id, 0) for q in questions if not q.warning_sign)
         self._sign_tiers = tuple(
@@ -258,27 +263,40 @@ class Engine:
         )
         self._while_you_wait = tuple(tuple(sign.while_you_wait) for sign in signs)
 
-        self._factors_select = compile_selector(
-            [_any([e.when for e in f.evidence if e.is_direct]) for f in knowledge.factors]
-        )
         self._factors = tuple(self._factor(factor) for factor in knowledge.factors)
+        # A cause is listed once some direct evidence for it holds: then what holds, and
+        # the answers its reasons quote, found for every cause in one call.
+        self._factors_found = compile_groups(
+            [
+                (
+                    _any([e.when for e in factor.evidence if e.is_direct]),
+                    [e.when for e in factor.evidence],
+                    _quoted(compiled.clues),
+                )
+                for factor, compiled in zip(knowledge.factors, self._factors, strict=True)
+            ]
+        )
         self._factor_care = {factor.id: factor.care_plan for factor in self._factors}
 
         rule_outs = [_any([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
-        self._rule_outs_select = compile_selector(rule_outs)
         self._rule_outs_bounds = compile_bounds(rule_outs)
         self._rule_outs = tuple(
             _RuleOut(
                 id=entry.id,
                 name=entry.name,
                 check=entry.check,
-                select=compile_selector([t.when for t in entry.triggers]),
-                whys=whys,
-                shown=_getter(_quoted(whys)),
+                whys=tuple(_Reason(t.why, t.quotes) for t in entry.triggers),
                 sources=self._cite(entry.citations),
             )
             for entry in knowledge.rule_outs
-            for whys in (tuple(_Reason(t.why, t.quotes) for t in entry.triggers),)
+        )
+        self._rule_outs_found = compile_groups(
+            [
+                (rule, [t.when for t in entry.triggers], _quoted(compiled.whys))
+                for rule, entry, compiled in zip(
+                    rule_outs, knowledge.rule_outs, self._rule_outs, strict=True
+                )
+            ]
         )
 
         self._care = {
@@ -347,11 +365,7 @@ class Engine:
         values["kind"] = kind
         signs, undecided = self._signs_verdicts(values)
         factors = self._rank_factors(values)
-        rule_out = tuple(
-            self._rule_out_for(order, entry.select(values), entry.shown(values))
-            for order in self._rule_outs_select(values)
-            for entry in (self._rule_outs[order],)
-        )
+        rule_out = tuple(starmap(self._rule_out_for, self._rule_outs_found(values)))
         age = values["age"]
         care_plan, sources = self._plan_for(
             kind,
@@ -493,11 +507,8 @@ class Engine:
             return ()
         ranks = self._sign_rank
         reached = max([ranks[index] for index in held], default=0)
-        missing = sum(
-            compress(self._answer_bits, map(is_, repeat(None), self._sign_answers(values)))
-        )
-        asked = sum([self._follow_up_bit[index] for index in self._follow_ups_asked(values)])
-        return self._unanswered_for(reached, undecided, missing, asked)
+        asked = self._asked_bits[self._follow_ups_asked(values)]
+        return self._unanswered_for(reached, undecided, self._unknown_answers(values), asked)
 
     def _build_unanswered(
         self, reached: int, undecided: tuple[int, ...], missing: int, asked: int
@@ -555,11 +566,7 @@ class Engine:
         return " ".join([text, *(self._advice_text[i] for i in advice if i not in skipped)])
 
     def _rank_factors(self, values: Values) -> tuple[FactorFinding, ...]:
-        findings = [
-            self._finding_for(order, factor.select(values), factor.shown(values))
-            for order in self._factors_select(values)
-            for factor in (self._factors[order],)
-        ]
+        findings = list(starmap(self._finding_for, self._factors_found(values)))
         findings.sort(key=_SCORE, reverse=True)  # stable even reversed: ties keep file order
         return tuple(findings)
 
