@@ -167,7 +167,9 @@ def test_a_result_without_warning_signs_raises_no_rule_out(answers: dict[str, An
     medical.pop("conditions", None)
     medical.pop("family_history", None)
     factors = dict(answers.get("factors", {}))
-    factors["medications"] = [m for m in factors.get("medications", []) if m != "statin"]
+    # A statin (muscle damage) and estrogen with a painful calf (a clot) are reasons of their own.
+    risky = {"statin", "estrogen"}
+    factors["medications"] = [m for m in factors.get("medications", []) if m not in risky]
     calm = {**answers, "medical": medical, "factors": factors}
     if calm.get("episode_length") == "constant":
         calm["episode_length"] = "seconds"
@@ -455,7 +457,12 @@ conditions = st.recursive(
 def test_the_fast_rule_compiler_agrees_with_the_reference(
     condition: dict[str, Any], answers: dict[str, Any], kind: str
 ) -> None:
-    from myoguide.conditions import compile_selector
+    from myoguide.conditions import (
+        compile_groups,
+        compile_selector,
+        compile_unknown,
+        compile_verdicts,
+    )
 
     parsed = Condition.model_validate(condition)
     negated = Condition.model_validate({"not": condition})
@@ -463,6 +470,63 @@ def test_the_fast_rule_compiler_agrees_with_the_reference(
     truth = compile_condition(parsed)(values)
     select = compile_selector([parsed, negated])
     assert select(values) == tuple(i for i, held in enumerate([True, False]) if truth is held)
+    # The one-pass three-valued compiler: held, and undecided (neither holds nor fails).
+    unknown = () if truth is not None else (0, 1)
+    assert compile_verdicts([parsed, negated])(values) == (select(values), unknown)
+    # Groups of rules behind a gate (a cause, a rule-out), with the answers they quote.
+    found = compile_groups([(parsed, [negated, parsed], ["age"]), (negated, [parsed], [])])(values)
+    expected = [(0, (1,), (values["age"],))] if truth is True else []
+    assert found == expected + ([(1, (), ())] if truth is False else [])
+    fields = ["age", "pain", "medical.fever"]
+    bits = compile_unknown(fields)(values)
+    assert [bool(bits >> i & 1) for i in range(3)] == [values[f] is None for f in fields]
+
+
+@PROPERTY
+@given(answers=any_answers)
+def test_the_unanswered_questions_are_those_a_plain_reading_of_the_rules_gives(
+    answers: dict[str, Any], knowledge: Knowledge
+) -> None:
+    """The engine's fast path (one three-valued pass, answers as bits) against the rules
+    read one by one with the reference evaluator."""
+    result = assess(answers)
+    values = flatten(Answers.model_validate(answers)) | {"kind": result.kind}
+    assert result.triage.unanswered == reference_unanswered(knowledge, values)
+    assert [reason.id for reason in result.triage.reasons] == [
+        sign.id
+        for sign in sorted(knowledge.warning_signs, key=lambda sign: -RANK[sign.level])
+        if compile_condition(sign.when)(values) is True
+    ]
+
+
+def reference_unanswered(knowledge: Knowledge, values: dict[str, Any]) -> tuple[str, ...]:
+    """Unknown answers that leave open a warning sign above the level reached: for each open
+    sign, the unknown ones among the first of its groups of answers that has any (the
+    warning-sign questions and follow-ups that apply, the follow-ups that do not, the rest),
+    the most urgent sign's first, each in questionnaire order."""
+    signs = knowledge.warning_signs
+    truth = [compile_condition(sign.when)(values) for sign in signs]
+    reached = max((RANK[s.level] for s, t in zip(signs, truth, strict=True) if t), default=0)
+    questions = knowledge.questions.questions
+    order = {q.id: index for index, q in enumerate(questions)}
+    core = {q.id for q in questions if q.warning_sign and q.ask_if is None}
+    follow_ups = {q.id for q in questions if q.warning_sign and q.ask_if is not None}
+    applying = {
+        q.id for q in questions if q.id in follow_ups and compile_condition(q.ask_if)(values)
+    }
+    other = {q.id for q in questions if not q.warning_sign}
+    urgency: dict[str, int] = {}
+    for sign, held in zip(signs, truth, strict=True):
+        if held is not None or RANK[sign.level] <= reached:
+            continue
+        reads = sign.when.fields()
+        groups = (reads & (core | applying), reads & (follow_ups - applying), reads & other)
+        unknown = next(
+            (found for g in groups if (found := {f for f in g if values[f] is None})), set()
+        )
+        for field in unknown:
+            urgency[field] = max(urgency.get(field, 0), RANK[sign.level])
+    return tuple(sorted(urgency, key=lambda field: (-urgency[field], order[field])))
 
 
 # --- A small solver: answers for which a rule holds ---------------------------------------

@@ -9,8 +9,9 @@ only on True; a leaf may say what an unknown answer should count as with ``if_un
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from functools import cache
+from itertools import count
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
@@ -51,19 +52,22 @@ def _answer_paths() -> tuple[tuple[str, Any], ...]:
 def flatten(answers: Answers) -> dict[str, Any]:
     """The answers as one flat mapping of dotted path -> value (None when unknown)."""
     values = answers.__dict__.copy()
-    for group, names, paths in _NESTED:
-        fields = values.pop(group).__dict__
-        values.update(zip(paths, map(fields.__getitem__, names), strict=True))
+    for group, read, paths in _NESTED:
+        values.update(zip(paths, read(values.pop(group).__dict__), strict=True))
     return values
 
 
-def _nested() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+def _nested() -> tuple[tuple[str, Callable[[Mapping[str, Any]], Any], tuple[str, ...]], ...]:
     groups = []
     for name, info in Answers.model_fields.items():
         model = info.annotation
         if isinstance(model, type) and issubclass(model, BaseModel):
             names = tuple(model.model_fields)
-            groups.append((name, names, tuple(f"{name}.{sub}" for sub in names)))
+            if len(names) < 2:
+                raise TypeError(f"{name}: a group of answers has at least two answers")
+            groups.append(
+                (name, operator.itemgetter(*names), tuple(f"{name}.{sub}" for sub in names))
+            )
     return tuple(groups)
 
 
@@ -411,30 +415,136 @@ def _plain_leaf_source(c: Condition, constants: dict[str, Any], holds: bool) -> 
     return test
 
 
-def compile_selector(
-    conditions: Sequence[Condition], *, undecided: bool = False
-) -> Callable[[Values], tuple[int, ...]]:
-    """One fast function for a whole list of rules: the indices of those that hold (or, with
-    ``undecided``, of those that neither hold nor fail: unknown answers leave them open).
+def compile_selector(conditions: Sequence[Condition]) -> Callable[[Values], tuple[int, ...]]:
+    """One fast function for a whole list of rules: the indices of those that hold.
 
     The rules are translated once into Python source over the answer values, so a whole
     rule set costs one call. Only validated field names reach the source text; every value
     is passed in as a named constant. A rule "holds" when :func:`compile_condition` would
-    give True, and is undecided when it would give None (a property test checks that they
-    agree).
+    give True (a property test checks that they agree).
     """
     constants: dict[str, Any] = {}
     lines = ["def select(v):", "    held = []"]
     for index, condition in enumerate(conditions):
-        test = _holds(condition, constants)
-        if undecided:
-            test = f"not {test} and not {_fails(condition, constants)}"
-        lines += [f"    if {test}:", f"        held.append({index})"]
+        lines += [f"    if {_holds(condition, constants)}:", f"        held.append({index})"]
     lines.append("    return tuple(held)")
+    select: Callable[[Values], tuple[int, ...]] = _define(lines, constants, "select")
+    return select
+
+
+Group = tuple[Condition, Sequence[Condition], Sequence[str]]
+Found = list[tuple[int, tuple[int, ...], tuple[Any, ...]]]
+
+
+def compile_groups(groups: Sequence[Group]) -> Callable[[Values], Found]:
+    """One fast function for groups of rules, each ``(gate, rules, quoted)``: for every group
+    whose gate holds, in order, its index, the indices of its rules that hold and the values
+    of the answers it quotes (what a cause or a rule-out needs to be shown)."""
+    constants: dict[str, Any] = {}
+    lines = ["def groups(v):", "    found = []"]
+    for index, (gate, rules, quoted) in enumerate(groups):
+        lines += [f"    if {_holds(gate, constants)}:", "        held = []"]
+        for position, rule in enumerate(rules):
+            lines += [
+                f"        if {_holds(rule, constants)}:",
+                f"            held.append({position})",
+            ]
+        shown = "".join(f"v[{field!r}], " for field in quoted)
+        lines.append(f"        found.append(({index}, tuple(held), ({shown})))")
+    lines.append("    return found")
+    select: Callable[[Values], Found] = _define(lines, constants, "groups")
+    return select
+
+
+def compile_unknown(fields: Sequence[str]) -> Callable[[Values], int]:
+    """One fast function for a list of answer fields: which are unknown, as the bits of an
+    int (bit i for ``fields[i]``)."""
+    lines = ["def unknown(v):", "    found = 0"]
+    for position, field in enumerate(fields):
+        lines.append(f"    if v[{field!r}] is None: found |= {1 << position}")
+    lines.append("    return found")
+    unknown: Callable[[Values], int] = _define(lines, {}, "unknown")
+    return unknown
+
+
+Verdicts = Callable[[Values], tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def compile_verdicts(conditions: Sequence[Condition]) -> Verdicts:
+    """One fast function for a list of rules: the indices of those that hold, and of those
+    left undecided (neither holding nor failing: unknown answers leave them open).
+
+    Each rule is judged in one three-valued pass, each part of it at most once, giving what
+    :func:`compile_condition` gives (a property test checks that they agree).
+    """
+    constants: dict[str, Any] = {}
+    names = (f"t{number}" for number in count())
+    lines = ["def verdicts(v):", "    held = []", "    undecided = []"]
+    for index, condition in enumerate(conditions):
+        lines += [
+            f"    t = {_truth(condition, constants, names)[0]}",
+            "    if t:",
+            f"        held.append({index})",
+            "    elif t is None:",
+            f"        undecided.append({index})",
+        ]
+    lines.append("    return tuple(held), tuple(undecided)")
+    verdicts: Verdicts = _define(lines, constants, "verdicts")
+    return verdicts
+
+
+def _truth(c: Condition, constants: dict[str, Any], names: Iterator[str]) -> tuple[str, bool]:
+    """Source for the condition's three-valued truth (True, False or None: unknown), and
+    whether it can be unknown. Each part's outcome is kept in a local (``names`` gives fresh
+    ones) so none is computed twice; ``all`` stops at the first False, ``any`` at the first
+    True, and parts that are never unknown are plain boolean tests."""
+    parts = c.all_ if c.all_ is not None else c.any_
+    if parts is not None:
+        judged = [_truth(part, constants, names) for part in parts]
+        if not any(unsure for _, unsure in judged):
+            joint = " and " if c.all_ is not None else " or "
+            return "(" + joint.join(source for source, _ in judged) + ")", False
+        decisive = c.any_ is not None
+        steps, kept = [], []
+        for source, unsure in judged:
+            if unsure:
+                kept.append(next(names))
+                steps.append(f"{decisive} if ({kept[-1]} := {source}) is {decisive}")
+            else:
+                steps.append(f"{decisive} if {source} is {decisive}")
+        unknown = " or ".join(f"{name} is None" for name in kept)
+        return f"({' else '.join(steps)} else None if {unknown} else {not decisive})", True
+    if c.not_ is not None:
+        source, unsure = _truth(c.not_, constants, names)
+        if not unsure:
+            return f"(not {source})", False
+        name = next(names)
+        return f"(None if ({name} := {source}) is None else not {name})", True
+    value = f"v[{c.field!r}]"
+    if c.known is not None:
+        return (f"({value} is not None)" if c.known else f"({value} is None)"), False
+    name = next(names)
+    if c.is_ is not None:
+        predicate = f"{name} is {c.is_}"
+    elif c.in_ is not None:
+        predicate = f"{name} in {_constant(frozenset(c.in_), constants)}"
+    elif c.any_of is not None:
+        predicate = f"not {_constant(frozenset(c.any_of), constants)}.isdisjoint({name})"
+    else:
+        compare, bound = _comparison(c)
+        predicate = f"{name} {_SYMBOLS[compare]} {_constant(bound, constants)}"
+    source = f"({c.if_unknown} if ({name} := {value}) is None else {predicate})"
+    return source, c.if_unknown is None
+
+
+_SYMBOLS = {operator.ge: ">=", operator.gt: ">", operator.le: "<=", operator.lt: "<"}
+
+
+def _define(lines: list[str], constants: dict[str, Any], name: str) -> Any:
+    """The function called `name` that these lines of source define, over the constants."""
     namespace: dict[str, Any] = {"__builtins__": {"tuple": tuple}, **constants}
     exec(compile("\n".join(lines), "<rules>", "exec"), namespace)
-    select: Callable[[Values], tuple[int, ...]] = namespace["select"]
-    return select
+    return namespace[name]
 
 
 Bounds = Callable[[Values, Container[str]], tuple[tuple[int, ...], tuple[int, ...]]]
@@ -460,7 +570,5 @@ def compile_bounds(conditions: Sequence[Condition]) -> Bounds:
             f"        could.append({index})",
         ]
     lines.append("    return tuple(held), tuple(could)")
-    namespace: dict[str, Any] = {"__builtins__": {"tuple": tuple}, **constants}
-    exec(compile("\n".join(lines), "<rules>", "exec"), namespace)
-    bounds: Bounds = namespace["bounds"]
+    bounds: Bounds = _define(lines, constants, "bounds")
     return bounds

@@ -10,8 +10,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, combinations, starmap
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from .answers import Answers
@@ -32,8 +32,10 @@ from .conditions import (
     Condition,
     Values,
     compile_bounds,
-    compile_condition,
+    compile_groups,
     compile_selector,
+    compile_unknown,
+    compile_verdicts,
     flatten,
 )
 from .i18n import decimal_symbol
@@ -45,6 +47,8 @@ __all__ = ["Engine", "OpenRules", "assess", "default_engine"]
 _RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 _EXPLICIT_KIND: dict[str, Kind] = {"jumping": "twitch", "cramping": "spasm", "both": "both"}
 _OTHER_KIND = {"twitch": "spasm", "spasm": "twitch"}
+_SCORE = attrgetter("score")
+_ASSESSMENT_FIELDS = frozenset(Assessment.model_fields)
 
 Selector = Callable[[Values], tuple[int, ...]]
 
@@ -101,9 +105,7 @@ class _RuleOut:
     id: str
     name: str
     check: str
-    select: Selector
     whys: tuple[_Reason, ...]
-    shown: Callable[[Values], tuple[Any, ...]]
     sources: tuple[Source, ...]
 
 
@@ -135,8 +137,19 @@ def _any(conditions: list[Condition]) -> Condition:
     return Condition.model_validate({"any": conditions})
 
 
-def _unknown(fields: tuple[str, ...], values: Values) -> list[str]:
-    return [field for field in fields if values[field] is None]
+def _assessment(fields: dict[str, Any]) -> Assessment:
+    """The assessment made of these parts, every one of them a validated model or tuple of
+    them built by the engine, so not validated again (as ``model_construct`` does, without
+    its per-field work: validating them again cost an eighth of an assessment)."""
+    assessment = object.__new__(Assessment)
+    _set(assessment, "__dict__", fields)
+    _set(assessment, "__pydantic_fields_set__", _ASSESSMENT_FIELDS)
+    _set(assessment, "__pydantic_extra__", None)
+    _set(assessment, "__pydantic_private__", None)
+    return assessment
+
+
+_set = object.__setattr__
 
 
 def _getter(fields: list[str]) -> Callable[[Values], tuple[Any, ...]]:
@@ -186,7 +199,9 @@ class Engine:
         }
 
         signs = knowledge.warning_signs
-        self._signs_select = compile_selector([sign.when for sign in signs])
+        # Which signs hold and which are left open by unknown answers, in one pass.
+        self._signs_verdicts = compile_verdicts([sign.when for sign in signs])
+        self._sign_rank = tuple(_RANK[sign.level] for sign in signs)
         self._reasons = tuple(
             TriageReason(
                 id=sign.id,
@@ -210,63 +225,82 @@ class Engine:
         }
         self._advice_text = tuple(item.text for item in advice)
         self._advice_skipped = compile_selector([item.unless for item in advice])
+        self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # A rule left open by unknown answers, above the level reached, names those
         # answers in `triage.unanswered`: the questions that could still raise the level.
-        # One selector per level reached, over only the signs above it: the rest cannot
-        # change the level, so they are not even evaluated.
-        self._open_above: dict[int, tuple[tuple[int, ...], Selector]] = {}
-        for reached in range(len(TRIAGE_ORDER) - 1):
-            above = tuple(i for i, sign in enumerate(signs) if _RANK[sign.level] > reached)
-            select = compile_selector([signs[i].when for i in above], undecided=True)
-            self._open_above[reached] = (above, select)
-        self._signs_bounds = compile_bounds([sign.when for sign in signs])
         # What leaves a rule open, most telling first: the warning-sign questions asked of
         # everyone and the follow-ups that now apply (when a sign began, once a sign is
         # there), then the other follow-ups, then the other answers it reads (pain, when),
-        # which matter only together with them.
+        # which matter only together with them. Sets of answers are bits of an int, one bit
+        # per answer a sign reads, in questionnaire order (the order they are listed in).
         questions = knowledge.questions.questions
-        order = {q.id: index for index, q in enumerate(questions)}
-        tiers = (
-            {q.id for q in questions if q.warning_sign and q.ask_if is None},
-            {q.id for q in questions if q.warning_sign and q.ask_if is not None},
-            {q.id for q in questions if not q.warning_sign},
+        read = set().union(*(sign.when.fields() for sign in signs))
+        listed = [q.id for q in questions if q.id in read]
+        bit = {field: 1 << position for position, field in enumerate(listed)}
+        self._unknown_answers = compile_unknown(listed)
+        self._bit_answers = {mask: field for field, mask in bit.items()}
+
+        follow_ups = [q for q in questions if q.warning_sign and q.ask_if is not None]
+        self._follow_ups_asked = compile_selector([q.ask_if for q in follow_ups if q.ask_if])
+        each = [bit.get(q.id, 0) for q in follow_ups]
+        # The follow-ups that apply, as bits, for each list of them the selector can give.
+        self._asked_bits = {
+            held: sum(each[index] for index in held)
+            for size in range(len(each) + 1)
+            for held in combinations(range(len(each)), size)
+        }
+        self._follow_up_bits = sum(each)
+        core = sum(bit.get(q.id, 0) for q in questions if q.warning_sign and q.ask_if is None)
+        other = sum(bit.get(q.id, 0) for q in questions if not q.warning_sign)
+        self._sign_tiers = tuple(
+            (
+                rank,
+                reads & (core | self._follow_up_bits),
+                reads & self._follow_up_bits,
+                reads & other,
+            )
+            for sign, rank in zip(signs, self._sign_rank, strict=True)
+            for reads in (sum(bit[field] for field in sign.when.fields() if field in bit),)
         )
-        self._sign_fields = tuple(
-            tuple(tuple(sorted(sign.when.fields() & tier, key=order.__getitem__)) for tier in tiers)
-            for sign in signs
-        )
-        self._follow_ups = tuple(
-            (q.id, compile_condition(q.ask_if))
-            for q in questions
-            if q.warning_sign and q.ask_if is not None
-        )
-        self._question_order = order
         self._emergency_signs = frozenset(
             index for index, sign in enumerate(signs) if sign.level == "emergency"
         )
         self._while_you_wait = tuple(tuple(sign.while_you_wait) for sign in signs)
 
-        self._factors_select = compile_selector(
-            [_any([e.when for e in f.evidence if e.is_direct]) for f in knowledge.factors]
-        )
         self._factors = tuple(self._factor(factor) for factor in knowledge.factors)
+        # A cause is listed once some direct evidence for it holds: then what holds, and
+        # the answers its reasons quote, found for every cause in one call.
+        self._factors_found = compile_groups(
+            [
+                (
+                    _any([e.when for e in factor.evidence if e.is_direct]),
+                    [e.when for e in factor.evidence],
+                    _quoted(compiled.clues),
+                )
+                for factor, compiled in zip(knowledge.factors, self._factors, strict=True)
+            ]
+        )
         self._factor_care = {factor.id: factor.care_plan for factor in self._factors}
 
         rule_outs = [_any([t.when for t in entry.triggers]) for entry in knowledge.rule_outs]
-        self._rule_outs_select = compile_selector(rule_outs)
         self._rule_outs_bounds = compile_bounds(rule_outs)
         self._rule_outs = tuple(
             _RuleOut(
                 id=entry.id,
                 name=entry.name,
                 check=entry.check,
-                select=compile_selector([t.when for t in entry.triggers]),
-                whys=whys,
-                shown=_getter(_quoted(whys)),
+                whys=tuple(_Reason(t.why, t.quotes) for t in entry.triggers),
                 sources=self._cite(entry.citations),
             )
             for entry in knowledge.rule_outs
-            for whys in (tuple(_Reason(t.why, t.quotes) for t in entry.triggers),)
+        )
+        self._rule_outs_found = compile_groups(
+            [
+                (rule, [t.when for t in entry.triggers], _quoted(compiled.whys))
+                for rule, entry, compiled in zip(
+                    rule_outs, knowledge.rule_outs, self._rule_outs, strict=True
+                )
+            ]
         )
 
         self._care = {
@@ -294,6 +328,7 @@ class Engine:
         # made once for the answers that decide it (a key), then reused.
         self._kind_for = lru_cache(maxsize=1024)(self._build_kind)
         self._triage_for = lru_cache(maxsize=4096)(self._build_triage)
+        self._unanswered_for = lru_cache(maxsize=4096)(self._build_unanswered)
         self._finding_for = lru_cache(maxsize=8192)(self._build_finding)
         self._rule_out_for = lru_cache(maxsize=1024)(self._build_rule_out)
         self._care_item_for = lru_cache(maxsize=4096)(self._build_care_item)
@@ -333,13 +368,9 @@ class Engine:
             values["sensation"], self._kind_select(values), self._kind_shown(values)
         )
         values["kind"] = kind
-        signs = self._signs_select(values)
+        signs, undecided = self._signs_verdicts(values)
         factors = self._rank_factors(values)
-        rule_out = tuple(
-            self._rule_out_for(order, entry.select(values), entry.shown(values))
-            for order in self._rule_outs_select(values)
-            for entry in (self._rule_outs[order],)
-        )
+        rule_out = tuple(starmap(self._rule_out_for, self._rule_outs_found(values)))
         age = values["age"]
         care_plan, sources = self._plan_for(
             kind,
@@ -349,19 +380,21 @@ class Engine:
             self._guards_select(values),
             age is not None and age < CHILD_AGE,
         )
-        return Assessment(
-            kind=kind,
-            kind_explanation=kind_explanation,
-            kind_sources=self._kind_sources[kind],
-            triage=self._triage_for(
-                signs, self._unanswered(signs, values), self._advice_skipped(values)
-            ),
-            factors=factors,
-            rule_out=rule_out,
-            care_plan=care_plan,
-            sources=sources,
-            disclaimer=self.knowledge.meta.disclaimer,
-            knowledge_version=self.knowledge.version,
+        return _assessment(
+            {
+                "kind": kind,
+                "kind_explanation": kind_explanation,
+                "kind_sources": self._kind_sources[kind],
+                "triage": self._triage_for(
+                    signs, self._unanswered(signs, undecided, values), self._advice_skipped(values)
+                ),
+                "factors": factors,
+                "rule_out": rule_out,
+                "care_plan": care_plan,
+                "sources": sources,
+                "disclaimer": self.knowledge.meta.disclaimer,
+                "knowledge_version": self.knowledge.version,
+            }
         )
 
     def open_rules(self, values: Values, open_fields: frozenset[str]) -> OpenRules:
@@ -470,33 +503,40 @@ class Engine:
             kind=self._kind_names[winner], reasons=", ".join(reasons[winner])
         )
 
-    def _unanswered(self, fired: tuple[int, ...], values: Values) -> tuple[str, ...]:
+    def _unanswered(
+        self, held: tuple[int, ...], undecided: tuple[int, ...], values: Values
+    ) -> tuple[str, ...]:
         """Unknown answers that leave open a warning sign above the level reached, the most
         urgent sign's first, each in questionnaire order."""
-        reached = max((_RANK[self._reasons[index].level] for index in fired), default=0)
-        if reached not in self._open_above:
+        if not undecided:
             return ()
-        above, select = self._open_above[reached]
-        open_signs = [above[position] for position in select(values)]
-        if not open_signs:
-            return ()
-        urgency: dict[str, int] = {}
-        applying = {question for question, asked in self._follow_ups if asked(values) is True}
-        for index in open_signs:
-            rank = _RANK[self._reasons[index].level]
-            core, follow_ups, other = self._sign_fields[index]
-            tiers = (
-                core + tuple(q for q in follow_ups if q in applying),
-                tuple(q for q in follow_ups if q not in applying),
-                other,
-            )
-            unknown = next((found for tier in tiers if (found := _unknown(tier, values))), [])
-            for field in unknown:
-                if urgency.get(field, -1) < rank:
-                    urgency[field] = rank
-        return tuple(
-            sorted(urgency, key=lambda field: (-urgency[field], self._question_order[field]))
-        )
+        ranks = self._sign_rank
+        reached = max([ranks[index] for index in held], default=0)
+        asked = self._asked_bits[self._follow_ups_asked(values)]
+        return self._unanswered_for(reached, undecided, self._unknown_answers(values), asked)
+
+    def _build_unanswered(
+        self, reached: int, undecided: tuple[int, ...], missing: int, asked: int
+    ) -> tuple[str, ...]:
+        """The unknown answers (bits of `missing`) that leave open the `undecided` signs
+        above the level reached, given the follow-ups that apply (bits of `asked`)."""
+        waiting = missing & self._follow_up_bits & ~asked
+        first = missing & ~waiting
+        found_at = [0] * len(TRIAGE_ORDER)
+        for index in undecided:
+            rank, core, follow_ups, other = self._sign_tiers[index]
+            if rank > reached:
+                found_at[rank] |= (first & core) or (waiting & follow_ups) or (missing & other)
+        unanswered: list[str] = []
+        listed = 0
+        for found in reversed(found_at):
+            found &= ~listed
+            listed |= found
+            while found:
+                lowest = found & -found
+                unanswered.append(self._bit_answers[lowest])
+                found ^= lowest
+        return tuple(unanswered)
 
     def _build_triage(
         self, fired: tuple[int, ...], unanswered: tuple[str, ...], skipped: tuple[int, ...]
@@ -531,12 +571,8 @@ class Engine:
         return " ".join([text, *(self._advice_text[i] for i in advice if i not in skipped)])
 
     def _rank_factors(self, values: Values) -> tuple[FactorFinding, ...]:
-        findings = [
-            self._finding_for(order, factor.select(values), factor.shown(values))
-            for order in self._factors_select(values)
-            for factor in (self._factors[order],)
-        ]
-        findings.sort(key=lambda finding: -finding.score)  # stable: ties keep file order
+        findings = list(starmap(self._finding_for, self._factors_found(values)))
+        findings.sort(key=_SCORE, reverse=True)  # stable even reversed: ties keep file order
         return tuple(findings)
 
     def _build_finding(

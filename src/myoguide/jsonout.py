@@ -25,17 +25,27 @@ _made: dict[object, tuple[object, bytes]] = {}
 
 def assessment_json(assessment: Assessment) -> bytes:
     """The assessment as compact JSON (UTF-8), equal to ``model_dump_json()``."""
-    parts = [
-        b'"' + name.encode() + b'":' + _json(getattr(assessment, name))
-        for name in Assessment.model_fields
-    ]
-    return b"{" + b",".join(parts) + b"}"
+    fields = assessment.__dict__
+    parts = [b""] * (2 * len(_KEYS) + 1)
+    for position, (field, key) in enumerate(_KEYS):
+        parts[2 * position] = key
+        parts[2 * position + 1] = _json(fields[field])
+    parts[-1] = b"}"
+    return b"".join(parts)  # one copy of the whole text, however long it is
+
+
+# Each field's key, with what comes before it: `{` for the first, a comma for the others.
+_KEYS = [
+    (field, (b"," if position else b"{") + b'"' + field.encode() + b'":')
+    for position, field in enumerate(Assessment.model_fields)
+]
 
 
 def _json(value: Any) -> bytes:
     if isinstance(value, tuple):
         key: object = tuple(map(id, value))
-    elif isinstance(value, BaseModel):
+    elif isinstance(value, BaseModel | str):
+        # Strings too: the engine shares them between results (explanations, the disclaimer).
         key = id(value)
     else:
         return to_json(value)
@@ -44,6 +54,8 @@ def _json(value: Any) -> bytes:
         return made[1]
     if isinstance(value, tuple):
         text = b"[" + b",".join(map(_json, value)) + b"]"
+    elif isinstance(value, str):
+        text = to_json(value)
     else:
         text = value.model_dump_json().encode()
     if len(_made) >= _LIMIT:
