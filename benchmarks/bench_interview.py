@@ -18,7 +18,7 @@ from _cases import vignette_answers
 from myoguide import Answers, Assessment, Question, assess, load_knowledge, next_question
 from myoguide.conditions import compile_condition, flatten
 from myoguide.engine import default_engine
-from myoguide.interview import WORTH_ASKING, questions_left
+from myoguide.interview import GROUP_MOST, WORTH_ASKING, next_group, questions_left, screens_left
 from myoguide.questionnaire import applies, set_answer
 
 GOAL_SHARE = 0.40
@@ -111,6 +111,59 @@ def estimates(cases: list[dict[str, Any]], results: list[tuple[Any, Any, list[Qu
         f"{min(ratios):.2f} to {max(ratios):.2f} times each vignette's true count; halfway "
         f"through, mean absolute error {statistics.mean(errors):.2f} questions "
         f"(worst {max(errors)})"
+    )
+
+
+def screened(full: dict[str, Any], most: int) -> list[list[str]]:
+    """The web's interview, a screen (``next_group``) at a time: the ids asked on each."""
+    answers: dict[str, Any] = {}
+    unknown: list[str] = []
+    screens: list[list[str]] = []
+    while group := next_group(answers, unknown, most=most):
+        screens.append([question.id for question in group])
+        for question in group:
+            value = answer_at(full, question.id)
+            if value is None:
+                unknown.append(question.id)
+            else:
+                set_answer(answers, question.id, value)
+    return screens
+
+
+def screens(cases: list[dict[str, Any]]) -> None:
+    """Screens against questions on the web (next_group), per cap on a screen, and how well
+    screens_left() estimates them: at the start (the start page's figure) and halfway."""
+    print("\nscreens on the web (next_group: yes-or-no questions of one section together):")
+    for most in sorted({1, 5, GROUP_MOST}):
+        played = [screened(case, most) for case in cases]
+        counts = [len(found) for found in played]
+        asked = [sum(map(len, found)) for found in played]
+        chosen = "  <- chosen" if most == GROUP_MOST else ""
+        print(
+            f"  at most {most} a screen: screens mean {statistics.mean(counts):.1f}, median "
+            f"{statistics.median(counts):g}, worst {max(counts)}; questions mean "
+            f"{statistics.mean(asked):.1f}{chosen}"
+        )
+    played = [screened(case, GROUP_MOST) for case in cases]
+    start_screens, start_questions = screens_left({})
+    ratios, errors = [], []
+    for case, found in zip(cases, played, strict=True):
+        ratios.append(start_screens / len(found))
+        half = len(found) // 2
+        answers: dict[str, Any] = {}
+        unknown: list[str] = []
+        for question_id in (i for screen in found[:half] for i in screen):
+            value = answer_at(case, question_id)
+            if value is None:
+                unknown.append(question_id)
+            else:
+                set_answer(answers, question_id, value)
+        errors.append(abs(screens_left(answers, unknown)[0] - (len(found) - half)))
+    print(
+        f"  estimate (screens_left): {start_screens} screens ({start_questions} questions) at"
+        f" the start, {min(ratios):.2f} to {max(ratios):.2f} times each vignette's true count;"
+        f" halfway, mean absolute error {statistics.mean(errors):.2f} screens (worst"
+        f" {max(errors)})"
     )
 
 
@@ -282,6 +335,7 @@ def main() -> None:
         for sign_id, count in forcing.most_common(12):
             print(f"    {sign_id:<38} {names[sign_id]:<16} {count:5d}")
     estimates(cases, results)
+    screens(cases)
     trade_off(cases, shown_counts)
 
 

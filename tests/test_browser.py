@@ -244,6 +244,11 @@ def show(page: Page, name: str) -> None:
     level = name.removeprefix("result ")
     if name == "understood":
         describe(page, DESCRIBED)
+    elif name == "understood again":
+        describe(page, DESCRIBED)
+        page.get_by_role("button", name="Continue to the questions").click()
+        page.get_by_role("button", name="Back", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("What we understood")
     elif name in INTERVIEW_SCREENS:
         start_interview(page)
         for label in INTERVIEW_SCREENS[name]:
@@ -381,7 +386,7 @@ def test_without_javascript_the_interview_reaches_a_result_and_goes_back(
     page = new_page(java_script_enabled=False)
     start_interview(page)
     expect(page.locator("progress")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Question 1, about \d+ more"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Screen 1, about \d+ more"))).to_be_visible()
     page.get_by_label("Eyelid", exact=True).check()
     next_screen(page)
     first = page.locator("[data-question]").first.get_attribute("data-question")
@@ -461,11 +466,38 @@ def test_a_description_is_shown_understood_corrected_and_asked_on(
     assert answers["medical"]["weakness"] is False
 
 
+def test_back_from_the_first_question_keeps_the_description_s_answers(page: Page) -> None:
+    show(page, "understood again")
+    expect(
+        page.locator("#fix-sensation").get_by_label("Jumping or flickering (a twitch)")
+    ).to_be_checked()
+    places = page.locator("#fix-locations")
+    expect(places.get_by_label("Eyelid", exact=True)).to_be_checked()
+    # The other places wait, folded, under "More places"; the keyboard opens them.
+    calf = places.get_by_label("Calf", exact=True)
+    expect(calf).to_be_hidden()
+    places.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(calf).to_be_visible()
+    calf.check()
+    page.get_by_role("button", name="Continue to the questions").click()
+    expect(page.locator("[data-question]").first).to_be_visible()
+    start = json.loads(page.locator("input[name=state]").get_attribute("value") or "")["start"]
+    assert start["locations"] == ["eyelid", "calf"] and start["sensation"] == "jumping"
+
+
 @pytest.mark.parametrize("width", [375, 320])
 def test_no_page_scrolls_sideways(new_page: Callable[..., Page], width: int) -> None:
     page = new_page(viewport={"width": width, "height": 800})
     overflowing = []
-    for name in [*PAGES, *INTERVIEW_SCREENS, "understood", "result self_care", "docs"]:
+    for name in [
+        *PAGES,
+        *INTERVIEW_SCREENS,
+        "understood",
+        "understood again",
+        "result self_care",
+        "docs",
+    ]:
         if name == "docs":
             open_docs(page)
         else:
@@ -556,6 +588,7 @@ def test_keyboard_alone_sends_the_full_form(page: Page) -> None:
         *PAGES,
         *INTERVIEW_SCREENS,
         "understood",
+        "understood again",
         *(f"result {level}" for level in RESULTS),
         "not found",
     ],
@@ -616,6 +649,7 @@ def test_screenshots_of_key_pages(new_page: Callable[..., Page], width: int) -> 
         "question-group": lambda: show(page, "question group"),
         "full-form": lambda: page.goto("/check/all"),
         "understood": lambda: show(page, "understood"),
+        "understood-again": lambda: show(page, "understood again"),
         "self-care": lambda: submit(page, EYELID_TWITCH),
         "see-doctor-soon": lambda: submit(page, SWOLLEN_CALF),
         "emergency": lambda: submit(page, BREATHLESS),

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from myoguide import assess, load_knowledge, parse
 from myoguide.freetext import MAX_TEXT, Finding
-from myoguide.interview import GROUP_MOST
+from myoguide.interview import GROUP_MOST, next_group, screens_left
 from myoguide.questionnaire import UNKNOWN, read_replies, set_answer
 from myoguide.render import banner_tone
 from myoguide.web import create_app
@@ -109,6 +109,10 @@ def test_the_check_starts_with_a_start_screen_and_links_the_full_form(client: Te
     assert found.find("a", href="/check/all")
     assert found.find("form", method="post", action="/check/start")
     assert "data-question" not in page.text
+    # The figures it gives are the core's, not typed.
+    screens, questions = screens_left({})
+    said = " ".join(html.unescape(page.text).split())
+    assert f"about {screens} screens ({questions} questions)" in said
     full = client.get("/check/all")
     assert set(asked(full)) == set(QUESTIONS)
 
@@ -120,7 +124,8 @@ def test_a_screen_asks_with_help_why_progress_and_back(client: TestClient) -> No
     assert question.text in html.unescape(screen.text)
     assert question.help in html.unescape(screen.text)
     assert '<details class="why">' in screen.text
-    assert re.search(r"Question 1, about \d+ more", screen.text)
+    more = screens_left({})[0] - 1
+    assert f"Screen 1, about {more} more · question 1<" in screen.text
     (bar,) = Page(screen.text).find("progress")
     assert bar.attrs["value"] == "0" and int(bar.attrs["max"]) > 1
     assert Page(screen.text).find("button", name="action", value="back")
@@ -156,14 +161,20 @@ def test_an_interview_ends_with_the_result_of_assess(client: TestClient, case_id
     assert shown(result_page) == shown(full_form)
 
 
-def test_related_yes_no_warning_signs_share_a_screen(client: TestClient) -> None:
+def test_related_yes_no_questions_share_a_screen(client: TestClient) -> None:
     screen = reply(client, start(client), {"locations": "calf"})
     ids = asked(screen)
     assert 1 < len(ids) <= GROUP_MOST
-    assert all(QUESTIONS[i].warning_sign and QUESTIONS[i].type == "yes_no" for i in ids)
+    assert ids == [q.id for q in next_group({"locations": ["calf"]})]
+    assert all(QUESTIONS[i].type == "yes_no" for i in ids)
     assert len({QUESTIONS[i].section for i in ids}) == 1
-    assert re.search(rf"Question 2 to {1 + len(ids)}, ", screen.text)
-    # Each with its own yes / no / not sure.
+    # The progress counts screens, estimated by playing the same grouping on.
+    more = screens_left({"locations": ["calf"]})[0] - 1
+    assert f"Screen 2, about {more} more · question 2 to {1 + len(ids)}<" in screen.text
+    (bar,) = Page(screen.text).find("progress")
+    assert (bar.attrs["value"], bar.attrs["max"]) == ("1", str(2 + more))
+    # Each a compact row with its own yes / no / not sure.
+    assert screen.text.count('class="question warning compact') == len(ids)
     for question_id in ids:
         values = {e.attrs["value"] for e in Page(screen.text).find("input", name=question_id)}
         assert values == {"yes", "no", ""}
@@ -382,6 +393,43 @@ def test_corrections_are_the_answers_the_questions_start_from(client: TestClient
     assert started["start"]["factors"]["caffeine_cups_per_day"] == 6
     assert "medical.weakness" not in asked(first)
     assert "text" not in started and DESCRIBED not in first.text
+
+
+def test_back_from_the_first_question_keeps_what_the_description_gave(
+    client: TestClient,
+) -> None:
+    sent = as_sent(describe(client, DESCRIBED))
+    sent["medical.weakness"] = [""]
+    first = client.post("/check/understood", data=sent)
+    started = json.loads(state(first))
+    back = reply(client, first, {}, action="back")
+    assert back.status_code == 200
+    assert "What we understood" in back.text and DESCRIBED not in back.text
+    again = as_sent(back)
+    assert again["sensation"] == ["jumping"] and again["medical.weakness"] == [""]
+    assert again["locations"] == ["eyelid"]
+    assert json.loads(again.pop("state")[0]) == started
+    # Sent on unchanged, it is the same first screen; corrected, it starts from the change.
+    assert state(client.post("/check/understood", data=as_sent(back))) == state(first)
+    changed = as_sent(back) | {"sensation": ["cramping"]}
+    after = client.post("/check/understood", data=changed)
+    assert json.loads(state(after))["start"]["sensation"] == "cramping"
+    forged = as_sent(back) | {"state": ['{"start": {"age": 900}}']}
+    refused = client.post("/check/understood", data=forged)
+    assert refused.status_code == 422 and "state.start.age" in refused.text
+
+
+def test_a_list_correction_shows_the_places_found_first_and_the_rest_folded(
+    client: TestClient,
+) -> None:
+    understood = describe(client, DESCRIBED)
+    fix = part(understood.text, "fix-locations", "</fieldset>")
+    shown, folded = fix.split('<details class="more-details"', 1)
+    assert [e.attrs["value"] for e in Page(shown).find("input")] == ["eyelid"]
+    assert "More places</summary>" in folded
+    others = [e.attrs["value"] for e in Page(folded).find("input")]
+    assert "calf" in others and "eyelid" not in others
+    assert not any("checked" in e.attrs for e in Page(folded).find("input"))
 
 
 def test_a_hedged_warning_sign_is_asked_first(client: TestClient) -> None:

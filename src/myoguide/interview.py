@@ -41,6 +41,7 @@ __all__ = [
     "next_group",
     "next_question",
     "questions_left",
+    "screens_left",
 ]
 
 # How much a change in each part of the result counts when choosing what to ask: a new
@@ -53,8 +54,9 @@ _SWAP_WEIGHT = 0.1
 # the full form's in >= 97% of the vignettes (benchmarks/bench_interview.py prints the table).
 WORTH_ASKING = 0.04
 _TOP = 3
-GROUP_MOST = 5
-"""The most yes-or-no warning signs asked together on one screen (``next_group``)."""
+GROUP_MOST = 8
+"""The most yes-or-no questions asked together on one screen (``next_group``): short rows,
+so eight still fit a narrow phone screen as a compact list."""
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 Reason = Literal["warning_sign", "rule_out", "kind", "cause", "follow_up"]
 _Shares = dict[str, float]
@@ -144,23 +146,50 @@ def questions_left(
     without one is taken as "no", the answer most people give to a warning sign, and any
     other question without one as "not sure", which leaves the most still to ask). An
     estimate: real answers can make it longer or shorter. Raises as :func:`next_question`."""
+    return _play(answers, unknown, threshold, limit, 1)[0]
+
+
+def screens_left(
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str] = (),
+    *,
+    most: int = GROUP_MOST,
+    threshold: float = WORTH_ASKING,
+    limit: int = 200,
+) -> tuple[int, int]:
+    """About how many screens (``next_group``, at most ``most`` a screen) and questions are
+    left: the same play as :func:`questions_left`, a screen at a time. An estimate, like it.
+    Raises as :func:`next_question`."""
+    return _play(answers, unknown, threshold, limit, most)
+
+
+def _play(
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str],
+    threshold: float,
+    limit: int,
+    most: int,
+) -> tuple[int, int]:
+    """Screens and questions to the end of the interview answered with the likeliest answers."""
     engine = default_engine()
     plan = _plan(engine)
     model = answers if isinstance(answers, Answers) else Answers.model_validate(answers)
     values: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
     not_sure = set(unknown)
-    count = 0
-    while count < limit:
-        question = _next(engine, values, not_sure, threshold)
-        if question is None:
+    screens = questions = 0
+    while questions < limit:
+        group = _group(engine, values, not_sure, threshold, most)
+        if not group:
             break
-        count += 1
-        guess = _likeliest(plan.by_id[question.id])
-        if guess is None:
-            not_sure.add(question.id)
-        else:
-            _put(values, question.id, guess)
-    return count
+        screens += 1
+        questions += len(group)
+        for question in group:
+            guess = _likeliest(plan.by_id[question.id])
+            if guess is None:
+                not_sure.add(question.id)
+            else:
+                _put(values, question.id, guess)
+    return screens, questions
 
 
 def _likeliest(ask: _Ask) -> Any:
@@ -548,23 +577,39 @@ def next_group(
     *,
     most: int = GROUP_MOST,
 ) -> tuple[Question, ...]:
-    """The next question, and when it is a yes-or-no warning sign, the yes-or-no warning
-    signs of its section that the interview would ask right after it (each found with the
-    ones before it taken as unanswered), so that a screen can ask them together; at most
-    ``most``. Empty when the interview is done. Raises as :func:`next_question`."""
-    first = next_question(answers, unknown)
+    """The next question, and when it is a yes-or-no question, the yes-or-no questions of
+    its section that the interview would ask right after it (each found with the ones before
+    it taken as unanswered), so that a screen can ask them together, in the interview's
+    order; at most ``most``. A question whose skip rule reads one already in the group waits
+    for the next screen. Empty when the interview is done. Raises as :func:`next_question`.
+
+    Safe because nothing is decided from the group: after each screen the interview starts
+    again from the real answers, and it stops on the same rule as one question at a time."""
+    return _group(default_engine(), answers, unknown, WORTH_ASKING, most)
+
+
+def _group(
+    engine: Engine,
+    answers: Answers | Mapping[str, Any],
+    unknown: Iterable[str],
+    threshold: float,
+    most: int,
+) -> tuple[Question, ...]:
+    skipped = list(unknown)
+    first = _next(engine, answers, skipped, threshold)
     if first is None:
         return ()
+    plan = _plan(engine)
     group = [first]
-    skipped = list(unknown)
-    while _yes_no_sign(first) and len(group) < most:
+    while first.type == "yes_no" and len(group) < most:
         skipped.append(group[-1].id)
-        following = next_question(answers, skipped)
-        if following is None or not _yes_no_sign(following) or following.section != first.section:
+        following = _next(engine, answers, skipped, threshold)
+        if (
+            following is None
+            or following.type != "yes_no"
+            or following.section != first.section
+            or plan.by_id[following.id].follows & {question.id for question in group}
+        ):
             break
         group.append(following)
     return tuple(group)
-
-
-def _yes_no_sign(question: Question) -> bool:
-    return question.warning_sign and question.type == "yes_no"

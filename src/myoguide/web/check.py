@@ -1,8 +1,9 @@
 """The check as an interview: an optional description in the person's own words (parse(),
 shown back as "what we understood" to correct), then one screen of questions at a time
-(next_group()), then the result page. It works without JavaScript and keeps nothing on the
-server: the answers so far travel in the form, in one hidden field read strictly on every
-request; the description goes no further than the screen that shows it back."""
+(next_group(): a question, or up to eight yes-or-no questions of one section), then the result
+page. It works without JavaScript and keeps nothing on the server: the answers so far travel
+in the form, in one hidden field read strictly on every request; the description goes no
+further than the screen that shows it back (its answers travel on, without it)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..answers import Answers
 from ..engine import Engine
 from ..errors import field_problems
 from ..freetext import MAX_TEXT, Finding, Parsed
-from ..interview import GROUP_MOST, next_group, questions_left
+from ..interview import GROUP_MOST, next_group, screens_left
 from ..knowledge import Knowledge
 from ..knowledge.models import Question
 from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
@@ -85,6 +86,8 @@ def build_check_pages(
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     entries = {q.id: q for q in knowledge.questions.questions}
+    # Worked out once from the core: the interview played with the likeliest answers.
+    usual_screens, usual_questions = screens_left({})
 
     def start_page(
         request: Request, status: int = 200, problems: dict[str, str] | None = None
@@ -97,6 +100,8 @@ def build_check_pages(
             title="Check your twitch or spasm",
             problems=problems or {},
             max_text=MAX_TEXT,
+            usual_screens=usual_screens,
+            usual_questions=usual_questions,
         )
 
     def replay(state: InterviewState) -> tuple[dict[str, Any], list[str]]:
@@ -139,7 +144,7 @@ def build_check_pages(
         if not group:
             return render_result(templates, request, knowledge, answers, result)
         asked = sum(len(step) for step in state.steps)
-        left = questions_left(answers, unknown)
+        screens, _ = screens_left(answers, unknown)
         label, action = triage_banner(result, knowledge)
         return render(
             templates,
@@ -152,9 +157,10 @@ def build_check_pages(
             chosen=chosen or {},
             problems=problems or {},
             number=asked + 1,
-            asked=asked,
-            more=max(left - len(group), 0),
-            total=asked + max(left, len(group)),
+            screen_number=len(state.steps) + 1,
+            done=len(state.steps),
+            more=max(screens - 1, 0),
+            total=len(state.steps) + max(screens, 1),
             emergency=(label, action) if result.triage.level == "emergency" else None,
             none_of_these=NONE_OF_THESE,
         )
@@ -181,9 +187,36 @@ def build_check_pages(
         problems: dict[str, str] | None = None,
     ) -> HTMLResponse:
         """The description with what was understood marked, and each answer to correct."""
-        result = engine.assess(parsed.answers)
-        label, action = triage_banner(result, knowledge)
         found = _found(parsed, entries)
+        shown = chosen if chosen is not None else _proposed(parsed, found)
+        pieces = marked(text, parsed.findings)
+        return understood_page(request, parsed.answers, found, shown, problems, text, pieces)
+
+    def kept(
+        request: Request,
+        state: InterviewState,
+        chosen: dict[str, list[str]] | None = None,
+        problems: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """Back from the first question: the answers taken from the description, to correct
+        again (the description itself was not kept)."""
+        fields = _given(state, entries)
+        shown = chosen if chosen is not None else _chosen_from(state, fields)
+        found: dict[str, list[Finding]] = {field: [] for field in fields}
+        return understood_page(request, state.start, found, shown, problems, state=state)
+
+    def understood_page(
+        request: Request,
+        answers: Answers,
+        found: dict[str, list[Finding]],
+        chosen: dict[str, list[str]],
+        problems: dict[str, str] | None,
+        text: str = "",
+        pieces: list[tuple[str, str | None]] | None = None,
+        state: InterviewState | None = None,
+    ) -> HTMLResponse:
+        result = engine.assess(answers)
+        label, action = triage_banner(result, knowledge)
         return render(
             templates,
             request,
@@ -191,10 +224,11 @@ def build_check_pages(
             422 if problems else 200,
             title="What we understood",
             text=text,
-            pieces=marked(text, parsed.findings),
+            pieces=pieces or [],
+            state_json=state.dump() if state is not None else None,
             found=found,
             questions=entries,
-            chosen=chosen if chosen is not None else _proposed(parsed, found),
+            chosen=chosen,
             problems=problems or {},
             emergency=(label, action) if result.triage.level == "emergency" else None,
             none_of_these=NONE_OF_THESE,
@@ -224,15 +258,25 @@ def build_check_pages(
     @router.post("/check/understood", response_class=HTMLResponse)
     async def corrected(request: Request) -> Response:
         form = await request.form()
-        try:
-            text = read_text(form)
-        except BadText as error:
-            return start_page(request, 422, problems={"text": f"text: {error}"})
-        parsed = await run_in_threadpool(_parse, text)
-        answers: dict[str, Any] = _plain_answers(parsed.answers)
+        if "state" in form:
+            try:
+                before = read_state(form)
+                replay(before)
+            except BadState as error:
+                return bad_state(request, error)
+            fields = _given(before, entries)
+            answers: dict[str, Any] = _plain_answers(before.start)
+        else:
+            try:
+                text = read_text(form)
+            except BadText as error:
+                return start_page(request, 422, problems={"text": f"text: {error}"})
+            parsed = await run_in_threadpool(_parse, text)
+            fields = list(_found(parsed, entries))
+            answers = _plain_answers(parsed.answers)
         unknown: list[str] = []
         problems: dict[str, str] = {}
-        for field in _found(parsed, entries):
+        for field in fields:
             replies = _strings(form, field)
             set_answer(answers, field, UNKNOWN)
             if ASK_LATER in replies:
@@ -247,7 +291,9 @@ def build_check_pages(
             elif value is not UNKNOWN:
                 set_answer(answers, field, value)
         if problems:
-            shown = {field: _strings(form, field) for field in _found(parsed, entries)}
+            shown = {field: _strings(form, field) for field in fields}
+            if "state" in form:
+                return kept(request, before, chosen=shown, problems=problems)
             return understood(request, text, parsed, chosen=shown, problems=problems)
         state = InterviewState(start=Answers.model_validate(answers), unknown=unknown)
         return await run_in_threadpool(screen, request, state)
@@ -266,6 +312,8 @@ def build_check_pages(
         request: Request, form: FormData, state: InterviewState, action: Action
     ) -> HTMLResponse:
         if action == "back":
+            if not state.steps and _given(state, entries):
+                return kept(request, state)
             if not state.steps:
                 return start_page(request)
             last = state.steps.pop()
@@ -354,10 +402,30 @@ def _proposed(parsed: Parsed, found: dict[str, list[Finding]]) -> dict[str, list
     answers = _plain_answers(parsed.answers)
     shown: dict[str, list[str]] = {}
     for field in found:
-        group, _, name = field.rpartition(".")
-        value = (answers.get(group) or {} if group else answers).get(name)
+        value = _value_at(answers, field)
         shown[field] = [ASK_LATER] if value is None else _as_form({field: value})[field]
     return shown
+
+
+def _given(state: InterviewState, entries: dict[str, Question]) -> list[str]:
+    """The questions answered (or "not sure") before the questions, in the form's order."""
+    answers = _plain_answers(state.start)
+    return [
+        field
+        for field in entries
+        if field in state.unknown or _value_at(answers, field) is not None
+    ]
+
+
+def _chosen_from(state: InterviewState, fields: list[str]) -> dict[str, list[str]]:
+    """The correction controls chosen as the state's answers before the questions."""
+    answers = _plain_answers(state.start)
+    return _as_form({field: _value_at(answers, field) for field in fields})
+
+
+def _value_at(answers: dict[str, Any], field: str) -> Any:
+    group, _, name = field.rpartition(".")
+    return (answers.get(group) or {} if group else answers).get(name)
 
 
 def _plain_answers(answers: Answers) -> dict[str, Any]:
