@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 from myoguide import Answers, assess, load_knowledge, next_question
 from myoguide.assessment import TRIAGE_ORDER
 from myoguide.fhir.adaptive import next_question_response
+from myoguide.fhir.assessment import assessment_bundle
 from myoguide.fhir.codesystem import code_system_ids
 from myoguide.fhir.outcome import MAX_DEPTH, parse_resource
 from myoguide.fhir.questionnaire import ENABLE_WHEN_EXPRESSION, questionnaire
 from myoguide.fhir.response import read_response, to_response
+from myoguide.fhir.serialize import fhir_json
 from myoguide.questionnaire import applies, set_answer
 from myoguide.web import create_app
 from myoguide.web.security import MAX_BODY_BYTES
@@ -362,6 +364,29 @@ def test_the_assessment_carries_its_reasons_and_sources(client: TestClient) -> N
     assert bundle == fhir(post(client, ASSESS, response_json(answers))), (
         "the same input, the same Bundle"
     )
+
+
+def test_the_fast_writer_writes_what_the_models_write() -> None:
+    """The Bundles are written by our serializer: byte for byte what fhir.resources writes,
+    and read back by the full R4B models to the same JSON, for every vignette."""
+    for case in CASES:
+        response = parse_resource(
+            response_json(case["answers"]), get_fhir_model_class("QuestionnaireResponse")
+        )
+        bundle = assessment_bundle(assess(case["answers"]), response, KNOWLEDGE)
+        written = fhir_json(bundle)
+        assert written == bundle.model_dump_json().encode(), case["id"]
+        assert validated(json.loads(written)).model_dump_json().encode() == written
+    odd = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "_status": {"extension": [{"url": "https://example.org/why", "valueString": "paused"}]},
+        "fhir_comments": ["kept"],
+        "meta": {"profile": ["https://example.org/a"], "_profile": [None]},
+        "item": [{"linkId": "age", "_text": {"id": "t"}, "answer": [{"valueDecimal": 1.50}]}],
+    }
+    model = validated(odd)
+    assert fhir_json(model) == model.model_dump_json().encode()
 
 
 # --- $next-question ---
