@@ -20,7 +20,12 @@ from hypothesis import strategies as st
 
 from myoguide import Answers, assess, load_knowledge, next_question
 from myoguide.assessment import TRIAGE_ORDER
-from myoguide.fhir.adaptive import next_question_response
+from myoguide.fhir.adaptive import (
+    ADAPTIVE_EXTENSION,
+    ADAPTIVE_QUESTIONNAIRE_PROFILE,
+    ADAPTIVE_RESPONSE_PROFILE,
+    next_question_response,
+)
 from myoguide.fhir.assessment import assessment_bundle
 from myoguide.fhir.codesystem import code_system_ids
 from myoguide.fhir.outcome import MAX_DEPTH, parse_resource
@@ -411,6 +416,91 @@ def test_next_question_is_the_interview_s(answers: dict[str, Any], unknown: set[
         assert sorted(i["linkId"] for i in items(added)) == sorted(before + new)
         group = next(i for i in added["item"] if i["linkId"] == section)
         assert {"linkId": expected.id, "text": expected.text} in group["item"]
+    assert_asked_form(json.loads(updated.model_dump_json()))
+
+
+def question_links(items_of: dict[str, Any]) -> list[str]:
+    return [
+        i["linkId"]
+        for i in items(items_of)
+        if not i["linkId"].startswith("section-") and i.get("type") != "display"
+    ]
+
+
+def assert_asked_form(body: dict[str, Any]) -> dict[str, Any]:
+    """The response carries the questions asked as SDC's adaptive form does: a contained
+    Questionnaire, derived from ours, that `questionnaire` points to, holding our item (type,
+    choices, help; no skip rule) for each question in the response, in the same order."""
+    assert ADAPTIVE_RESPONSE_PROFILE in body["meta"]["profile"]
+    assert body["questionnaire"] == "#asked"
+    (form,) = [r for r in body["contained"] if r["resourceType"] == "Questionnaire"]
+    assert form["id"] == "asked"
+    assert "url" not in form
+    assert form["meta"]["profile"] == [ADAPTIVE_QUESTIONNAIRE_PROFILE]
+    assert form["extension"] == [{"url": ADAPTIVE_EXTENSION, "valueBoolean": True}]
+    assert form["derivedFrom"] == [f"{FORM['url']}|{KNOWLEDGE.version}"]
+    assert form["title"]
+    assert question_links(form) == question_links(body)
+    ours = {item["linkId"]: item for item in items(FORM)}
+    for item in items(form):
+        if item["linkId"].endswith("-help"):
+            continue
+        expected = {k: v for k, v in ours[item["linkId"]].items() if k != "item"}
+        expected.pop("enableWhen", None)
+        expected.pop("enableBehavior", None)
+        kept = [e for e in expected.get("extension", []) if e["url"] != ENABLE_WHEN_EXPRESSION]
+        expected.pop("extension", None)
+        if kept:
+            expected["extension"] = kept
+        assert {k: v for k, v in item.items() if k != "item"} == expected
+        if item["type"] not in {"group", "display"}:
+            (help_item,) = item["item"]
+            assert help_item["linkId"] == f"{item['linkId']}-help"
+            assert help_item["text"].startswith(ours[help_item["linkId"]]["text"])
+    return form
+
+
+def help_texts(form: dict[str, Any]) -> dict[str, str]:
+    return {i["linkId"]: i["text"] for i in items(form) if i["linkId"].endswith("-help")}
+
+
+def test_each_question_added_says_why_it_is_asked_and_keeps_saying_it(
+    client: TestClient,
+) -> None:
+    """Each step's new question carries its help and why we ask it now; the questions asked
+    before keep the why they were asked with; the finished response can be assessed."""
+    case = CASES[0]["answers"]
+    given = {
+        item["linkId"]: item["answer"] for item in items(response_json(case)) if "answer" in item
+    }
+    current: dict[str, Any] = {"resourceType": "QuestionnaireResponse", "status": "in-progress"}
+    whys: dict[str, str] = {}
+    for _ in range(6):
+        read = read_response(validated(current), KNOWLEDGE)
+        question = next_question(read.answers, read.unknown)
+        body = fhir(post(client, NEXT, current))
+        form = assert_asked_form(body)
+        if question is None:
+            assert body["status"] == "completed"
+            break
+        texts = help_texts(form)
+        assert texts[f"{question.id}-help"] == f"{question.help}\n\n{question.why}"
+        assert question.why.startswith("We ask because")
+        for link, text in whys.items():
+            assert texts[link] == text
+        whys[f"{question.id}-help"] = texts[f"{question.id}-help"]
+        for item in items(body):
+            if item["linkId"] in given and "answer" not in item:
+                item["answer"] = given[item["linkId"]]
+        current = body
+    assert len(whys) >= 3
+    bundle = fhir(post(client, ASSESS, current))
+    (sent,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert sent["questionnaire"] == "#asked"
 
 
 @pytest.mark.parametrize("case", CASES[::12], ids=[case["id"] for case in CASES[::12]])
@@ -490,6 +580,31 @@ def one_item(item: dict[str, Any]) -> dict[str, Any]:
             ASSESS,
             json.dumps(
                 {**GOOD, "questionnaire": "https://example.org/Questionnaire/other"}
+            ).encode(),
+            422,
+            "QuestionnaireResponse.questionnaire",
+        ),
+        (
+            NEXT,
+            json.dumps({**GOOD, "questionnaire": "#asked"}).encode(),
+            422,
+            "QuestionnaireResponse.questionnaire",
+        ),
+        (
+            ASSESS,
+            json.dumps(
+                {
+                    **GOOD,
+                    "questionnaire": "#other",
+                    "contained": [
+                        {
+                            "resourceType": "Questionnaire",
+                            "id": "other",
+                            "status": "active",
+                            "derivedFrom": ["https://example.org/Questionnaire/other"],
+                        }
+                    ],
+                }
             ).encode(),
             422,
             "QuestionnaireResponse.questionnaire",
