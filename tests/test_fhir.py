@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from myoguide import Answers, assess, load_knowledge, next_question
 from myoguide.assessment import TRIAGE_ORDER
+from myoguide.engine import Engine
 from myoguide.fhir.adaptive import (
     ADAPTIVE_EXTENSION,
     ADAPTIVE_QUESTIONNAIRE_PROFILE,
@@ -34,6 +35,7 @@ from myoguide.fhir.response import read_response, to_response
 from myoguide.fhir.serialize import fhir_json
 from myoguide.questionnaire import applies, set_answer
 from myoguide.web import create_app
+from myoguide.web.fhir import build_fhir_router
 from myoguide.web.security import MAX_BODY_BYTES
 
 from .test_cli import run_cli
@@ -149,6 +151,31 @@ def test_metadata_lists_what_is_supported(client: TestClient) -> None:
     assert {o["name"] for o in resources["QuestionnaireResponse"]["operation"]} == {"assess"}
     assert "CodeSystem" in resources
     assert body["fhirVersion"].startswith("4.")
+
+
+def test_metadata_lists_every_endpoint(client: TestClient) -> None:
+    """Each /fhir route is in the CapabilityStatement (a read, or an operation on its type),
+    and nothing is there that no route serves; every code system served is named, and the
+    diary's FHIR export, which lives outside /fhir, is told of."""
+    body = fhir(client.get("/fhir/metadata"))
+    (rest,) = body["rest"]
+    declared = {
+        (r["type"], i["code"]) for r in rest["resource"] for i in r.get("interaction", [])
+    } | {(r["type"], f"${o['name']}") for r in rest["resource"] for o in r.get("operation", [])}
+    served = set()
+    for route in build_fhir_router(KNOWLEDGE, Engine(KNOWLEDGE)).routes:
+        path = getattr(route, "path", "")
+        if not path.startswith("/fhir/") or path == "/fhir/metadata":
+            continue
+        kind, _, rest_of_path = path.removeprefix("/fhir/").partition("/")
+        served.add((kind, rest_of_path if rest_of_path.startswith("$") else "read"))
+    assert len(served) == 4
+    assert served == declared
+    systems = next(r for r in rest["resource"] if r["type"] == "CodeSystem")["documentation"]
+    for system_id in [*code_system_ids(KNOWLEDGE), "diary"]:
+        assert f" {system_id}," in systems or f" {system_id}." in systems, system_id
+        fhir(client.get(f"/fhir/CodeSystem/{system_id}"))
+    assert "GET /api/v1/diary/export?format=fhir" in rest["documentation"]
 
 
 # --- Skip rules, the FHIR way ---

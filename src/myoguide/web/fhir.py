@@ -60,11 +60,11 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
     @cache
     def systems() -> dict[str, str]:
         from ..fhir.codesystem import code_system, code_system_ids
-        from ..fhir.diary import diary_code_system
+        from ..fhir.diary import DIARY_SYSTEM_ID, diary_code_system
 
         built = {i: code_system(knowledge, i) for i in code_system_ids(knowledge)}
         # The diary's codes (GET /api/v1/diary/export?format=fhir) resolve here too.
-        built["diary"] = diary_code_system()
+        built[DIARY_SYSTEM_ID] = diary_code_system()
         return {i: system.model_dump_json() for i, system in built.items() if system is not None}
 
     @router.get("/metadata")
