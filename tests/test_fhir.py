@@ -444,6 +444,7 @@ def test_next_question_is_the_interview_s(answers: dict[str, Any], unknown: set[
         group = next(i for i in added["item"] if i["linkId"] == section)
         assert {"linkId": expected.id, "text": expected.text} in group["item"]
     assert_asked_form(json.loads(updated.model_dump_json()))
+    assert fhir_json(updated) == updated.model_dump_json().encode()
 
 
 def question_links(items_of: dict[str, Any]) -> list[str]:
