@@ -83,6 +83,7 @@ bench: dev
 	$(BIN)/python benchmarks/bench_triggers.py
 	$(BIN)/python benchmarks/bench_interview.py
 	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_fhir.py
 	@if command -v wrk >/dev/null 2>&1; then $(BIN)/python benchmarks/bench_web.py; \
 	else echo "wrk not found (apt-get install wrk): skipping benchmarks/bench_web.py"; fi
 

@@ -659,6 +659,37 @@ def test_export_holds_everything(person: Person) -> None:
     assert [row["date"] for row in days] == ["2026-11-20"]
 
 
+def test_the_diary_downloads_as_fhir_from_the_account_page(app: FastAPI) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from myoguide.fhir.diary import read_diary_bundle
+
+    person, other = register(app), register(app)
+    person.add_episode()
+    person.add_episode(kind="spasm", regions=["calf"], note="after a long run")
+    person.api("PUT", "/days/2026-11-20", DAY)
+    other.add_episode(note="someone else's")
+    page = person.client.get("/diary/account").text
+    assert '<a href="/diary/account/diary.fhir.json" download>' in page
+
+    download = person.client.get("/diary/account/diary.fhir.json")
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("application/fhir+json")
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["cache-control"] == "no-store"
+    Bundle.model_validate_json(download.content)
+    episodes, days = read_diary_bundle(download.content)
+    assert [e.note for e in episodes] == [EPISODE["note"], "after a long run"]
+    assert [str(d.date) for d in days] == [DAY["date"]]
+    api = person.api("GET", "/export?format=fhir")
+    assert read_diary_bundle(api.content) == (episodes, days)
+
+    theirs, _ = read_diary_bundle(other.client.get("/diary/account/diary.fhir.json").content)
+    assert [e.note for e in theirs] == ["someone else's"]
+    logged_out = browser(app).get("/diary/account/diary.fhir.json")
+    assert (logged_out.status_code, logged_out.headers["location"]) == (303, "/diary/login")
+
+
 def test_the_report_for_a_doctor_downloads_as_pdf(person: Person) -> None:
     from pypdf import PdfReader
 

@@ -20,13 +20,22 @@ from hypothesis import strategies as st
 
 from myoguide import Answers, assess, load_knowledge, next_question
 from myoguide.assessment import TRIAGE_ORDER
-from myoguide.fhir.adaptive import next_question_response
+from myoguide.engine import Engine
+from myoguide.fhir.adaptive import (
+    ADAPTIVE_EXTENSION,
+    ADAPTIVE_QUESTIONNAIRE_PROFILE,
+    ADAPTIVE_RESPONSE_PROFILE,
+    next_question_response,
+)
+from myoguide.fhir.assessment import assessment_bundle
 from myoguide.fhir.codesystem import code_system_ids
 from myoguide.fhir.outcome import MAX_DEPTH, parse_resource
 from myoguide.fhir.questionnaire import ENABLE_WHEN_EXPRESSION, questionnaire
 from myoguide.fhir.response import read_response, to_response
+from myoguide.fhir.serialize import fhir_json
 from myoguide.questionnaire import applies, set_answer
 from myoguide.web import create_app
+from myoguide.web.fhir import build_fhir_router
 from myoguide.web.security import MAX_BODY_BYTES
 
 from .test_cli import run_cli
@@ -142,6 +151,31 @@ def test_metadata_lists_what_is_supported(client: TestClient) -> None:
     assert {o["name"] for o in resources["QuestionnaireResponse"]["operation"]} == {"assess"}
     assert "CodeSystem" in resources
     assert body["fhirVersion"].startswith("4.")
+
+
+def test_metadata_lists_every_endpoint(client: TestClient) -> None:
+    """Each /fhir route is in the CapabilityStatement (a read, or an operation on its type),
+    and nothing is there that no route serves; every code system served is named, and the
+    diary's FHIR export, which lives outside /fhir, is told of."""
+    body = fhir(client.get("/fhir/metadata"))
+    (rest,) = body["rest"]
+    declared = {
+        (r["type"], i["code"]) for r in rest["resource"] for i in r.get("interaction", [])
+    } | {(r["type"], f"${o['name']}") for r in rest["resource"] for o in r.get("operation", [])}
+    served = set()
+    for route in build_fhir_router(KNOWLEDGE, Engine(KNOWLEDGE)).routes:
+        path = getattr(route, "path", "")
+        if not path.startswith("/fhir/") or path == "/fhir/metadata":
+            continue
+        kind, _, rest_of_path = path.removeprefix("/fhir/").partition("/")
+        served.add((kind, rest_of_path if rest_of_path.startswith("$") else "read"))
+    assert len(served) == 4
+    assert served == declared
+    systems = next(r for r in rest["resource"] if r["type"] == "CodeSystem")["documentation"]
+    for system_id in [*code_system_ids(KNOWLEDGE), "diary"]:
+        assert f" {system_id}," in systems or f" {system_id}." in systems, system_id
+        fhir(client.get(f"/fhir/CodeSystem/{system_id}"))
+    assert "GET /api/v1/diary/export?format=fhir" in rest["documentation"]
 
 
 # --- Skip rules, the FHIR way ---
@@ -364,6 +398,29 @@ def test_the_assessment_carries_its_reasons_and_sources(client: TestClient) -> N
     )
 
 
+def test_the_fast_writer_writes_what_the_models_write() -> None:
+    """The Bundles are written by our serializer: byte for byte what fhir.resources writes,
+    and read back by the full R4B models to the same JSON, for every vignette."""
+    for case in CASES:
+        response = parse_resource(
+            response_json(case["answers"]), get_fhir_model_class("QuestionnaireResponse")
+        )
+        bundle = assessment_bundle(assess(case["answers"]), response, KNOWLEDGE)
+        written = fhir_json(bundle)
+        assert written == bundle.model_dump_json().encode(), case["id"]
+        assert validated(json.loads(written)).model_dump_json().encode() == written
+    odd = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "_status": {"extension": [{"url": "https://example.org/why", "valueString": "paused"}]},
+        "fhir_comments": ["kept"],
+        "meta": {"profile": ["https://example.org/a"], "_profile": [None]},
+        "item": [{"linkId": "age", "_text": {"id": "t"}, "answer": [{"valueDecimal": 1.50}]}],
+    }
+    model = validated(odd)
+    assert fhir_json(model) == model.model_dump_json().encode()
+
+
 # --- $next-question ---
 
 
@@ -386,6 +443,92 @@ def test_next_question_is_the_interview_s(answers: dict[str, Any], unknown: set[
         assert sorted(i["linkId"] for i in items(added)) == sorted(before + new)
         group = next(i for i in added["item"] if i["linkId"] == section)
         assert {"linkId": expected.id, "text": expected.text} in group["item"]
+    assert_asked_form(json.loads(updated.model_dump_json()))
+    assert fhir_json(updated) == updated.model_dump_json().encode()
+
+
+def question_links(items_of: dict[str, Any]) -> list[str]:
+    return [
+        i["linkId"]
+        for i in items(items_of)
+        if not i["linkId"].startswith("section-") and i.get("type") != "display"
+    ]
+
+
+def assert_asked_form(body: dict[str, Any]) -> dict[str, Any]:
+    """The response carries the questions asked as SDC's adaptive form does: a contained
+    Questionnaire, derived from ours, that `questionnaire` points to, holding our item (type,
+    choices, help; no skip rule) for each question in the response, in the same order."""
+    assert ADAPTIVE_RESPONSE_PROFILE in body["meta"]["profile"]
+    assert body["questionnaire"] == "#asked"
+    (form,) = [r for r in body["contained"] if r["resourceType"] == "Questionnaire"]
+    assert form["id"] == "asked"
+    assert "url" not in form
+    assert form["meta"]["profile"] == [ADAPTIVE_QUESTIONNAIRE_PROFILE]
+    assert form["extension"] == [{"url": ADAPTIVE_EXTENSION, "valueBoolean": True}]
+    assert form["derivedFrom"] == [f"{FORM['url']}|{KNOWLEDGE.version}"]
+    assert form["title"]
+    assert question_links(form) == question_links(body)
+    ours = {item["linkId"]: item for item in items(FORM)}
+    for item in items(form):
+        if item["linkId"].endswith("-help"):
+            continue
+        expected = {k: v for k, v in ours[item["linkId"]].items() if k != "item"}
+        expected.pop("enableWhen", None)
+        expected.pop("enableBehavior", None)
+        kept = [e for e in expected.get("extension", []) if e["url"] != ENABLE_WHEN_EXPRESSION]
+        expected.pop("extension", None)
+        if kept:
+            expected["extension"] = kept
+        assert {k: v for k, v in item.items() if k != "item"} == expected
+        if item["type"] not in {"group", "display"}:
+            (help_item,) = item["item"]
+            assert help_item["linkId"] == f"{item['linkId']}-help"
+            assert help_item["text"].startswith(ours[help_item["linkId"]]["text"])
+    return form
+
+
+def help_texts(form: dict[str, Any]) -> dict[str, str]:
+    return {i["linkId"]: i["text"] for i in items(form) if i["linkId"].endswith("-help")}
+
+
+def test_each_question_added_says_why_it_is_asked_and_keeps_saying_it(
+    client: TestClient,
+) -> None:
+    """Each step's new question carries its help and why we ask it now; the questions asked
+    before keep the why they were asked with; the finished response can be assessed."""
+    case = CASES[0]["answers"]
+    given = {
+        item["linkId"]: item["answer"] for item in items(response_json(case)) if "answer" in item
+    }
+    current: dict[str, Any] = {"resourceType": "QuestionnaireResponse", "status": "in-progress"}
+    whys: dict[str, str] = {}
+    for _ in range(6):
+        read = read_response(validated(current), KNOWLEDGE)
+        question = next_question(read.answers, read.unknown)
+        body = fhir(post(client, NEXT, current))
+        form = assert_asked_form(body)
+        if question is None:
+            assert body["status"] == "completed"
+            break
+        texts = help_texts(form)
+        assert texts[f"{question.id}-help"] == f"{question.help}\n\n{question.why}"
+        assert question.why.startswith("We ask because")
+        for link, text in whys.items():
+            assert texts[link] == text
+        whys[f"{question.id}-help"] = texts[f"{question.id}-help"]
+        for item in items(body):
+            if item["linkId"] in given and "answer" not in item:
+                item["answer"] = given[item["linkId"]]
+        current = body
+    assert len(whys) >= 3
+    bundle = fhir(post(client, ASSESS, current))
+    (sent,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert sent["questionnaire"] == "#asked"
 
 
 @pytest.mark.parametrize("case", CASES[::12], ids=[case["id"] for case in CASES[::12]])
@@ -465,6 +608,31 @@ def one_item(item: dict[str, Any]) -> dict[str, Any]:
             ASSESS,
             json.dumps(
                 {**GOOD, "questionnaire": "https://example.org/Questionnaire/other"}
+            ).encode(),
+            422,
+            "QuestionnaireResponse.questionnaire",
+        ),
+        (
+            NEXT,
+            json.dumps({**GOOD, "questionnaire": "#asked"}).encode(),
+            422,
+            "QuestionnaireResponse.questionnaire",
+        ),
+        (
+            ASSESS,
+            json.dumps(
+                {
+                    **GOOD,
+                    "questionnaire": "#other",
+                    "contained": [
+                        {
+                            "resourceType": "Questionnaire",
+                            "id": "other",
+                            "status": "active",
+                            "derivedFrom": ["https://example.org/Questionnaire/other"],
+                        }
+                    ],
+                }
             ).encode(),
             422,
             "QuestionnaireResponse.questionnaire",

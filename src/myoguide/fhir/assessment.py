@@ -5,12 +5,17 @@ The RiskAssessment's first prediction is the triage level, each further one a co
 rule out; its reasons are in ``rationale`` and ``reasonCode``, what to do now in
 ``mitigation``. The CarePlan's activities are the care-plan items, each with what it is for.
 Sources travel in our ``source`` extension; the disclaimer is a note on both.
+
+Everything here is built from our own, already valid, values, so the models are made with
+``model_construct`` (no validation), and the parts that never change with the answers (a
+coded concept, the sources of a statement, a care-plan activity) are built once and shared.
+The tests validate every Bundle returned with the full R4B models.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from functools import lru_cache
 
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
@@ -22,10 +27,11 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPrediction
 
-from ..assessment import Assessment, RuleOut, Source
+from ..assessment import Assessment, CarePlanItem, RuleOut, Source
 from ..knowledge import Knowledge
 from . import CANONICAL
 from .codesystem import system_url
+from .serialize import fhir_json
 
 __all__ = ["SOURCE_EXTENSION", "assessment_bundle"]
 
@@ -40,23 +46,23 @@ def assessment_bundle(
 ) -> Bundle:
     """The assessment of `response` as a ``collection`` Bundle: the RiskAssessment, the
     CarePlan and the response itself. The same input gives the same Bundle, ids included."""
-    seed = response.model_dump_json()
+    seed = fhir_json(response).decode()
     urls = {name: f"urn:uuid:{uuid.uuid5(_NAMESPACE, name + seed)}" for name in ("ra", "cp", "qr")}
-    answers = Reference(reference=urls["qr"], type="QuestionnaireResponse")
-    subject = response.subject or Reference(display="The person who answered the questionnaire")
-    disclaimer = Annotation(text=assessment.disclaimer)
-    signs = {sign.id: sign.name for sign in knowledge.warning_signs}
-    risk = RiskAssessment(
+    answers = Reference.model_construct(reference=urls["qr"], type="QuestionnaireResponse")
+    subject = response.subject or _ANSWERER
+    disclaimer = _note(assessment.disclaimer)
+    signs = _sign_names(knowledge)
+    reasons = [
+        _concept("warning-sign", reason.id, signs[reason.id], reason.text)
+        for reason in assessment.triage.reasons
+    ]
+    risk = RiskAssessment.model_construct(
         status="final",
-        code=CodeableConcept(text="Muscle twitch and spasm check"),
-        method=CodeableConcept(text=f"myoguide, knowledge version {assessment.knowledge_version}"),
+        code=_said("Muscle twitch and spasm check"),
+        method=_said(f"myoguide, knowledge version {assessment.knowledge_version}"),
         subject=subject,
         basis=[answers],
-        reasonCode=[
-            _concept("warning-sign", reason.id, signs[reason.id], reason.text)
-            for reason in assessment.triage.reasons
-        ]
-        or None,
+        reasonCode=reasons or None,
         prediction=[
             _triage(assessment, knowledge),
             *(_rule_out(rule) for rule in assessment.rule_out),
@@ -64,7 +70,9 @@ def assessment_bundle(
         mitigation=" ".join([assessment.triage.action, *assessment.triage.while_you_wait]),
         note=[disclaimer, *_notes(assessment, knowledge)],
     )
-    plan = CarePlan(
+    kinds = {kind.id: kind.name for kind in knowledge.kinds.kinds}
+    factors = tuple((factor.id, factor.name) for factor in assessment.factors)
+    plan = CarePlan.model_construct(
         status="active",
         intent="proposal",
         title="What to do",
@@ -72,35 +80,34 @@ def assessment_bundle(
         subject=subject,
         supportingInfo=[answers],
         activity=[
-            CarePlanActivity(
-                extension=_sources(item.sources),
-                detail=CarePlanActivityDetail(
-                    status="not-started",
-                    code=_concept("care-plan", item.id, item.title),
-                    description=item.text,
-                    reasonCode=[_reason(target, assessment, knowledge) for target in item.for_],
-                ),
-            )
+            _activity(item, tuple(_reason(target, factors, kinds) for target in item.for_))
             for item in assessment.care_plan
         ]
         or None,
         note=[disclaimer],
     )
-    return Bundle(
+    return Bundle.model_construct(
         type="collection",
         entry=[
-            BundleEntry(fullUrl=urls["ra"], resource=risk),
-            BundleEntry(fullUrl=urls["cp"], resource=plan),
-            BundleEntry(fullUrl=urls["qr"], resource=response),
+            BundleEntry.model_construct(fullUrl=urls["ra"], resource=risk),
+            BundleEntry.model_construct(fullUrl=urls["cp"], resource=plan),
+            BundleEntry.model_construct(fullUrl=urls["qr"], resource=response),
         ],
     )
+
+
+_ANSWERER = Reference.model_construct(display="The person who answered the questionnaire")
+
+
+def _sign_names(knowledge: Knowledge) -> dict[str, str]:
+    return {sign.id: sign.name for sign in knowledge.warning_signs}
 
 
 def _triage(assessment: Assessment, knowledge: Knowledge) -> RiskAssessmentPrediction:
     triage = assessment.triage
     label = knowledge.meta.triage_levels[triage.level].label
-    sources = [source for reason in triage.reasons for source in reason.sources]
-    return RiskAssessmentPrediction(
+    sources = tuple(source for reason in triage.reasons for source in reason.sources)
+    return RiskAssessmentPrediction.model_construct(
         extension=_sources(sources),
         outcome=_concept("triage-level", triage.level, label),
         rationale=" ".join(reason.text for reason in triage.reasons)
@@ -108,54 +115,82 @@ def _triage(assessment: Assessment, knowledge: Knowledge) -> RiskAssessmentPredi
     )
 
 
+@lru_cache(maxsize=1024)
 def _rule_out(rule: RuleOut) -> RiskAssessmentPrediction:
     why = " ".join(rule.why)
-    return RiskAssessmentPrediction(
+    return RiskAssessmentPrediction.model_construct(
         extension=_sources(rule.sources),
         outcome=_concept("rule-out", rule.id, rule.name),
         rationale=f"{rule.text} {why}".strip(),
     )
 
 
+@lru_cache(maxsize=1024)
+def _activity(item: CarePlanItem, reasons: tuple[tuple[str, str, str], ...]) -> CarePlanActivity:
+    return CarePlanActivity.model_construct(
+        extension=_sources(item.sources),
+        detail=CarePlanActivityDetail.model_construct(
+            status="not-started",
+            code=_concept("care-plan", item.id, item.title),
+            description=item.text,
+            reasonCode=[_concept(*reason) for reason in reasons],
+        ),
+    )
+
+
+def _note(text: str) -> Annotation:
+    return Annotation.model_construct(text=text)
+
+
 def _notes(assessment: Assessment, knowledge: Knowledge) -> list[Annotation]:
-    notes = [Annotation(text=f"Kind: {assessment.kind}. {assessment.kind_explanation}")]
+    notes = [_note(f"Kind: {assessment.kind}. {assessment.kind_explanation}")]
     if assessment.factors:
         causes = "\n".join(
             f"- {factor.name} ({factor.id}, score {factor.score:.2f}): {' '.join(factor.why)}"
             for factor in assessment.factors
         )
-        notes.append(Annotation(text=f"Likely causes, most likely first:\n{causes}"))
+        notes.append(_note(f"Likely causes, most likely first:\n{causes}"))
     if assessment.triage.unanswered:
         listed = ", ".join(assessment.triage.unanswered)
-        notes.append(Annotation(text=f"{knowledge.meta.unanswered_note} Unanswered: {listed}."))
+        notes.append(_note(f"{knowledge.meta.unanswered_note} Unanswered: {listed}."))
     return notes
 
 
-def _reason(target: str, assessment: Assessment, knowledge: Knowledge) -> CodeableConcept:
-    factor = next((f for f in assessment.factors if f.id == target), None)
-    if factor is not None:
-        return _concept("factor", factor.id, factor.name)
-    kinds = {kind.id: kind.name for kind in knowledge.kinds.kinds}
-    return _concept("kind", target, kinds[target])
+def _reason(
+    target: str, factors: tuple[tuple[str, str], ...], kinds: dict[str, str]
+) -> tuple[str, str, str]:
+    """What a care-plan item is for, as (code system, code, display): a likely cause of
+    this assessment, else a kind of movement."""
+    name = next((name for factor, name in factors if factor == target), None)
+    if name is not None:
+        return "factor", target, name
+    return "kind", target, kinds[target]
 
 
+@lru_cache(maxsize=4096)
 def _concept(system: str, code: str, display: str, text: str | None = None) -> CodeableConcept:
-    return CodeableConcept(
-        coding=[Coding(system=system_url(system), code=code, display=display)], text=text
-    )
+    coding = Coding.model_construct(system=system_url(system), code=code, display=display)
+    return CodeableConcept.model_construct(coding=[coding], text=text)
 
 
-def _sources(sources: Iterable[Source]) -> list[Extension] | None:
+@lru_cache(maxsize=64)
+def _said(text: str) -> CodeableConcept:
+    """A concept with no code: only its text."""
+    return CodeableConcept.model_construct(text=text)
+
+
+@lru_cache(maxsize=1024)
+def _sources(sources: tuple[Source, ...]) -> list[Extension] | None:
     unique = dict.fromkeys(sources)
     extensions = []
     for source in unique:
         parts = [
-            Extension(url="id", valueString=source.id),
-            Extension(url="title", valueString=source.title),
+            Extension.model_construct(url="id", valueString=source.id),
+            Extension.model_construct(url="title", valueString=source.title),
         ]
         if source.quote:
-            parts.append(Extension(url="quote", valueString=source.quote))
+            parts.append(Extension.model_construct(url="quote", valueString=source.quote))
         if source.url:
-            parts.append(Extension(url="url", valueUri=source.url))
-        extensions.append(Extension(url=SOURCE_EXTENSION, extension=parts))
+            parts.append(Extension.model_construct(url="url", valueUri=source.url))
+        extensions.append(Extension.model_construct(url=SOURCE_EXTENSION, extension=parts))
     return extensions or None

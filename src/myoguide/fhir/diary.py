@@ -44,7 +44,8 @@ from ..diary.models import DayIn, EpisodeIn, Exercise
 from ..errors import FieldProblem, field_problems
 
 BASE = "https://myoguide.org/fhir/"
-DIARY_SYSTEM = BASE + "CodeSystem/diary"
+DIARY_SYSTEM_ID = "diary"
+DIARY_SYSTEM = BASE + "CodeSystem/" + DIARY_SYSTEM_ID
 OFFSET_EXTENSION = BASE + "StructureDefinition/utc-offset"
 """The UTC offset in seconds, when FHIR's dateTime cannot write it (it writes whole minutes,
 up to 14 hours either way): `effectiveDateTime` is then given in UTC."""
@@ -138,7 +139,7 @@ def diary_code_system() -> CodeSystem:
     )
     concepts += [(code, name, name + ".") for code, name in _code_values().items()]
     return CodeSystem(
-        id="diary",
+        id=DIARY_SYSTEM_ID,
         url=DIARY_SYSTEM,
         name="MyoguideDiary",
         title="myoguide diary",
@@ -581,6 +582,7 @@ def _read_custom(component: ObservationComponent, where: str, reading: _Reading)
 
 __all__ = [
     "DIARY_SYSTEM",
+    "DIARY_SYSTEM_ID",
     "OFFSET_EXTENSION",
     "FhirDiaryProblem",
     "bundle_json",

@@ -29,6 +29,7 @@ from .codesystem import NONE_OF_THESE, question_system_id, system_url
 
 __all__ = [
     "ENABLE_WHEN_EXPRESSION",
+    "HELP_SUFFIX",
     "QUESTIONNAIRE_URL",
     "SECTION_PREFIX",
     "enable_rule",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponse,
     QuestionnaireResponseItem,
@@ -32,7 +33,7 @@ from . import FhirInputError, FhirProblem
 from .codesystem import NONE_OF_THESE, question_system_id, system_url
 from .questionnaire import QUESTIONNAIRE_URL, SECTION_PREFIX
 
-__all__ = ["ReadResponse", "read_response", "to_response"]
+__all__ = ["ReadResponse", "contained_form", "read_response", "to_response"]
 
 STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 _NONE_SYSTEM = system_url("none-of-these")
@@ -121,15 +122,36 @@ def read_response(
     """The answers in a response (its items by linkId, in groups or not). Raises
     FhirInputError naming every problem by its FHIRPath from `at`."""
     reader = _Reader(knowledge, at)
-    if (
-        response.questionnaire is not None
-        and response.questionnaire.split("|")[0] != QUESTIONNAIRE_URL
-    ):
+    form = response.questionnaire
+    if form is not None and form.startswith("#"):
+        derived = (contained_form(response) or Questionnaire.model_construct()).derivedFrom or []
+        if not any((url or "").split("|")[0] == QUESTIONNAIRE_URL for url in derived):
+            reader.problem(
+                f"{at}.questionnaire",
+                f"{form!r} names no contained Questionnaire derived from {QUESTIONNAIRE_URL}",
+            )
+    elif form is not None and form.split("|")[0] != QUESTIONNAIRE_URL:
         reader.problem(f"{at}.questionnaire", f"answers only {QUESTIONNAIRE_URL} can be read here")
     if response.status not in STATUSES:
         reader.problem(f"{at}.status", f"{response.status!r} is not one of {', '.join(STATUSES)}")
     reader.read(response.item or [], at)
     return reader.result()
+
+
+def contained_form(response: QuestionnaireResponse) -> Questionnaire | None:
+    """The contained Questionnaire that the response's ``questionnaire`` names (``#id``),
+    as an SDC adaptive form's response has; None when there is none."""
+    form = response.questionnaire or ""
+    if not form.startswith("#"):
+        return None
+    return next(
+        (
+            resource
+            for resource in response.contained or []
+            if isinstance(resource, Questionnaire) and resource.id == form[1:]
+        ),
+        None,
+    )
 
 
 class _Reader:

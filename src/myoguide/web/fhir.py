@@ -60,11 +60,11 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
     @cache
     def systems() -> dict[str, str]:
         from ..fhir.codesystem import code_system, code_system_ids
-        from ..fhir.diary import diary_code_system
+        from ..fhir.diary import DIARY_SYSTEM_ID, diary_code_system
 
         built = {i: code_system(knowledge, i) for i in code_system_ids(knowledge)}
         # The diary's codes (GET /api/v1/diary/export?format=fhir) resolve here too.
-        built["diary"] = diary_code_system()
+        built[DIARY_SYSTEM_ID] = diary_code_system()
         return {i: system.model_dump_json() for i, system in built.items() if system is not None}
 
     @router.get("/metadata")
@@ -95,6 +95,7 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
             from ..fhir.assessment import assessment_bundle
             from ..fhir.outcome import parse_resource
             from ..fhir.response import read_response
+            from ..fhir.serialize import fhir_json
 
             try:
                 response = parse_resource(data, QuestionnaireResponse)
@@ -105,7 +106,7 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
             except FhirInputError as error:
                 return outcome_response(422, error.problems)
             bundle = assessment_bundle(engine.assess(read.answers), response, knowledge)
-            return FhirResponse(bundle.model_dump_json())
+            return FhirResponse(fhir_json(bundle))
 
         return await run_in_threadpool(run)
 
@@ -118,6 +119,7 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
 
         def run() -> Response:
             from ..fhir.adaptive import next_question_response, response_in
+            from ..fhir.serialize import fhir_json
 
             try:
                 response, at = response_in(data)
@@ -127,7 +129,7 @@ def build_fhir_router(knowledge: Knowledge, engine: Engine) -> APIRouter:
                 updated, _ = next_question_response(response, knowledge, at)
             except FhirInputError as error:
                 return outcome_response(422, error.problems)
-            return FhirResponse(updated.model_dump_json())
+            return FhirResponse(fhir_json(updated))
 
         return await run_in_threadpool(run)
 

@@ -466,6 +466,14 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         write_days(diary_of(request, login).days(), out)
         return _download(out.getvalue(), "days.csv", "csv")
 
+    @router.get("/account/diary.fhir.json")
+    def export_fhir(request: Request, login: Login) -> Response:
+        from ...fhir.diary import bundle_json, diary_bundle
+
+        book = diary_of(request, login)
+        bundle = diary_bundle(book.episodes(), book.days())
+        return _download(bundle_json(bundle), "diary.fhir.json", "fhir")
+
     @router.get("/account/report.pdf")
     def report_pdf(request: Request, login: Login) -> Response:
         from ...diary.report import doctor_report
@@ -533,8 +541,15 @@ _NOTICES = {
 }
 
 
+_MEDIA_TYPES = {
+    "json": "application/json",
+    "fhir": "application/fhir+json",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
 def _download(text: str, filename: str, kind: str) -> Response:
-    media = "application/json" if kind == "json" else "text/csv; charset=utf-8"
+    media = _MEDIA_TYPES[kind]
     return Response(
         text,
         media_type=media,
