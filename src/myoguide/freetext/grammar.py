@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import unicodedata
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,14 @@ class Grammar:
     """'tengo 34 años': years had, said without 'old', are an age."""
     fold_accents: bool = False
     """Match words without their accents: people often type 'parpado' for 'párpado'."""
-    extra: dict[str, frozenset[str]] = field(default_factory=dict)
+    last_after: frozenset[str] = frozenset()
+    """'la semana pasada', 'el martes pasado': the word after a unit or a day that makes it
+    the last one."""
+    this_before: frozenset[str] = frozenset()
+    parts_of_day: frozenset[str] = frozenset()
+    """'esta mañana': 'this' and a part of the day are today."""
+    whole_phrases: frozenset[str] = frozenset()
+    """Fields whose phrases, in this language, hold words that alone mean another answer."""
 
 
 def fold(text: str) -> str:
@@ -82,9 +89,8 @@ def _folded(grammar: Grammar) -> Grammar:
         value = getattr(grammar, item.name)
         if isinstance(value, frozenset):
             changes[item.name] = frozenset(fold(w) for w in value)
-        elif isinstance(value, dict) and item.name != "extra":
+        elif isinstance(value, dict):
             changes[item.name] = {fold(k): v for k, v in value.items()}
-    changes["extra"] = {k: frozenset(fold(w) for w in v) for k, v in grammar.extra.items()}
     return replace(grammar, **changes)  # type: ignore[arg-type]
 
 
@@ -183,16 +189,14 @@ SPANISH = _folded(
         age_years=frozenset({"años", "anos", "añitos"}),
         years_say_age=True,
         fold_accents=True,
-        extra={
-            "last": frozenset({"pasado", "pasada"}),
-            "this": frozenset({"esta", "este"}),
-            "parts_of_day": frozenset({"mañana", "manana", "tarde", "noche"}),
-            # Spanish names a sign with words that alone mean more: "dolor de cabeza" is a
-            # headache, not pain where the twitch is; "falta de aire", not a deficiency.
-            "whole_phrases": frozenset(
-                {"medical.severe_headache", "medical.breathing_difficulty", "medical.dark_urine"}
-            ),
-        },
+        last_after=frozenset({"pasado", "pasada"}),
+        this_before=frozenset({"esta", "este"}),
+        parts_of_day=frozenset({"mañana", "manana", "tarde", "noche"}),
+        # Spanish names a sign with words that alone mean more: "dolor de cabeza" is a
+        # headache, not pain where the twitch is; "falta de aire", not a deficiency.
+        whole_phrases=frozenset(
+            {"medical.severe_headache", "medical.breathing_difficulty", "medical.dark_urine"}
+        ),
     )
 )
 

@@ -287,7 +287,7 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
 
 
 def _whole_phrase(grammar: Grammar, field: str) -> bool:
-    return field in WHOLE_PHRASES | grammar.extra.get("whole_phrases", frozenset()) or (
+    return field in WHOLE_PHRASES | grammar.whole_phrases or (
         field.startswith("factors.") and field != "factors.muscle_fatigue"
     )
 
@@ -640,7 +640,7 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
     when that was yesterday)."""
     durations = reader.lexicon.durations
     grammar = reader.grammar
-    last = grammar.extra.get("last", frozenset())
+    last = grammar.last_after
     times: list[_Time] = []
     for sent in doc.sents:
         tokens = list(sent)
@@ -693,9 +693,7 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
             elif word in durations and following in last:
                 # "la semana pasada", "el mes pasado".
                 days, span_end = durations[word], i + 2
-            elif word in grammar.extra.get("this", ()) and following in grammar.extra.get(
-                "parts_of_day", ()
-            ):
+            elif word in grammar.this_before and following in grammar.parts_of_day:
                 days, span_end = 0, i + 2
             elif word in grammar.weekdays and (
                 before & grammar.weekday_before or following in last
