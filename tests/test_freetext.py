@@ -359,3 +359,18 @@ def test_any_spanish_text_gives_findings_inside_it_and_valid_answers(text: str) 
     for finding in parsed.findings:
         assert 0 <= finding.start < finding.end <= len(text)
     assert Answers.model_validate(parsed.answers.model_dump()) == parsed.answers
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("tengo 34 años y me salta el ojo", 34),
+        ("soy una mujer de 45 años con tics", 45),
+        ("Corredora, 45 años. Calambres", 45),
+        ("a mi hijo de 8 años le dan calambres", 8),
+        ("hace 2 años que tengo calambres", None),
+        ("llevo 3 semanas con calambres", None),
+    ],
+)
+def test_spanish_ages_are_years_had_not_years_ago(text: str, age: int | None) -> None:
+    assert parse(text, language="es").answers.age == age

@@ -53,6 +53,8 @@ class Grammar:
     new_time: frozenset[str]
     age_before: frozenset[str]
     age_years: frozenset[str]
+    people: frozenset[str] = frozenset()
+    """'una mujer de 45 años': words for a person whose years, said after, are an age."""
     years_say_age: bool = False
     """'tengo 34 años': years had, said without 'old', are an age."""
     fold_accents: bool = False
@@ -187,6 +189,8 @@ SPANISH = _folded(
         age_before=frozenset({"tengo", "tiene", "tienes", "cumpli", "cumplí", "cumplio", "cumplió"})
         | frozenset({"cumplo", "cumple", "con", "tenia", "tenía"}),
         age_years=frozenset({"años", "anos", "añitos"}),
+        people=frozenset({"mujer", "hombre", "chico", "chica", "señora", "señor", "varón"})
+        | frozenset({"paciente", "persona", "chaval", "chavala", "muchacho", "muchacha"}),
         years_say_age=True,
         fold_accents=True,
         last_after=frozenset({"pasado", "pasada"}),

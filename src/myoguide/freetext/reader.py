@@ -590,14 +590,20 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         nxt = after[0] if after else ""
         years = bool(grammar.age_years & set(after[:2]))
-        said = years and ("old" in after[:4] or grammar.years_say_age)
+        said = years and "old" in after[:4]
+        # "Corredora, 45 años", "45 años, mujer": years said on their own are an age.
+        said |= (
+            grammar.years_say_age
+            and nxt in grammar.age_years
+            and (not before or before[-1] in {",", "("})
+        )
         said |= nxt in {"yo", "y/o", "f", "m"} or (before[-1:] in (["aged"], ["age"], ["age:"]))
         said |= before[-1:] in (["edad"], ["edad:"])
         # "mi hijo de 8 años": years of a person named just before.
         said |= (
             grammar.years_say_age
             and before[-1:] == ["de"]
-            and before[0] in reader.lexicon.subjects
+            and (before[0] in reader.lexicon.subjects or before[0] in grammar.people)
             and nxt in grammar.age_years
         )
         said |= (
