@@ -150,7 +150,10 @@ SPANISH = _folded(
         months={name: i + 1 for i, name in enumerate(_ES_MONTHS)} | {"setiembre": 9},
         possessive=frozenset({"mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"}),
         not_subject=frozenset({"tuvo", "murio", "fallecio", "tenia", "padecio", "padecia"}),
-        third_person=frozenset({"el", "ella", "le", "les", "su", "sus", "lo"}),
+        # Spanish leaves the person out and says it in the verb: "mi padre no puede hablar".
+        # Not "él": without its accent it is the article "el".
+        third_person=frozenset({"ella", "le", "les", "su", "sus", "puede", "tiene"})
+        | frozenset({"está", "siente", "nota", "duerme", "toma", "camina", "habla", "anda"}),
         first_person=frozenset({"yo", "me", "mi", "mis", "conmigo", "tengo", "estoy", "noto"})
         | frozenset({"siento", "duermo", "tomo", "bebo", "llevo", "trabajo", "puedo"}),
         number_fillers=frozenset(
