@@ -317,6 +317,7 @@ def test_spanish_dates_count_back_from_today(text: str, days: int) -> None:
         ("puede que se esté extendiendo", "medical.spreading"),
         ("creo que tengo algo de fiebre", "medical.fever"),
         ("mi madre dice que arrastro las palabras", "medical.speech_or_swallowing_difficulty"),
+        ("tengo debilidad, creo", "medical.weakness"),
     ],
 )
 def test_a_hedged_spanish_warning_sign_stays_unknown_and_is_flagged(text: str, field: str) -> None:
