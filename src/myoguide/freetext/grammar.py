@@ -143,13 +143,14 @@ _ES_WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
 _ES_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"]
 _ES_MONTHS += ["septiembre", "octubre", "noviembre", "diciembre"]
 
+# Written with accents; read, like the text, without them.
 SPANISH = _folded(
     Grammar(
         spacy="es",
         weekdays={fold(name): i for i, name in enumerate(_ES_WEEKDAYS)},
         months={name: i + 1 for i, name in enumerate(_ES_MONTHS)} | {"setiembre": 9},
         possessive=frozenset({"mi", "mis", "nuestro", "nuestra", "nuestros", "nuestras"}),
-        not_subject=frozenset({"tuvo", "murio", "fallecio", "tenia", "padecio", "padecia"}),
+        not_subject=frozenset({"tuvo", "murió", "falleció", "tenía", "padeció", "padecía"}),
         # Spanish leaves the person out and says it in the verb: "mi padre no puede hablar".
         # Not "él": without its accent it is the article "el".
         third_person=frozenset({"ella", "le", "les", "su", "sus", "puede", "tiene"})
@@ -157,8 +158,8 @@ SPANISH = _folded(
         first_person=frozenset({"yo", "me", "mi", "mis", "conmigo", "tengo", "estoy", "noto"})
         | frozenset({"siento", "duermo", "tomo", "bebo", "llevo", "trabajo", "puedo"}),
         number_fillers=frozenset(
-            {"unos", "unas", "como", "alrededor", "de", "mas", "casi", "aprox", "sobre", "hasta"}
-            | {"solo", "apenas", "al", "menos", "tipo", "por", "lo", "ya", "mínimo", "minimo"}
+            {"unos", "unas", "como", "alrededor", "de", "más", "casi", "aprox", "sobre", "hasta"}
+            | {"solo", "apenas", "al", "menos", "tipo", "por", "lo", "ya", "mínimo"}
         ),
         article=frozenset({"un", "una"}),
         of=frozenset({"de"}),
@@ -166,14 +167,13 @@ SPANISH = _folded(
         range_words=frozenset({"-", "–", "a", "o", "u"}),
         unit_fillers=frozenset({"de", "grandes", "cargados", "dobles", "solos", "negros", "bien"}),
         amount_joins=frozenset(
-            {"y", "mas", "más", "+", "&", ",", "al", "a", "la", "el", "dia", "día", "diarios"}
-            | {"diarias", "por", "cada", "tambien", "también", "e"}
+            {"y", "más", "+", "&", ",", "al", "a", "la", "el", "día", "diarios", "diarias"}
+            | {"por", "cada", "también", "e"}
         ),
         per_week=r"\b(a la|por|cada|en la|la) semana\b|\bsemanales\b",
         onset_before=frozenset(
-            {"desde", "hace", "durante", "llevo", "lleva", "llevamos", "llevas", "empezo"}
-            | {"empezaron", "comenzo", "comenzaron", "ultimos", "ultimas", "últimos", "últimas"}
-            | {"empece", "va", "van"}
+            {"desde", "hace", "durante", "llevo", "lleva", "llevamos", "llevas", "empezó"}
+            | {"empezaron", "comenzó", "comenzaron", "últimos", "últimas", "empecé", "va", "van"}
         ),
         onset_after=frozenset({"ya", "seguidos", "seguidas"}),
         rate_before=frozenset({"por", "cada"}),
@@ -183,14 +183,15 @@ SPANISH = _folded(
         ago_after=frozenset(),
         ago_before=frozenset({"hace"}),
         relative_days={"ayer": 1, "anoche": 1, "hoy": 0, "anteayer": 2, "antier": 2},
-        weekday_before=frozenset({"desde", "el", "empezo", "comenzo", "empezó", "comenzó"}),
+        weekday_before=frozenset({"desde", "el", "empezó", "comenzó"}),
         month_before=frozenset({"en", "desde", "principios", "finales", "mediados"}),
-        negations=frozenset({"no", "nunca", "ni", "sin", "tampoco", "jamás", "jamas"}),
+        negations=frozenset({"no", "nunca", "ni", "sin", "tampoco", "jamás"}),
         list_or=frozenset({"o", "ni", "u"}),
-        new_time=frozenset({"ahora", "pero", "luego", "despues", "después", "ultimamente"})
-        | frozenset({"últimamente", "recientemente", "hasta"}),
-        age_before=frozenset({"tengo", "tiene", "tienes", "cumpli", "cumplí", "cumplio", "cumplió"})
-        | frozenset({"cumplo", "cumple", "con", "tenia", "tenía"}),
+        new_time=frozenset({"ahora", "pero", "luego", "después", "últimamente", "recientemente"})
+        | frozenset({"hasta"}),
+        age_before=frozenset({"tengo", "tiene", "tienes", "cumplí", "cumplió", "cumplo", "cumple"})
+        | frozenset({"con", "tenía"}),
+        # "anos": "años" typed without its ñ.
         age_years=frozenset({"años", "anos", "añitos"}),
         people=frozenset({"mujer", "hombre", "chico", "chica", "señora", "señor", "varón"})
         | frozenset({"paciente", "persona", "chaval", "chavala", "muchacho", "muchacha"}),
