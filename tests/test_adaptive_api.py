@@ -114,9 +114,24 @@ def test_parse_reads_the_words_and_leaves_the_rest_unknown(client: TestClient) -
     assert "weakness" in text[weakness["start"] : weakness["end"]]
 
 
+def test_parse_reads_spanish_when_asked(client: TestClient) -> None:
+    text = "me salta el párpado desde hace cinco días, tomo seis cafés al día, sin debilidad"
+    body = {"text": text, "today": "2026-12-01", "language": "es"}
+    response = client.post(PARSE, json=body)
+    assert response.status_code == 200
+    answers = response.json()["answers"]
+    assert answers["locations"] == ["eyelid"]
+    assert answers["history_days"] == 5
+    assert answers["factors"]["caffeine_cups_per_day"] == 6
+    assert answers["medical"] == {"weakness": False}
+    english = client.post(PARSE, json={"text": text, "today": "2026-12-01"}).json()
+    assert "locations" not in english["answers"], "without a language the text is English"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
+        ({"text": "cramps", "language": "fr"}, "language"),
         ({"text": 5}, "text"),
         ({"text": "x" * 5001}, "text"),
         ({"text": "cramps", "today": "2026-13-01"}, "today"),
@@ -142,6 +157,16 @@ def test_the_parse_command_prints_the_same_json() -> None:
     assert json.loads(from_stdin.stdout) == printed
 
 
+def test_the_parse_command_reads_spanish() -> None:
+    text = "mi padre tiene 72 años, le dan calambres en la pantorrilla cada noche, sin fiebre"
+    done = run_cli("parse", "--language", "es", "--text", text, "--today", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout)["answers"]
+    assert answers["age"] == 72
+    assert answers["locations"] == ["calf"]
+    assert answers["medical"] == {"fever": False}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -150,6 +175,7 @@ def test_the_parse_command_prints_the_same_json() -> None:
         (("--text", "x", "--today", "tomorrow"), "--today"),
         (("--file", "/no/such/file"), "--file"),
         (("--text", "x" * 5001), "too long"),
+        (("--text", "x", "--language", "fr"), "--language"),
     ],
 )
 def test_a_bad_parse_command_says_why_and_exits_2(args: tuple[str, ...], message: str) -> None:

@@ -22,13 +22,17 @@ from hypothesis import strategies as st
 
 from myoguide import parse
 from myoguide.answers import Answers, Medical
-from myoguide.knowledge import KnowledgeError, data_dir, load_knowledge
+from myoguide.knowledge import KnowledgeError, data_dir, load_knowledge, load_lexicon
 
 PHRASINGS = yaml.safe_load(
     (Path(__file__).parent / "freetext" / "phrasings.yaml").read_text(encoding="utf-8")
 )
 TODAY: date = PHRASINGS["today"]
 CASES: list[dict[str, Any]] = PHRASINGS["phrasings"]
+PHRASINGS_ES = yaml.safe_load(
+    (Path(__file__).parent / "freetext" / "phrasings_es.yaml").read_text(encoding="utf-8")
+)
+CASES_ES: list[dict[str, Any]] = PHRASINGS_ES["phrasings"]
 # Yes-or-no answers about the body that a doctor acts on: every one must be read right.
 WARNING_SIGNS = {
     f"medical.{name}"
@@ -58,12 +62,14 @@ def same(read: Any, written: Any) -> bool:
     return bool(read == written)
 
 
-def score() -> tuple[int, int, int, list[str], list[str]]:
+def score(
+    cases: list[dict[str, Any]], language: str = "en", today: date = TODAY
+) -> tuple[int, int, int, list[str], list[str]]:
     right = read_count = written_count = 0
     misses: list[str] = []
     warning_misses: list[str] = []
-    for case in CASES:
-        parsed = parse(case["text"], today=TODAY)
+    for case in cases:
+        parsed = parse(case["text"], today=today, language=language)
         got, want = flat(parsed.answers), case["expect"]
         read_count += len(got)
         written_count += len(want)
@@ -87,10 +93,28 @@ def score() -> tuple[int, int, int, list[str], list[str]]:
 
 def test_phrasings_are_read_with_high_precision_and_recall() -> None:
     assert len(CASES) >= 120
-    right, read_count, written_count, misses, warning_misses = score()
+    assert_figures(CASES, "en", TODAY)
+
+
+def test_spanish_phrasings_are_held_to_the_same_figures() -> None:
+    assert len(CASES_ES) >= 40
+    assert_figures(CASES_ES, "es", PHRASINGS_ES["today"])
+
+
+def test_spanish_phrasings_state_deny_and_hedge_every_warning_sign() -> None:
+    stated = {f for c in CASES_ES for f, v in c["expect"].items() if v is True}
+    denied = {f for c in CASES_ES for f, v in c["expect"].items() if v is False}
+    hedged = {f for c in CASES_ES for f in c.get("hedged", [])}
+    for name, said in (("stated", stated), ("denied", denied), ("hedged", hedged)):
+        assert said >= WARNING_SIGNS, f"{name}: {sorted(WARNING_SIGNS - said)}"
+
+
+def assert_figures(cases: list[dict[str, Any]], language: str, today: date) -> None:
+    right, read_count, written_count, misses, warning_misses = score(cases, language, today)
     precision, recall = right / read_count, right / written_count
     report = (
-        f"{len(CASES)} phrasings: field precision {precision:.3f} ({right}/{read_count}), "
+        f"{language}: {len(cases)} phrasings: "
+        f"field precision {precision:.3f} ({right}/{read_count}), "
         f"recall {recall:.3f} ({right}/{written_count}), "
         f"warning-sign misses {len(warning_misses)}"
     )
@@ -101,7 +125,7 @@ def test_phrasings_are_read_with_high_precision_and_recall() -> None:
 
 
 def test_every_phrasing_lists_only_fields_that_exist() -> None:
-    for case in CASES:
+    for case in [*CASES, *CASES_ES]:
         for field in case["expect"]:
             *groups, name = field.split(".")
             model: Any = Answers
@@ -251,3 +275,103 @@ def test_any_text_gives_findings_inside_it_and_valid_answers(text: str) -> None:
         assert 0 <= finding.start < finding.end <= len(text)
     assert Answers.model_validate(parsed.answers.model_dump()) == parsed.answers
     json.loads(parsed.model_dump_json())
+
+
+def test_spanish_findings_point_at_the_words_as_written() -> None:
+    text = (
+        "el párpado me brinca desde hace un par de semanas, tomo tres cafés al día, sin debilidad"
+    )
+    parsed = parse(text, today=date(2026, 12, 2), language="es")
+    spans = {f.field: text[f.start : f.end] for f in parsed.findings}
+    assert spans["locations"] == "párpado"
+    assert spans["sensation"] == "brinca"
+    assert spans["history_days"] == "un par de semanas"
+    assert spans["factors.caffeine_cups_per_day"] == "tres cafés"
+    (weakness,) = [f for f in parsed.findings if f.field == "medical.weakness"]
+    assert text[weakness.start : weakness.end] == "debilidad"
+    assert weakness.negated and parsed.answers.medical.weakness is False
+    assert parsed.answers.history_days == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("calambres desde ayer", 1),
+        ("me salta el ojo desde el lunes", 2),
+        ("desde el martes pasado", 8),
+        ("hace tres semanas que me salta el ojo", 21),
+        ("el tic empezó en marzo", 262),
+        ("llevo un mes con calambres", 30),
+        ("empezó la semana pasada", 7),
+    ],
+)
+def test_spanish_dates_count_back_from_today(text: str, days: int) -> None:
+    assert parse(text, today=date(2026, 12, 2), language="es").answers.history_days == days
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("quizás tengo la pierna más débil", "medical.weakness"),
+        ("a lo mejor me cuesta tragar", "medical.speech_or_swallowing_difficulty"),
+        ("puede que se esté extendiendo", "medical.spreading"),
+        ("creo que tengo algo de fiebre", "medical.fever"),
+        ("mi madre dice que arrastro las palabras", "medical.speech_or_swallowing_difficulty"),
+        ("tengo debilidad, creo", "medical.weakness"),
+    ],
+)
+def test_a_hedged_spanish_warning_sign_stays_unknown_and_is_flagged(text: str, field: str) -> None:
+    parsed = parse(text, language="es")
+    assert field not in flat(parsed.answers)
+    assert any(f.field == field and f.uncertain for f in parsed.findings)
+
+
+def test_the_same_words_read_differently_in_each_language() -> None:
+    assert parse("sin fiebre", language="es").answers.medical.fever is False
+    assert parse("sin fiebre").answers.medical.fever is None
+    assert parse("no fever", language="en").answers.medical.fever is False
+
+
+def test_an_unknown_language_is_refused_naming_the_field() -> None:
+    with pytest.raises(ValueError, match="language"):
+        parse("tic", language="fr")
+
+
+def test_the_spanish_lexicon_is_validated_on_load(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    lexicon = copy / "lexicon.es.yaml"
+    original = lexicon.read_text(encoding="utf-8")
+    assert load_lexicon("es", copy).terms
+    lexicon.write_text(original.replace("value: jumping", "value: saltando", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="saltando"):
+        load_lexicon("es", copy)
+    lexicon.write_text(original.replace("value: diuretic", "value: aspirina", 1), "utf-8")
+    with pytest.raises(KnowledgeError, match="aspirina"):
+        load_lexicon("es", copy)
+    with pytest.raises(KnowledgeError, match="'fr'"):
+        load_lexicon("fr", copy)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_any_spanish_text_gives_findings_inside_it_and_valid_answers(text: str) -> None:
+    parsed = parse(text, language="es")
+    for finding in parsed.findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+    assert Answers.model_validate(parsed.answers.model_dump()) == parsed.answers
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("tengo 34 años y me salta el ojo", 34),
+        ("soy una mujer de 45 años con tics", 45),
+        ("Corredora, 45 años. Calambres", 45),
+        ("a mi hijo de 8 años le dan calambres", 8),
+        ("hace 2 años que tengo calambres", None),
+        ("llevo 3 semanas con calambres", None),
+    ],
+)
+def test_spanish_ages_are_years_had_not_years_ago(text: str, age: int | None) -> None:
+    assert parse(text, language="es").answers.age == age

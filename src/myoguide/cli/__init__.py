@@ -508,7 +508,14 @@ def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None =
     metavar="DATE",
     help="The day 'since Tuesday' counts back from (YYYY-MM-DD; default: today).",
 )
-def parse(text: str | None, file_path: str | None, today: str | None) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="The language the description is written in: English or Spanish.",
+)
+def parse(text: str | None, file_path: str | None, today: str | None, language: str) -> None:
     """Read a description in your own words into answers, and print them as JSON with
     each understood piece and where it is in the text. Nothing is kept."""
     import datetime as dt
@@ -529,7 +536,7 @@ def parse(text: str | None, file_path: str | None, today: str | None) -> None:
             day = dt.date.fromisoformat(today)
         except ValueError:
             _fail(f"--today: {today!r} is not a date like 2026-12-01")
-    click.echo(read_text(text, day).model_dump_json(exclude_none=True))
+    click.echo(read_text(text, day, language=language).model_dump_json(exclude_none=True))
 
 
 @main.command()

@@ -10,14 +10,20 @@ from datetime import date
 
 from .models import Finding, Parsed
 
-__all__ = ["MAX_TEXT", "Finding", "Parsed", "parse"]
+__all__ = ["LANGUAGES", "MAX_TEXT", "Finding", "Parsed", "parse"]
+
+LANGUAGES = ("en", "es")
+"""The languages free text is read in: a lexicon file and a grammar each."""
 
 MAX_TEXT = 5000
 """Characters of a description read at most: a long one, far below any request limit."""
 
 
-def parse(text: str, today: date | None = None) -> Parsed:
-    """Read ``text`` into answers; dates such as "since Tuesday" count back from ``today``."""
+def parse(text: str, today: date | None = None, *, language: str = "en") -> Parsed:
+    """Read ``text`` into answers; dates such as "since Tuesday" count back from ``today``.
+    ``language`` is the text's: "en" or "es"."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language: free text is read in {', '.join(LANGUAGES)}, not {language!r}")
     from .reader import read
 
-    return read(text, today or date.today())
+    return read(text, today or date.today(), language)

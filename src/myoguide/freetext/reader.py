@@ -1,13 +1,14 @@
-"""The reader behind ``parse``: spaCy's blank English pipeline, the knowledge base's lexicon
-through a PhraseMatcher, and medspaCy's ConText for negation, hedging, family and history.
+"""The reader behind ``parse``: spaCy's blank pipeline for the language, the knowledge base's
+lexicon in that language through a PhraseMatcher, and medspaCy's ConText for negation,
+hedging, family and history.
 
 Nothing is downloaded: the pipeline is blank (no trained model) and ConText's rules ship
-inside medspaCy. Built once per process, on the first call.
+inside medspaCy (its Spanish file is empty in medspaCy 1.3, so the Spanish cues are all the
+lexicon's). Built once per process and language, on the first call.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +24,9 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
 
 from ..answers import Answers
-from ..knowledge import load_knowledge
+from ..knowledge import load_knowledge, load_lexicon
 from ..knowledge.models import Lexicon, check_answer_value
+from .grammar import GRAMMARS, Grammar, fold
 from .models import Finding, Parsed
 
 GROUP = "myoguide"
@@ -36,21 +38,13 @@ CONDITIONS = "medical.conditions"
 FAMILY_HISTORY = "medical.family_history"
 # Categories of ConText that make a mention not a plain statement about the person now.
 HEDGES = {"POSSIBLE_EXISTENCE", "HYPOTHETICAL"}
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 PAIN_ORDER = ["none", "mild", "moderate", "severe"]
-# "my dad had ALS", "my mum died of...": a relative's history, not the person written about.
-NOT_SUBJECT = {"had", "died", "passed", "have"}
-THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
-FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
-NUMBER_FILLERS = {"about", "around", "roughly", "like", "maybe", "approx", "~", "only", "just"}
-NUMBER_FILLERS |= {"over", "nearly", "almost", "at", "least", "up", "to", "probably", "usually"}
 # The most words a number takes: two fillers, "a couple of", "to", "a couple of" again.
 NUMBER_WINDOW = 10
-UNIT_FILLERS = {"of", "big", "strong", "large", "small", "full", "black", "extra"}
-ONSET_BEFORE = {"since", "from", "started", "start", "began", "begun", "for", "past", "last"}
-ONSET_BEFORE |= {"over", "starting", "beginning", "been", "within"}
+# Counts after a number that are not years of age: "I'm 3 times a day", "tengo 2 veces".
+NOT_AGES = {"%", "times", "minutes", "mins", "hours", "pounds", "kg", "lbs", "veces", "minutos"}
+NOT_AGES |= {"kilos", "horas"}
+WEEKEND_BEFORE = {"since", "over", "at", "the", "desde", "el", "este"}
 # Answers about what happened to the body now: a time said next to one is when it started.
 SYMPTOMS = {"sensation", "locations"}
 # Inside a phrase about a habit, an exposure or an illness ("stomach bug", "desk all day",
@@ -69,15 +63,12 @@ DATED_ELSEWHERE = {
 }  # fmt: skip
 # Amounts that add up when said one after another: "4 energy drinks and 3 coffees a day".
 ADDS_UP = {"factors.caffeine_cups_per_day", "factors.water_glasses_per_day"}
-AMOUNT_JOINS = {"and", "plus", "+", "&", ",", "a", "day", "daily", "per", "each", "also"}
 SIGN_ONSET = "medical.sign_onset"
 # The question's choices: today or the last 24 hours, the last 2 weeks, longer. "Since
 # yesterday" is read as today: it may be within 24 hours, and the later choice would lower
 # the triage of a stroke sign.
 ONSET_TODAY_DAYS = 1
 ONSET_DAYS_DAYS = 14
-# Words that start a new time between a time and a sign: "for 2 months and now I'm weak".
-NEW_TIME = {"now", "but", "then", "lately", "recently", "until"}
 
 
 @dataclass(frozen=True)
@@ -91,11 +82,13 @@ class _Reader:
     long_words: tuple[str, ...]
     onset_signs: frozenset[str]
     """The warning signs whose start the sign-onset question asks about."""
+    grammar: Grammar
 
 
-def read(text: str, today: date) -> Parsed:
-    reader = _reader()
-    doc = reader.nlp.make_doc(text)
+def read(text: str, today: date, language: str = "en") -> Parsed:
+    reader = _reader(language)
+    # Without accents, letter for letter: findings still point into the text as written.
+    doc = reader.nlp.make_doc(fold(text) if reader.grammar.fold_accents else text)
     for token in doc:
         token.norm_ = _normal(reader, token.lower_)
     doc = reader.nlp.get_pipe("sentencizer")(doc)
@@ -118,15 +111,18 @@ def read(text: str, today: date) -> Parsed:
         or not any(f.start < t.end and t.start < f.end for t in times)
     ]
     findings += _history(doc, times, findings, reader.onset_signs)
-    findings += _sign_onset(doc, times, findings, reader.onset_signs)
+    findings += _sign_onset(reader, doc, times, findings)
     findings.sort(key=lambda f: (f.start, f.field))
     return Parsed(answers=_answers(findings), findings=findings)
 
 
 @cache
-def _reader() -> _Reader:
-    lexicon = load_knowledge().lexicon
-    nlp = spacy.blank("en")
+def _reader(language: str) -> _Reader:
+    grammar = GRAMMARS[language]
+    lexicon = load_lexicon(language)
+    if grammar.fold_accents:
+        lexicon = _folded(lexicon)
+    nlp = spacy.blank(grammar.spacy)
     # "5hrs", "34yo", "3x", "(34F)" and "2–3" split into a number and what follows it.
     tokenizer: Any = nlp.tokenizer  # a compiled class without type information
     suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9])(?i:hrs|hr|h|yo|y/o|x|f|m|l|yrs)"]
@@ -139,18 +135,19 @@ def _reader() -> _Reader:
     for amount in lexicon.amounts:
         for phrase in [*amount.units, *amount.needs, *amount.none]:
             words.update(_words(nlp, phrase))
-    words.update(lexicon.numbers, lexicon.durations, lexicon.subjects, WEEKDAYS, MONTHS)
-    words.update(lexicon.real_words)
+    words.update(lexicon.numbers, lexicon.durations, lexicon.subjects)
+    words.update(grammar.weekdays, grammar.months, lexicon.real_words)
     long_words = tuple(sorted(w for w in words if len(w) >= FUZZY_MIN_LENGTH and w.isalpha()))
     reader = _Reader(
         nlp=nlp,
         terms=PhraseMatcher(nlp.vocab, attr="NORM"),
         near=Matcher(nlp.vocab),
-        context=_context(nlp, lexicon),
+        context=_context(nlp, grammar.spacy, lexicon),
         lexicon=lexicon,
         vocabulary=frozenset(words),
         long_words=long_words,
         onset_signs=_onset_signs(),
+        grammar=grammar,
     )
     for index, term in enumerate(lexicon.terms):
         if term.say:
@@ -170,6 +167,28 @@ def _onset_signs() -> frozenset[str]:
     return frozenset(question.ask_if.fields() if question.ask_if else ())
 
 
+# Parts of the lexicon that are ids and rules, not words of the text.
+NOT_WORDS = {"field", "value", "unless", "category", "direction", "max_scope"}
+
+
+def _folded(lexicon: Lexicon) -> Lexicon:
+    """The lexicon's words without accents, as the text is read."""
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return fold(item)
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if isinstance(item, dict):
+            return {
+                (fold(k) if isinstance(k, str) else k): (v if k in NOT_WORDS else walk(v))
+                for k, v in item.items()
+            }
+        return item
+
+    return Lexicon.model_validate(walk(lexicon.model_dump()))
+
+
 def _words(nlp: Language, phrase: str) -> list[str]:
     return [t.lower_ for t in nlp.make_doc(phrase)]
 
@@ -181,19 +200,24 @@ def _pattern(reader: _Reader, phrase: str) -> Doc:
     return doc
 
 
-def _context(nlp: Language, lexicon: Lexicon) -> ConText:
+def _context(nlp: Language, language: str, lexicon: Lexicon) -> ConText:
     context = ConText(
         nlp,
         rules="default",
+        language_code=language,
         input_span_type="group",
         span_group_name=GROUP,
         span_attrs=None,
     )
+    # medspaCy's token matcher warns on every text when it has no rule, as when a language's
+    # own rules are empty (Spanish): its one-word cues go to it, matched on the same words.
+    tokens = not any(rule.pattern for rule in context.rules)
     context.add(
         [
             ConTextRule(
                 cue.cue,
                 cue.category,
+                pattern=[{"LOWER": cue.cue}] if tokens and " " not in cue.cue else None,
                 direction=cue.direction,
                 max_scope=cue.max_scope,
             )
@@ -209,7 +233,7 @@ def _normal(reader: _Reader, word: str) -> str:
     if word in reader.vocabulary:
         return word
     # "twitchin", "jumpin": the g dropped as people say it.
-    if word.endswith("in") and word + "g" in reader.vocabulary:
+    if reader.grammar.spacy == "en" and word.endswith("in") and word + "g" in reader.vocabulary:
         return word + "g"
     for ending in ("es", "s"):
         if word.endswith(ending) and word[: -len(ending)] in reader.vocabulary:
@@ -254,7 +278,7 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
                 outer.start <= span.start
                 and span.end <= outer.end
                 and len(outer) > len(span)
-                and _whole_phrase(fields[id(outer)])
+                and _whole_phrase(reader.grammar, fields[id(outer)])
                 for outer in spans
             )
         ),
@@ -262,8 +286,8 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
     )
 
 
-def _whole_phrase(field: str) -> bool:
-    return field in WHOLE_PHRASES or (
+def _whole_phrase(grammar: Grammar, field: str) -> bool:
+    return field in WHOLE_PHRASES | grammar.whole_phrases or (
         field.startswith("factors.") and field != "factors.muscle_fatigue"
     )
 
@@ -282,32 +306,32 @@ def _about_someone_else(reader: _Reader, doc: Doc, spans: list[Span]) -> str | N
         if token.lower_ not in subjects:
             continue
         before = doc[max(0, token.i - 4) : token.i]
-        if token.i > 0 and not any(t.lower_ in {"my", "our"} for t in before):
+        if token.i > 0 and not any(t.lower_ in reader.grammar.possessive for t in before):
             continue
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
-        if any(word in NOT_SUBJECT for word in after[:2]):
+        if any(word in reader.grammar.not_subject for word in after[:2]):
             continue
         rest = [t.lower_ for t in doc[token.i + 1 :]]
-        third = sum(word in THIRD_PERSON for word in rest)
-        first = sum(word in FIRST_PERSON for word in rest)
+        third = sum(word in reader.grammar.third_person for word in rest)
+        first = sum(word in reader.grammar.first_person for word in rest)
         if (third and third >= first) or (symptom and not first):
             return token.lower_
     return None
 
 
-def _negated_inside(span: Span) -> bool:
+def _negated_inside(grammar: Grammar, span: Span) -> bool:
     """A phrase that carries its own negation ("doesn't hurt", "can't swallow") is read as
     written; a cue inside it does not deny it."""
-    return any(t.lower_ in {"no", "not", "n't", "never", "cannot"} for t in span)
+    return any(t.lower_ in grammar.negations for t in span)
 
 
-def _categories(span: Span, other: str | None) -> set[str]:
+def _categories(grammar: Grammar, span: Span, other: str | None) -> set[str]:
     categories = set()
     for modifier in span._.modifiers:
         start, end = modifier.modifier_span
         if start >= span.start and end <= span.end:
             continue
-        if not _same_clause(span, start, end):
+        if not _same_clause(grammar, span, start, end):
             continue
         if modifier.category == "FAMILY" and other and other in span.doc[start:end].text.lower():
             continue
@@ -315,7 +339,7 @@ def _categories(span: Span, other: str | None) -> set[str]:
     return categories
 
 
-def _same_clause(span: Span, start: int, end: int) -> bool:
+def _same_clause(grammar: Grammar, span: Span, start: int, end: int) -> bool:
     """A cue reaches a mention in its own sentence, and past a comma only in a list that goes
     on with "or" ("no weakness, numbness or cramps"): "hasn't spread, on statins" is two."""
     sent = span.sent
@@ -324,7 +348,7 @@ def _same_clause(span: Span, start: int, end: int) -> bool:
     between = span.doc[min(end, span.start) : max(start, span.end)]
     if not any(t.text == "," for t in between):
         return True
-    return any(t.lower_ in {"or", "nor"} for t in span.doc[end : sent.end])
+    return any(t.lower_ in grammar.list_or for t in span.doc[end : sent.end])
 
 
 def _denies_another(span: Span) -> bool:
@@ -348,8 +372,10 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
     if key.startswith("none"):
         return None
     term = reader.lexicon.terms[int(key[4:])]
-    categories = _categories(span, other)
-    if _negated_inside(span) or (term.field == "locations" and _denies_another(span)):
+    categories = _categories(reader.grammar, span, other)
+    if _negated_inside(reader.grammar, span) or (
+        term.field == "locations" and _denies_another(span)
+    ):
         categories.discard("NEGATED_EXISTENCE")
     field, value = term.field, term.value
     negated = "NEGATED_EXISTENCE" in categories
@@ -404,35 +430,40 @@ def _number(reader: _Reader, tokens: list[Token]) -> tuple[float, int] | None:
     """A number said in words or digits at the start of ``tokens``, with how many tokens it
     took. A range ("2-3", "two or three") counts as its midpoint: the single best guess."""
     words = reader.lexicon.numbers
+    grammar = reader.grammar
 
     def one(i: int) -> tuple[float, int] | None:
         if i >= len(tokens):
             return None
         word = tokens[i].lower_
-        if word in {"a", "an"} and i + 1 < len(tokens) and tokens[i + 1].lower_ in words:
+        if word in grammar.article and i + 1 < len(tokens) and tokens[i + 1].lower_ in words:
             inner = one(i + 1)
-            if inner is not None and tokens[i + 1].lower_ not in {"a", "an"}:
+            if inner is not None and tokens[i + 1].lower_ not in grammar.article:
                 taken = inner[1] + 1
-                if i + taken < len(tokens) and tokens[i + taken].lower_ == "of":
+                if i + taken < len(tokens) and tokens[i + taken].lower_ in grammar.of:
                     taken += 1
                 return inner[0], taken
         if re.fullmatch(r"\d+(\.\d+)?", word):
             return float(word), 1
         if word in words:
             taken = 1
-            if i + 1 < len(tokens) and tokens[i + 1].lower_ == "of" and word in {"couple", "few"}:
+            if (
+                i + 1 < len(tokens)
+                and tokens[i + 1].lower_ in grammar.of
+                and word in grammar.counted_with_of
+            ):
                 taken = 2
             return words[word], taken
         return None
 
     for skip in range(0, min(3, len(tokens))):
-        if skip and tokens[skip - 1].lower_ not in NUMBER_FILLERS:
+        if skip and tokens[skip - 1].lower_ not in grammar.number_fillers:
             break
         first = one(skip)
         if first is None:
             continue
         i = skip + first[1]
-        if i + 1 < len(tokens) and tokens[i].lower_ in {"-", "–", "to", "or"}:
+        if i + 1 < len(tokens) and tokens[i].lower_ in grammar.range_words:
             second = one(i + 1)
             if second is not None and second[0] > first[0]:
                 return (first[0] + second[0]) / 2, i + 1 + second[1]
@@ -447,7 +478,7 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
     for span in doc.spans[GROUP]:
         if span.label_.startswith("none"):
             amount = reader.lexicon.amounts[int(span.label_[4:])]
-            categories = _categories(span, None)
+            categories = _categories(reader.grammar, span, None)
             if categories & {"NEGATED_EXISTENCE", "HISTORICAL"} and not categories & HEDGES:
                 found.setdefault(amount.field, _zero(amount.field, span))
     for sent in doc.sents:
@@ -467,7 +498,7 @@ def _amounts(reader: _Reader, doc: Doc) -> list[Finding]:
                 field, per_unit, unit_end = hit
                 rest = " ".join(t.lower_ for t in window[unit_end : unit_end + 4])
                 total = value * per_unit
-                if re.search(r"\b(a|per|each|every) week\b", rest):
+                if re.search(reader.grammar.per_week, rest):
                     total /= 7
                 start, end = tokens[i], window[unit_end - 1]
                 before = found.get(field)
@@ -497,7 +528,7 @@ def _joins(reader: _Reader, field: str) -> frozenset[str]:
         return frozenset()
     (amount,) = [a for a in reader.lexicon.amounts if a.field == field]
     words = {w for phrase in [*amount.units, *amount.needs] for w in phrase.split()}
-    return frozenset(AMOUNT_JOINS | UNIT_FILLERS | words)
+    return frozenset(reader.grammar.amount_joins | reader.grammar.unit_fillers | words)
 
 
 def _adds_to(text: str, before: Finding, joins: frozenset[str], at: int) -> bool:
@@ -505,7 +536,7 @@ def _adds_to(text: str, before: Finding, joins: frozenset[str], at: int) -> bool
     and 3 coffees a day"; a denial ("no coffee") or a distant one ("used to have 6") does not."""
     if not joins or before.negated or before.end > at:
         return False
-    between = re.findall(r"[a-z]+|[^\sa-z]", text[before.end : at].lower())
+    between = re.findall(r"[^\W\d_]+|[^\s\w]|\d+", text[before.end : at].lower())
     return len(between) <= 6 and all(word in joins for word in between)
 
 
@@ -531,7 +562,7 @@ def _unit(
                 if skip + size > len(window):
                     continue
                 said = " ".join(t.norm_ for t in window[skip : skip + size])
-                if skip and window[0].lower_ not in UNIT_FILLERS:
+                if skip and window[0].lower_ not in reader.grammar.unit_fillers:
                     continue
                 if said in amount.units and (
                     not amount.needs
@@ -546,6 +577,7 @@ def _unit(
 
 def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
     """ "I'm 34", "34-year-old", "(34F)", "aged 72", "my dad is 72"."""
+    grammar = reader.grammar
     durations = set(reader.lexicon.durations)
     units = {u for a in reader.lexicon.amounts for u in a.units} | {"weeks", "week", "months"}
     for token in doc:
@@ -557,17 +589,35 @@ def _ages(reader: _Reader, doc: Doc) -> list[Finding]:
         before = [t.lower_ for t in doc[max(0, token.i - 2) : token.i]]
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         nxt = after[0] if after else ""
-        said = (
-            "year" in after[:2] or "years" in after[:2] or "yr" in after[:2] or "yrs" in after[:2]
-        ) and "old" in after[:4]
+        years = bool(grammar.age_years & set(after[:2]))
+        said = years and "old" in after[:4]
+        # "Corredora, 45 años", "45 años, mujer": years said on their own are an age.
+        said |= (
+            grammar.years_say_age
+            and nxt in grammar.age_years
+            and (not before or before[-1] in {",", "("})
+        )
         said |= nxt in {"yo", "y/o", "f", "m"} or (before[-1:] in (["aged"], ["age"], ["age:"]))
+        said |= before[-1:] in (["edad"], ["edad:"])
+        # "mi hijo de 8 años": years of a person named just before.
+        said |= (
+            grammar.years_say_age
+            and before[-1:] == ["de"]
+            and (before[0] in reader.lexicon.subjects or before[0] in grammar.people)
+            and nxt in grammar.age_years
+        )
         said |= (
             bool(before)
-            and before[-1] in {"'m", "am", "is", "'s", "turned", "turning", "im", "m"}
-            and nxt not in durations
-            and nxt not in units
-            and nxt not in {"%", "times", "minutes", "mins", "hours", "pounds", "kg", "lbs"}
-            and "weeks" not in after[:2]
+            and before[-1] in grammar.age_before
+            and (
+                (grammar.years_say_age and nxt in grammar.age_years)
+                or (
+                    nxt not in durations
+                    and nxt not in units
+                    and nxt not in NOT_AGES
+                    and "weeks" not in after[:2]
+                )
+            )
         )
         closed = nxt in {",", ")"} or bool(digits[2])
         said |= before[-1:] in ([","], ["("]) and closed and token.i <= 6
@@ -591,9 +641,12 @@ class _Time:
 
 def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> list[_Time]:
     """Every "how many days ago" in the text: "for three weeks", "since last Tuesday",
-    "started in March", "yesterday". A month alone counts from its 15th; a weekday is the last
-    one before today ("last" one a week earlier when that was yesterday)."""
+    "started in March", "yesterday", "hace tres semanas", "desde el martes". A month alone
+    counts from its 15th; a weekday is the last one before today ("last" one a week earlier
+    when that was yesterday)."""
     durations = reader.lexicon.durations
+    grammar = reader.grammar
+    last = grammar.last_after
     times: list[_Time] = []
     for sent in doc.sents:
         tokens = list(sent)
@@ -603,6 +656,7 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
                 continue
             word = words[i]
             before = set(words[max(0, i - 4) : i])
+            following = words[i + 1] if i + 1 < len(words) else ""
             days: int | None = None
             span_end = i + 1
             window = tokens[i : i + NUMBER_WINDOW]
@@ -611,48 +665,58 @@ def _times(reader: _Reader, doc: Doc, today: date, findings: list[Finding]) -> l
                 unit_at = i + number[1]
                 unit = words[unit_at] if unit_at < len(words) else ""
                 after = words[unit_at + 1 : unit_at + 3]
-                if unit in {"hour", "hours", "minutes", "mins"} and after[:1] == ["ago"]:
-                    days, span_end = 0, unit_at + 2
+                ago_after = bool(after) and after[0] in grammar.ago_after
+                if unit in grammar.short_units and (
+                    ago_after or grammar.ago_before & set(words[max(0, i - 2) : i])
+                ):
+                    days, span_end = 0, unit_at + 1 + ago_after
                 elif (
                     unit in durations
                     # "every 3 days" is how often; "every day for 3 days" is since when.
-                    and "every" not in words[max(0, i - 2) : i]
-                    and "pregnant" not in after
+                    and not grammar.every & set(words[max(0, i - 2) : i])
+                    and not grammar.pregnant & set(after)
                 ):
                     onset = (
-                        bool(before & ONSET_BEFORE)
-                        or bool({"ago", "now", "already", "straight"} & set(after))
+                        bool(before & grammar.onset_before)
+                        or bool((grammar.onset_after | grammar.ago_after) & set(after))
                         or _right_after_symptom(token, findings)
                     )
-                    if onset and not {"a", "per", "each"} & set(words[i - 1 : i]):
+                    if onset and not grammar.rate_before & set(words[i - 1 : i]):
                         days = round(number[0] * durations[unit])
-                        span_end = unit_at + 1 + (1 if after[:1] == ["ago"] else 0)
+                        span_end = unit_at + 1 + ago_after
             elif word in {"last", "past", "this"} and i + 1 < len(words):
                 unit = words[i + 1]
-                if unit in durations and before & ONSET_BEFORE | {"the"} and word != "this":
+                if unit in durations and before & grammar.onset_before | {"the"} and word != "this":
                     days, span_end = durations[unit], i + 2
-                elif unit in WEEKDAYS:
-                    days = _since_weekday(today, WEEKDAYS[unit])
+                elif unit in grammar.weekdays:
+                    days = _since_weekday(today, grammar.weekdays[unit])
                     # Said of yesterday one says "yesterday": "last Tuesday" is a week earlier.
                     days, span_end = (days + 7 if days == 1 else days), i + 2
                 elif word == "last" and unit == "night":
                     days, span_end = 1, i + 2
                 elif word == "this" and unit in {"morning", "afternoon", "evening"}:
                     days, span_end = 0, i + 2
-            elif word in WEEKDAYS and before & {"since", "on", "from", "started", "began"}:
-                days = _since_weekday(today, WEEKDAYS[word])
+            elif word in durations and following in last:
+                # "la semana pasada", "el mes pasado".
+                days, span_end = durations[word], i + 2
+            elif word in grammar.this_before and following in grammar.parts_of_day:
+                days, span_end = 0, i + 2
+            elif word in grammar.weekdays and (
+                before & grammar.weekday_before or following in last
+            ):
+                days = _since_weekday(today, grammar.weekdays[word])
+                if following in last:
+                    days, span_end = (days + 7 if days == 1 else days), i + 2
             elif (
-                word in MONTHS
-                and (before & ONSET_BEFORE or "in" in before)
+                word in grammar.months
+                and before & (grammar.onset_before | grammar.month_before)
                 and (len(word) > 3 or token.text[0].isupper())
             ):
-                days = _since_month(today, MONTHS[word])
-            elif word == "yesterday":
-                days = 1
-            elif word == "weekend" and before & {"since", "over", "at", "the"}:
+                days = _since_month(today, grammar.months[word])
+            elif word in grammar.relative_days:
+                days = grammar.relative_days[word]
+            elif word in {"weekend", "finde"} and before & WEEKEND_BEFORE:
                 days = _since_weekday(today, 5)
-            elif word in {"today", "tonight"}:
-                days = 0
             if days is not None:
                 end = tokens[span_end - 1]
                 times.append(_Time(days, token.idx, end.idx + len(end), token.i, end.i))
@@ -679,13 +743,13 @@ def _history(
 
 
 def _sign_onset(
-    doc: Doc, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+    reader: _Reader, doc: Doc, times: list[_Time], findings: list[Finding]
 ) -> list[Finding]:
     """When a warning sign began, only from a time said of it: "the weakness started this
     morning", "slurred since yesterday", "for a few weeks my grip has got weaker". Of two
     signs dated, the newer counts: a face that drooped today is a stroke sign whatever
     began weeks ago."""
-    dated = [time for time in times if _dated_sign(doc, time, times, findings, signs)]
+    dated = [time for time in times if _dated_sign(reader, doc, time, times, findings)]
     if not dated:
         return []
     time = min(dated, key=lambda t: t.days)
@@ -699,7 +763,7 @@ def _sign_onset(
 
 
 def _dated_sign(
-    doc: Doc, time: _Time, times: list[_Time], findings: list[Finding], signs: frozenset[str]
+    reader: _Reader, doc: Doc, time: _Time, times: list[_Time], findings: list[Finding]
 ) -> bool:
     """Whether the answer nearest to a time is a warning sign stated yes, with no new time
     between them ("for 2 months and now I'm weak"), and no twitch said before it in the
@@ -708,7 +772,7 @@ def _dated_sign(
     finding = _nearest(doc, time, findings)
     if (
         finding is None
-        or finding.field not in signs
+        or finding.field not in reader.onset_signs
         or finding.value is not True
         or finding.uncertain
     ):
@@ -722,7 +786,7 @@ def _dated_sign(
         ):
             return False
     between = doc.text[min(finding.end, time.end) : max(finding.start, time.start)].lower()
-    return not NEW_TIME & set(re.findall(r"[a-z]+", between))
+    return not reader.grammar.new_time & set(re.findall(r"[^\W\d_]+", between))
 
 
 def _nearest(doc: Doc, time: _Time, findings: list[Finding]) -> Finding | None:

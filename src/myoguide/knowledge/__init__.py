@@ -30,7 +30,14 @@ from .models import (
 )
 from .translation import overlay_files, translate
 
-__all__ = ["ENGLISH", "Knowledge", "KnowledgeError", "languages", "load_knowledge"]
+__all__ = [
+    "ENGLISH",
+    "Knowledge",
+    "KnowledgeError",
+    "languages",
+    "load_knowledge",
+    "load_lexicon",
+]
 
 ENGLISH = "en"
 """The language of the knowledge files themselves; others are overlays on them."""
@@ -237,6 +244,33 @@ def _translated(
     if problems:
         raise KnowledgeError("the translation is incomplete or wrong:\n" + "\n".join(problems))
     return translated
+
+
+def load_lexicon(language: str = ENGLISH, directory: Path | str | None = None) -> Lexicon:
+    """The free-text reader's words in ``language``: ``lexicon.yaml`` for English and
+    ``lexicon.<language>.yaml`` beside it for another, validated like it. A lexicon is the
+    parser's data, not people-facing text, so it is a file of its own, not an overlay."""
+    if directory is None:
+        return _packaged_lexicon(language)
+    return _lexicon(Path(directory), language)
+
+
+@cache
+def _packaged_lexicon(language: str) -> Lexicon:
+    if language == ENGLISH:
+        return _packaged(ENGLISH).lexicon
+    return _lexicon(data_dir(), language)
+
+
+def _lexicon(directory: Path, language: str) -> Lexicon:
+    name = "lexicon.yaml" if language == ENGLISH else f"lexicon.{language}.yaml"
+    if not (directory / name).is_file():
+        raise KnowledgeError(f"no free-text lexicon in language {language!r}")
+    raw = _read(directory, name, hashlib.sha256())
+    try:
+        return Lexicon.model_validate(raw)
+    except ValidationError as error:
+        raise KnowledgeError(f"{name} is invalid:\n{error}") from error
 
 
 def _read(directory: Path, name: str, digest: Any) -> Any:

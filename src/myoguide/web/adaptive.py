@@ -3,7 +3,7 @@ parse() (CONTRACT.md §6 and §7). Both keep nothing: everything they need is in
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
@@ -57,6 +57,9 @@ class ParseIn(BaseModel):
     today: IsoDate | None = Field(
         None, description="The day 'since Tuesday' counts back from (default: today)."
     )
+    language: Literal["en", "es"] = Field(
+        "en", description="The language the text is written in: English or Spanish."
+    )
 
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -103,7 +106,7 @@ def build_router(engine: Engine) -> APIRouter:
         that is hedged stays unknown and is marked `uncertain`. The text is not kept."""
         from ..freetext import parse
 
-        return await run_in_threadpool(parse, body.text, body.today)
+        return await run_in_threadpool(parse, body.text, body.today, language=body.language)
 
     return router
 
