@@ -431,3 +431,17 @@ def test_api_documents_accept_language(client: TestClient) -> None:
     for path, method in [("/api/v1/assessments", "post"), ("/api/v1/questions", "get")]:
         names = [p["name"].lower() for p in paths[path][method].get("parameters", [])]
         assert "accept-language" in names, path
+
+
+def test_a_description_is_read_in_the_language_of_the_check() -> None:
+    text = "el párpado izquierdo me brinca desde hace 3 días, sin debilidad"
+    parsed = json.loads(_cli("--lang", "es", "parse", "--text", text))
+    assert parsed["answers"]["locations"] == ["eyelid"]
+    assert parsed["answers"]["medical"] == {"weakness": False}
+    # --language says the text's own language, whatever the check's.
+    english = json.loads(_cli("--lang", "es", "parse", "--language", "en", "--text", text))
+    assert "eyelid" not in english["answers"].get("locations", [])
+    shown = _cli("--lang", "es", "check", "--text", text, "--format", "json", input="\n" * 100)
+    assert "Párpado" in shown
+    result = json.loads(shown[shown.index("\n{") :])
+    assert result["kind"] == "twitch"

@@ -413,7 +413,7 @@ def _understood(console: Any, knowledge: Knowledge, text: str) -> dict[str, Any]
     if len(text) > MAX_TEXT:
         _fail(f"--text: the description is too long: at most {MAX_TEXT} characters")
     _ = gettext_for(knowledge.language)
-    parsed = parse(text)
+    parsed = parse(text, language=knowledge.language)
     entries = {entry.id: entry for entry in knowledge.questions.questions}
     if not parsed.findings:
         console.print(
@@ -511,11 +511,10 @@ def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None =
 @click.option(
     "--language",
     type=click.Choice(["en", "es"]),
-    default="en",
-    show_default=True,
-    help="The language the description is written in: English or Spanish.",
+    help="The language the description is written in: English or Spanish "
+    "(default: the language of --lang, or of the environment).",
 )
-def parse(text: str | None, file_path: str | None, today: str | None, language: str) -> None:
+def parse(text: str | None, file_path: str | None, today: str | None, language: str | None) -> None:
     """Read a description in your own words into answers, and print them as JSON with
     each understood piece and where it is in the text. Nothing is kept."""
     import datetime as dt
@@ -536,7 +535,8 @@ def parse(text: str | None, file_path: str | None, today: str | None, language: 
             day = dt.date.fromisoformat(today)
         except ValueError:
             _fail(f"--today: {today!r} is not a date like 2026-12-01")
-    click.echo(read_text(text, day, language=language).model_dump_json(exclude_none=True))
+    parsed = read_text(text, day, language=language or _language())
+    click.echo(parsed.model_dump_json(exclude_none=True))
 
 
 @main.command()
