@@ -1,0 +1,179 @@
+"""The web pages in Spanish: chosen by the switch (a link and a cookie holding only the
+language) or by Accept-Language, `<html lang>` right, no English sentence left on the reading
+pages, the full form and its results; English as before."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+
+from myoguide import Knowledge, load_knowledge
+from myoguide.engine import default_engine
+from myoguide.web import create_app
+
+from .test_i18n import english_sentences
+from .test_safety import form_of
+from .test_vignettes import CASES
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
+READING_PAGES = [
+    "/",
+    "/topics",
+    "/sources",
+    "/check/all",
+    "/docs",
+    "/no-such-page",
+    "/topics/no-such-topic",
+]
+HTML_LANG = re.compile(r'<html lang="([a-z]+)">')
+
+
+class _Text(HTMLParser):
+    """A page's readable text, leaving out what is marked as another language (verbatim
+    English quotes, the switch's "English") and what is not read (scripts, styles)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+        self.skipping: list[str] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"br", "input", "meta", "link", "img", "hr"}:
+            return
+        lang = dict(attrs).get("lang")
+        if self.skipping or tag in {"script", "style"} or (lang and lang != self.language):
+            self.skipping.append(tag)
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def page_text(page: str, language: str = "es") -> str:
+    parser = _Text(language)
+    parser.feed(page)
+    return "".join(parser.parts)
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+@pytest.fixture(scope="module")
+def spanish() -> Knowledge:
+    return load_knowledge(language="es")
+
+
+def topics_ids(knowledge: Knowledge) -> set[str]:
+    return {topic.id for topic in knowledge.topics}
+
+
+def _paths(spanish: Knowledge) -> list[str]:
+    topics = [f"/topics/{topic.id}" for topic in spanish.topics]
+    entries = [f"/knowledge/{i}" for i in spanish.entry_ids() if i not in topics_ids(spanish)]
+    return READING_PAGES + topics + entries
+
+
+def test_every_reading_page_is_in_spanish_by_accept_language(
+    client: TestClient, spanish: Knowledge
+) -> None:
+    found: list[tuple[str, str]] = []
+    for path in _paths(spanish):
+        response = client.get(path, headers=SPANISH)
+        assert response.status_code in {200, 404}, path
+        assert HTML_LANG.search(response.text)[1] == "es", path  # type: ignore[index]
+        assert response.headers["content-language"] == "es", path
+        assert "Accept-Language" in response.headers["vary"], path
+        found += [(path, s) for s in english_sentences(page_text(response.text), spanish)]
+    assert found == []
+
+
+def test_the_check_finds_english_on_the_english_pages(client: TestClient) -> None:
+    """The check above is not vacuous: the same pages in English are flagged."""
+    english = load_knowledge()
+    for path in READING_PAGES[:4]:
+        page = client.get(path).text
+        assert len(english_sentences(page_text(page, "en"), english)) >= 3, path
+
+
+@pytest.mark.parametrize("case", CASES[::6], ids=[case["id"] for case in CASES[::6]])
+def test_results_of_the_full_form_are_in_spanish(
+    client: TestClient, spanish: Knowledge, case: dict[str, object]
+) -> None:
+    answers = case["answers"]
+    assert isinstance(answers, dict)
+    response = client.post("/check", data=form_of(answers), headers=SPANISH)
+    assert response.status_code == 200
+    assert HTML_LANG.search(response.text)[1] == "es"  # type: ignore[index]
+    assert english_sentences(page_text(response.text), spanish) == []
+    result = default_engine("es").assess(answers)
+    assert html.escape(result.triage.action, quote=False) in response.text
+    if result.triage.level == "emergency":
+        assert "112" in response.text and "911" in response.text
+
+
+def test_a_reply_that_cannot_be_read_is_named_in_spanish(client: TestClient) -> None:
+    response = client.post("/check", data={"sensation": "jumping", "age": "old"}, headers=SPANISH)
+    assert response.status_code == 422
+    assert "Revisa estas respuestas" in response.text
+    problem = re.search(r'<p class="error" id="error-age">([^<]*)</p>', response.text)
+    assert problem and english_sentences(problem[1], load_knowledge(language="es")) == []
+
+
+def test_the_switch_is_a_plain_link_that_sets_a_cookie_holding_only_the_language() -> None:
+    client = TestClient(create_app(), base_url="https://testserver")
+    home = client.get("/")
+    assert HTML_LANG.search(home.text)[1] == "en"  # type: ignore[index]
+    switch = re.search(r'<a href="(\?lang=es)" hreflang="es" lang="es">Español</a>', home.text)
+    assert switch, "the switch is a link, no script needed"
+    chosen = client.get("/" + switch[1])
+    assert HTML_LANG.search(chosen.text)[1] == "es"  # type: ignore[index]
+    cookie = chosen.headers["set-cookie"]
+    name, _, rest = cookie.partition(";")
+    assert name == "__Host-myoguide_lang=es"
+    attributes = {a.strip().split("=")[0].lower() for a in rest.split(";") if a.strip()}
+    assert attributes == {"httponly", "max-age", "path", "samesite", "secure"}
+    assert "Path=/" in cookie and "SameSite=lax" in cookie
+    # Remembered: the next page, with no header and no query, is in Spanish...
+    assert HTML_LANG.search(client.get("/sources").text)[1] == "es"  # type: ignore[index]
+    # ...over what the browser asks for, and back to English by the same switch.
+    assert 'lang="es"' in client.get("/topics", headers={"Accept-Language": "en"}).text[:40]
+    english = client.get("/?lang=en")
+    assert HTML_LANG.search(english.text)[1] == "en"  # type: ignore[index]
+    assert english.headers["set-cookie"].startswith("__Host-myoguide_lang=en;")
+
+
+def test_a_language_we_do_not_have_is_ignored(client: TestClient) -> None:
+    for query, cookie in [("?lang=fr", None), ("", "xx")]:
+        fresh = TestClient(create_app(), base_url="https://testserver") if cookie else client
+        if cookie:
+            fresh.cookies.set("__Host-myoguide_lang", cookie)
+        response = fresh.get("/" + query)
+        assert HTML_LANG.search(response.text)[1] == "en"  # type: ignore[index]
+        assert "set-cookie" not in response.headers
+
+
+def test_english_pages_are_as_before(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["content-language"] == "en"
+    assert "Muscle twitches and spasms, explained" in page.text
+    assert "In an emergency call 999 (UK), 911 (US) or 112 (EU)." in page.text
+    assert "set-cookie" not in page.headers
+
+
+def test_seed_quotes_stay_verbatim_and_marked(client: TestClient) -> None:
+    page = client.get("/knowledge/caffeine", headers=SPANISH).text
+    quotes = re.findall(r'<blockquote lang="en">(.*?)</blockquote>', page, re.S)
+    assert quotes and all("(cita en inglés)" in quote for quote in quotes)
