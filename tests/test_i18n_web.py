@@ -177,3 +177,91 @@ def test_seed_quotes_stay_verbatim_and_marked(client: TestClient) -> None:
     page = client.get("/knowledge/caffeine", headers=SPANISH).text
     quotes = re.findall(r'<blockquote lang="en">(.*?)</blockquote>', page, re.S)
     assert quotes and all("(cita en inglés)" in quote for quote in quotes)
+
+
+# --- the diary ---
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def diary(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """A person with a diary, reading it in Spanish (the switch's cookie)."""
+    from myoguide.diary.store import DiaryStore
+
+    store = DiaryStore.open(str(tmp_path_factory.mktemp("diary") / "es.sqlite3"))
+    client = TestClient(create_app(store=store), base_url="https://testserver")
+    client.get("/?lang=es")
+    token = CSRF_INPUT.search(client.get("/diary/register").text)[1]  # type: ignore[index]
+    form = {"csrf_token": token, "name": "ana", "password": "caballo correcto batería"}
+    assert client.post("/diary/register", data=form).status_code == 200
+    token = CSRF_INPUT.search(client.get("/diary").text)[1]  # type: ignore[index]
+    episode = {
+        "csrf_token": token,
+        "kind": "twitch",
+        "regions": ["eyelid"],
+        "intensity": "4",
+        "at": "2026-11-20T08:30",
+        "duration_min": "1.5",
+        "warning_signs": ["weakness"],
+    }
+    assert client.post("/diary/episodes", data=episode).status_code == 200
+    day = {"csrf_token": token, "sleep_hours": "6,5", "caffeine_cups": "5", "exercise": "light"}
+    assert client.post("/diary/days/2026-11-20", data=day).status_code == 200
+    client.headers["x-csrf"] = token
+    return client
+
+
+DIARY_PAGES = [
+    "/diary",
+    "/diary/episodes",
+    "/diary/days/2026-11-20",
+    "/diary/account",
+    "/diary/episodes/1/edit",
+    "/diary/episodes/1/delete",
+    "/diary/episodes/999/edit",
+]
+
+
+@pytest.mark.parametrize("path", DIARY_PAGES)
+def test_diary_pages_are_in_spanish(diary: TestClient, spanish: Knowledge, path: str) -> None:
+    response = diary.get(path)
+    assert response.status_code in {200, 404}
+    assert HTML_LANG.search(response.text)[1] == "es"  # type: ignore[index]
+    assert response.headers["content-language"] == "es"
+    assert english_sentences(page_text(response.text), spanish) == []
+
+
+def test_the_diary_writes_dates_and_numbers_the_spanish_way(diary: TestClient) -> None:
+    day = diary.get("/diary/days/2026-11-20").text
+    assert "20 de noviembre de 2026" in day
+    assert "Tu día" in day
+    episodes = diary.get("/diary/episodes").text
+    assert "1 episodio anotado." in episodes
+    assert "vie 20 nov 2026, 08:30" in episodes
+    assert "1,5 min" in episodes and "debilidad muscular" in episodes
+
+
+def test_the_triage_of_a_diary_episode_is_in_spanish(diary: TestClient, spanish: Knowledge) -> None:
+    page = diary.get("/diary?saved=episode&episode=1").text
+    banner = page.split('id="triage"', 1)[1].split("</div>", 1)[0]
+    assert "Anotaste:" in banner
+    assert english_sentences(page_text(banner), spanish) == []
+
+
+def test_a_diary_forms_problems_are_in_spanish(diary: TestClient) -> None:
+    token = diary.headers["x-csrf"]
+    form = {"csrf_token": token, "regions": ["eyelid"], "intensity": "4"}
+    response = diary.post("/diary/episodes", data=form)
+    assert response.status_code == 422
+    assert "Elige sacudida o espasmo." in response.text
+    response = diary.post("/diary/episodes", data={**form, "kind": "twitch", "duration_min": "x"})
+    assert "Escribe la duración en minutos, con un número." in response.text
+
+
+@pytest.mark.parametrize("path", ["/diary/register", "/diary/login"])
+def test_the_diarys_account_forms_are_in_spanish(spanish: Knowledge, path: str) -> None:
+    client = TestClient(create_app(), base_url="https://testserver")
+    page = client.get(path, headers=SPANISH)
+    assert HTML_LANG.search(page.text)[1] == "es"  # type: ignore[index]
+    assert english_sentences(page_text(page.text), spanish) == []

@@ -115,7 +115,7 @@ def create_app(
     app.include_router(build_diary_api())
     app.include_router(build_check_pages(knowledge, engine, templates))
     app.include_router(build_pages(engines, templates))
-    app.include_router(build_diary_pages(knowledge, templates))
+    app.include_router(build_diary_pages(engines, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

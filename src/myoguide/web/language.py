@@ -5,6 +5,7 @@ is rendered in through Jinja2's i18n extension."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,13 +16,14 @@ import jinja2
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
-from ..i18n import ENGLISH, from_accept_language, translations
+from ..i18n import ENGLISH, format_date, format_number, from_accept_language, translations
 from .sessions import DEV_PREFIX, backend
 
 __all__ = [
     "LANGUAGE_COOKIE",
     "LANGUAGE_NAMES",
     "PageTemplates",
+    "format_moment",
     "page_language",
     "remember_language",
 ]
@@ -77,6 +79,18 @@ def remember_language(request: Request, response: Response, language: str) -> No
         )
 
 
+def format_moment(moment: dt.datetime | dt.date, language: str, *, clock: bool = True) -> str:
+    """A day (and its time) as a list of entries shows it: "Fri 20 Nov 2026, 08:30",
+    "vie 20 nov 2026, 08:30"."""
+    if language == ENGLISH:
+        return moment.strftime("%a %d %b %Y, %H:%M" if clock else "%a %d %b %Y")
+    from babel.dates import format_date, format_datetime
+
+    if clock and isinstance(moment, dt.datetime):
+        return str(format_datetime(moment, "EEE d MMM y, HH:mm", locale=language))
+    return str(format_date(moment, "EEE d MMM y", locale=language))
+
+
 def _gettext(message: str) -> str:
     return translations(_rendering.get()).gettext(message)
 
@@ -104,6 +118,9 @@ class PageTemplates(Jinja2Templates):
         )
         env.globals["language"] = ENGLISH
         env.globals["language_names"] = LANGUAGE_NAMES
+        env.globals.update(
+            format_date=format_date, format_moment=format_moment, format_number=format_number
+        )
         super().__init__(env=env)
 
     @contextmanager

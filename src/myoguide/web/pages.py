@@ -196,7 +196,12 @@ def build_pages(engines: dict[str, Engine], templates: PageTemplates) -> APIRout
 
 
 def render(
-    templates: Jinja2Templates, request: Request, name: str, status: int = 200, **context: Any
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    status: int = 200,
+    /,
+    **context: Any,
 ) -> HTMLResponse:
     """A page from its template, with the site's title when the context gives none. A page
     whose context names its `language` is in that language, and says so in its headers."""
