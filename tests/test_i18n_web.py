@@ -4,6 +4,7 @@ pages, the full form and its results; English as before."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from html.parser import HTMLParser
@@ -265,3 +266,35 @@ def test_the_diarys_account_forms_are_in_spanish(spanish: Knowledge, path: str) 
     page = client.get(path, headers=SPANISH)
     assert HTML_LANG.search(page.text)[1] == "es"  # type: ignore[index]
     assert english_sentences(page_text(page.text), spanish) == []
+
+
+# --- the PDF report for a doctor ---
+
+
+def test_the_report_for_a_doctor_in_spanish(spanish: Knowledge) -> None:
+    from myoguide.diary.report import doctor_report
+
+    from .test_diary_report import make_diary, pdf_text
+
+    days, episodes = make_diary(120, start=dt.date(2026, 7, 1))
+    signed = [episodes[0].model_copy(update={"warning_signs": ["weakness"]}), *episodes[1:]]
+    pages, text = pdf_text(doctor_report(days, signed, language="es"))
+    text = re.sub(r"\s+", " ", text)
+    assert 1 <= pages <= 2
+    for label in [
+        "Diario de sacudidas y espasmos musculares",
+        "Resumen para el médico, del 1 de julio de 2026 al 28 de octubre de 2026 (120 días",
+        "Tendencia",
+        "Intensidad (de 0 a 10)",
+        "Medicamentos anotados",
+        "Señales de alarma anotadas",
+        "Debilidad muscular",
+        "Desencadenantes probables",
+        f"Página 1 de {pages}",
+    ]:
+        assert label in text, label
+    # Decimals with a comma ("1,5 a la semana"), and no English label or date left.
+    per_week = re.search(r"(\d+,\d) a la semana de media", text)
+    assert per_week, "episodes a week, with a decimal comma"
+    for english in ["Summary for a doctor", "Trend", "Where", "October", "Page 1 of", " a week"]:
+        assert english not in text, english

@@ -597,9 +597,10 @@ def body_map(episodes: Sequence[EpisodeIn]) -> str:
     return _svg(title, _body_desc(ranked, total), (height, parts))
 
 
-def regions_ranked(episodes: Sequence[EpisodeIn]) -> list[tuple[str, int]]:
-    """(region name, episodes there), most often first; knowledge-base order breaks ties."""
-    regions = load_knowledge().regions
+def regions_ranked(episodes: Sequence[EpisodeIn], language: str = "en") -> list[tuple[str, int]]:
+    """(region name in `language`, episodes there), most often first; knowledge-base order
+    breaks ties."""
+    regions = load_knowledge(language=language).regions
     order = {region.id: index for index, region in enumerate(regions)}
     names = {region.id: region.name for region in regions}
     counts = Counter(region for episode in episodes for region in episode.regions)

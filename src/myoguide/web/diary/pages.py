@@ -492,7 +492,7 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         from ...diary.report import doctor_report
 
         book = diary_of(request, login)
-        pdf = doctor_report(book.days(), book.episodes())
+        pdf = doctor_report(book.days(), book.episodes(), language=language(request))
         return Response(
             pdf,
             media_type="application/pdf",
