@@ -294,6 +294,8 @@ def test_the_report_for_a_doctor_in_spanish(spanish: Knowledge) -> None:
     ]:
         assert label in text, label
     # Decimals with a comma ("1,5 a la semana"), and no English label or date left.
+    assert re.search(r"Episodios por zona, de \d+ episodios", text), "the body map's caption"
+    assert re.search(r"Párpado \d+ \(\d+ %\)", text), "the body map's bars, Spanish percent"
     per_week = re.search(r"(\d+,\d) a la semana de media", text)
     assert per_week, "episodes a week, with a decimal comma"
     for english in ["Summary for a doctor", "Trend", "Where", "October", "Page 1 of", " a week"]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..i18n import ENGLISH, translations
 from ..knowledge import load_knowledge
 from .analysis import TriggerFinding
 from .models import BUILT_IN_FACTORS, DayIn, DiaryKind, EpisodeIn
@@ -570,19 +571,28 @@ def _forest_desc(findings: Sequence[TriggerFinding], noun: str) -> str:
 # --- body map -------------------------------------------------------------------------------
 
 
-def body_map(episodes: Sequence[EpisodeIn]) -> str:
-    """Where episodes happen: one bar per body region, most often first."""
-    title = "Where in the body"
+def body_map(episodes: Sequence[EpisodeIn], language: str = ENGLISH) -> str:
+    """Where episodes happen: one bar per body region, most often first (its words, places'
+    names and numbers in `language`)."""
+    words = translations(language)
+    title = words.gettext("Where in the body")
     if not episodes:
-        return _empty(title, "No episodes logged yet.")
-    ranked = regions_ranked(episodes)
+        return _empty(title, words.gettext("No episodes logged yet."))
+    ranked = regions_ranked(episodes, language)
     total = len(episodes)
+    episodes_text = words.ngettext("{count} episode", "{count} episodes", total).format(count=total)
     top = 34
     row = 26
     height = top + row * len(ranked) + 10
     peak = ranked[0][1]
     parts = [
-        _text(8, 18, f"Episodes by region, of {_plural(total, 'episode')}", size=13, fill=MUTED)
+        _text(
+            8,
+            18,
+            words.gettext("Episodes by region, of {episodes}").format(episodes=episodes_text),
+            size=13,
+            fill=MUTED,
+        )
     ]
     for index, (name, count) in enumerate(ranked):
         y = top + row * index
@@ -592,12 +602,12 @@ def body_map(episodes: Sequence[EpisodeIn]) -> str:
             f'<rect x="140" y="{y + 5}" width="{_n(max(length, 1.0))}" height="16"'
             f' fill="{EPISODES}"/>'
         )
-        share = f"{count} ({round(100 * count / total)}%)"
+        share = f"{count} ({_percent(count, total, language)})"
         parts.append(_text(140 + length + 6, y + 17, share, size=12, fill=MUTED))
-    return _svg(title, _body_desc(ranked, total), (height, parts))
+    return _svg(title, _body_desc(ranked, total, language), (height, parts))
 
 
-def regions_ranked(episodes: Sequence[EpisodeIn], language: str = "en") -> list[tuple[str, int]]:
+def regions_ranked(episodes: Sequence[EpisodeIn], language: str = ENGLISH) -> list[tuple[str, int]]:
     """(region name in `language`, episodes there), most often first; knowledge-base order
     breaks ties."""
     regions = load_knowledge(language=language).regions
@@ -608,12 +618,26 @@ def regions_ranked(episodes: Sequence[EpisodeIn], language: str = "en") -> list[
     return [(names.get(region, region), count) for region, count in ranked]
 
 
-def _body_desc(ranked: Sequence[tuple[str, int]], total: int) -> str:
-    listed = "; ".join(f"{name} {count} ({round(100 * count / total)}%)" for name, count in ranked)
-    return (
-        f"Bar chart of where {_plural(total, 'episode')} happened, most often first: {listed}."
-        " An episode in more than one place counts once for each."
+def _body_desc(ranked: Sequence[tuple[str, int]], total: int, language: str) -> str:
+    words = translations(language)
+    listed = "; ".join(
+        f"{name} {count} ({_percent(count, total, language)})" for name, count in ranked
     )
+    episodes = words.ngettext("{count} episode", "{count} episodes", total).format(count=total)
+    return words.gettext(
+        "Bar chart of where {episodes} happened, most often first: {listed}. An episode in"
+        " more than one place counts once for each."
+    ).format(episodes=episodes, listed=listed)
+
+
+def _percent(count: int, total: int, language: str) -> str:
+    """A share in whole percent, as the language writes it: "25%", "25 %"."""
+    share = round(100 * count / total)
+    if language == ENGLISH:
+        return f"{share}%"
+    from babel.numbers import format_percent
+
+    return str(format_percent(share / 100, locale=language))
 
 
 # --- SVG pieces -----------------------------------------------------------------------------

@@ -449,7 +449,7 @@ def _charts(
     right = pdf.l_margin + CHART_WIDTH + 4
     _chart(pdf, pdf.l_margin, top, caption, over_time)
     below = pdf.get_y()
-    _chart(pdf, right, top, pdf._("Where in the body"), body_map(episodes))
+    _chart(pdf, right, top, pdf._("Where in the body"), body_map(episodes, pdf.language))
     pdf.set_y(max(below, pdf.get_y()))
 
 

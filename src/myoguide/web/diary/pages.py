@@ -401,7 +401,7 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
             headings=KIND_HEADINGS,
             factors=_factors(days),
             factor=chosen,
-            charts=_charts(days, episodes, sections, chosen),
+            charts=_charts(days, episodes, sections, chosen, language(request)),
         )
 
     # The account
@@ -605,6 +605,7 @@ def _charts(
     episodes: Sequence[Episode],
     sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
     factor: str | None,
+    language: str,
 ) -> dict[str, Any]:
     """The charts as inline SVG (built on the server, escaped by the chart module); one
     forest plot for each kind analysed."""
@@ -613,5 +614,5 @@ def _charts(
     return {
         "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),
         "forest": {kind: Markup(charts.forest_plot(found)) for kind, found in sections.items()},
-        "body": Markup(charts.body_map(episodes)),
+        "body": Markup(charts.body_map(episodes, language)),
     }
