@@ -295,8 +295,22 @@ def test_the_report_for_a_doctor_in_spanish(spanish: Knowledge) -> None:
         assert label in text, label
     # Decimals with a comma ("1,5 a la semana"), and no English label or date left.
     assert re.search(r"Episodios por zona, de \d+ episodios", text), "the body map's caption"
+    # The charts drawn in the PDF speak Spanish too: titles, legends, month ticks, axes.
+    for label in ["Episodios por día", "1 jul 2026", "Razón de tasas", "sin diferencia"]:
+        assert label in text, label
+    for english in ["Episodes per day", "left scale", "Rate ratio", "no difference", "Jul"]:
+        assert english not in text, english
     assert re.search(r"Párpado \d+ \(\d+ %\)", text), "the body map's bars, Spanish percent"
     per_week = re.search(r"(\d+,\d) a la semana de media", text)
     assert per_week, "episodes a week, with a decimal comma"
     for english in ["Summary for a doctor", "Trend", "Where", "October", "Page 1 of", " a week"]:
         assert english not in text, english
+
+
+def test_the_diarys_charts_are_in_spanish(diary: TestClient, spanish: Knowledge) -> None:
+    page = diary.get("/diary/triggers?factor=caffeine_cups").text
+    charts = re.findall(r'<figure class="chart"[^>]*>(.*?)</figure>', page, re.S)
+    assert len(charts) >= 3
+    text = " ".join(page_text(chart) for chart in charts)
+    assert "Episodios por día" in text and "Cafeína (tazas)" in text and "Párpado" in text
+    assert english_sentences(text, spanish) == []

@@ -439,11 +439,11 @@ def _charts(
     findings: Sequence[TriggerFinding],
 ) -> None:
     clearest = next((f.factor for f in findings if f.verdict in ("trigger", "protective")), None)
-    over_time = episodes_over_time(days, episodes, clearest, period=span)
+    over_time = episodes_over_time(days, episodes, clearest, period=span, language=pdf.language)
     caption = pdf._("Episodes over time")
     if clearest:
         caption = pdf._("Episodes over time, with {factor}").format(
-            factor=factor_name(clearest, mid_sentence=True)
+            factor=factor_name(clearest, mid_sentence=True, language=pdf.language)
         )
     top = pdf.get_y() + 2
     right = pdf.l_margin + CHART_WIDTH + 4
@@ -497,7 +497,9 @@ def _triggers(
 
 def _forest_beside_likely(pdf: _Report, shown: Sequence[TriggerFinding], *, told: int) -> None:
     top = pdf.get_y() + 1
-    info = pdf.image(_for_pdf(pdf, forest_plot(shown)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8)
+    info = pdf.image(
+        _for_pdf(pdf, forest_plot(shown, pdf.language)), x=pdf.l_margin, y=top, w=CHART_WIDTH + 8
+    )
     pdf.set_xy(pdf.l_margin + CHART_WIDTH + 14, top + 1)
     _likely(pdf, [f for f in shown if f.verdict in ("trigger", "protective")], told=told)
     pdf.set_y(max(top + float(info.rendered_height) + 3, pdf.get_y() + 3))
@@ -513,11 +515,11 @@ def _likely(pdf: _Report, likely: Sequence[TriggerFinding], *, told: int) -> Non
     if not likely:
         _column(pdf, x, width, pdf._("No factor stands out clearly yet."))
     for finding in likely[:told]:
-        _column(pdf, x, width, exposure_name(finding.factor), "B")
+        _column(pdf, x, width, exposure_name(finding.factor, pdf.language), "B")
         _column(pdf, x, width, finding.text)
         pdf.ln(2)
     if likely[told:]:
-        names = ", ".join(exposure_name(f.factor) for f in likely[told:])
+        names = ", ".join(exposure_name(f.factor, pdf.language) for f in likely[told:])
         _column(pdf, x, width, pdf._("Also: {names} (in the table below).").format(names=names))
 
 
@@ -552,7 +554,7 @@ def _findings_table(pdf: _Report, measured: Sequence[TriggerFinding]) -> None:
             low, high = finding.ci95
             table.row(
                 (
-                    exposure_name(finding.factor),
+                    exposure_name(finding.factor, pdf.language),
                     _ratio(finding.rate_ratio, pdf.language),
                     pdf._("{low} to {high}").format(
                         low=_ratio(low, pdf.language), high=_ratio(high, pdf.language)
@@ -572,7 +574,7 @@ def _the_rest(pdf: _Report, findings: Sequence[TriggerFinding], hidden: int) -> 
     waiting = [f for f in findings if not has_figure(f)]
     sentences = []
     if waiting:
-        names = ", ".join(exposure_name(f.factor) for f in waiting)
+        names = ", ".join(exposure_name(f.factor, pdf.language) for f in waiting)
         no_figure = pdf._("No figure yet (not enough data or too uneven) for: {names}.")
         sentences.append(no_figure.format(names=names))
     if hidden > 0:

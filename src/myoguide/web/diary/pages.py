@@ -612,7 +612,11 @@ def _charts(
     from ...diary import charts
 
     return {
-        "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),
-        "forest": {kind: Markup(charts.forest_plot(found)) for kind, found in sections.items()},
+        "over_time": Markup(
+            charts.episodes_over_time(days, episodes, factor=factor, language=language)
+        ),
+        "forest": {
+            kind: Markup(charts.forest_plot(found, language)) for kind, found in sections.items()
+        },
         "body": Markup(charts.body_map(episodes, language)),
     }
