@@ -40,6 +40,7 @@ from statsmodels.genmod.families import Poisson  # type: ignore[import-untyped]
 from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
 from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
 
+from ..i18n import N_
 from .models import DayIn, DiaryKind, EpisodeIn
 
 __all__ = [
@@ -88,9 +89,9 @@ _VERDICT_ORDER: dict[Verdict, int] = {
 _NOT_PROOF = "This is a pattern in your diary, not proof of a cause."
 
 KIND_HEADINGS: dict[DiaryKind | None, str] = {
-    None: "All episodes",
-    "twitch": "Twitches",
-    "spasm": "Spasms and cramps",
+    None: N_("All episodes"),
+    "twitch": N_("Twitches"),
+    "spasm": N_("Spasms and cramps"),
 }
 """The title of each kind's section wherever findings are shown."""
 

@@ -486,7 +486,7 @@ def _triggers(
         _paragraph(pdf, f"{method} {pdf._(APART)}" if apart else method)
     for kind, findings in sections.items():
         if apart:
-            _subsection(pdf, KIND_HEADINGS[kind])
+            _subsection(pdf, pdf._(KIND_HEADINGS[kind]))
         measured = [f for f in findings if has_figure(f)]
         shown = measured[: MAX_FINDINGS_APART if apart else MAX_FINDINGS]
         if shown:
