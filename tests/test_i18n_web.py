@@ -215,6 +215,7 @@ def diary(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 
 DIARY_PAGES = [
     "/diary",
+    "/diary/triggers",
     "/diary/episodes",
     "/diary/days/2026-11-20",
     "/diary/account",
@@ -305,6 +306,8 @@ def test_the_report_for_a_doctor_in_spanish(spanish: Knowledge) -> None:
     assert per_week, "episodes a week, with a decimal comma"
     for english in ["Summary for a doctor", "Trend", "Where", "October", "Page 1 of", " a week"]:
         assert english not in text, english
+    assert "veces más" in text, "a likely trigger told in Spanish"
+    assert english_sentences(text, spanish) == []
 
 
 def test_the_diarys_charts_are_in_spanish(diary: TestClient, spanish: Knowledge) -> None:

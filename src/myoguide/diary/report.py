@@ -118,7 +118,7 @@ def doctor_report(
     _heading(pdf, span, days, earlier)
     _facts(pdf, _Summary.of(days, episodes, span, pdf))
     _warning_signs(pdf, reported_signs(episodes))
-    sections = triggers_by_kind(days, episodes)
+    sections = triggers_by_kind(days, episodes, language=language)
     if span is not None:
         _charts(pdf, days, episodes, span, every_finding(sections))
     _triggers(pdf, days, sections)

@@ -390,7 +390,7 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         book = diary_of(request, login)
         days, episodes = book.days(), book.episodes()
         days, episodes = within(recent_period(days, episodes), days, episodes)
-        sections = triggers_by_kind(days, episodes)
+        sections = triggers_by_kind(days, episodes, language=language(request))
         chosen = factor if factor in _factors(days) else None
         return page(
             request,
