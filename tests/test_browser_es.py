@@ -132,7 +132,7 @@ def spanish_diary(spanish_page: Callable[..., Page], diary_url: str) -> Page:
     return page
 
 
-@pytest.mark.parametrize("path", ["/diary", "/diary/episodes", "/diary/account"])
+@pytest.mark.parametrize("path", ["/diary", "/diary/episodes", "/diary/triggers", "/diary/account"])
 def test_spanish_diary_pages_fit_a_phone_and_are_accessible(spanish_diary: Page, path: str) -> None:
     page = spanish_diary
     page.goto(path)
