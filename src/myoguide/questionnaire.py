@@ -170,7 +170,7 @@ def read_form(
     problems: dict[str, str] = {}
     for question in knowledge.questions.questions:
         try:
-            value = read_replies(question, form.get(question.id, []))
+            value = read_replies(question, form.get(question.id, []), knowledge.language)
         except ValueError as error:
             problems[question.id] = str(error)
             continue
@@ -178,14 +178,15 @@ def read_form(
     return answers, problems
 
 
-def read_replies(question: Question, replies: Sequence[str]) -> Any:
+def read_replies(question: Question, replies: Sequence[str], language: str = ENGLISH) -> Any:
     """One question's answer from the values a form sent for it (a box per ticked option of
     a multi-choice question, else the last value): ``UNKNOWN`` when none was given or
-    "not sure" was. Raises ValueError with a message the person can act on."""
+    "not sure" was. Raises ValueError with a message the person can act on, in
+    ``language``."""
     given = [r.strip().lower() for r in replies if r.strip()]
     if question.type != "multi":
-        return parse_reply(question, given[-1] if given else "")
-    picked = [_option(question, r) for r in given if r != NONE_OF_THESE]
+        return parse_reply(question, given[-1] if given else "", language)
+    picked = [_option(question, r, language) for r in given if r != NONE_OF_THESE]
     if picked:
         return list(dict.fromkeys(picked))
     return [] if NONE_OF_THESE in given else UNKNOWN

@@ -20,6 +20,7 @@ __all__ = [
     "banner_tone",
     "entry_data",
     "entry_markdown",
+    "kind_title",
     "link_strength",
     "source_numbers",
     "topics_data",
@@ -55,6 +56,11 @@ _KIND_TITLES = {
     "both": N_("Twitches and spasms"),
     "unclear": N_("Not clear yet"),
 }
+
+
+def kind_title(kind: str, language: str = ENGLISH) -> str:
+    """What the result calls a kind ("A twitch", "Un tic muscular")."""
+    return gettext_for(language)(_KIND_TITLES[kind])
 
 
 def link_strength(score: float, language: str = ENGLISH) -> str:

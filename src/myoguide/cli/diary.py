@@ -724,6 +724,7 @@ def report(
     """A one- or two-page PDF for your doctor: episodes and their trend, where, how strong,
     likely triggers with their figures, medications, and the charts."""
     from ..diary.report import diary_period, doctor_report, page_count
+    from . import _language
 
     if start and end and start > end:
         _fail("--from: comes after --to")
@@ -736,7 +737,7 @@ def report(
     episodes = book.episodes(start_at, end_at)
     days = book.days(start, end)
     period = diary_period(days, episodes, start, end)
-    pdf = doctor_report(days, episodes, period=period)
+    pdf = doctor_report(days, episodes, period=period, language=_language())
     try:
         with open(pdf_path, "wb") as handle:
             handle.write(pdf)

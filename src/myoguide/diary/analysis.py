@@ -40,6 +40,7 @@ from statsmodels.genmod.families import Poisson  # type: ignore[import-untyped]
 from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
 from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
 
+from ..i18n import ENGLISH, N_, decimal_symbol, translations
 from .models import DayIn, DiaryKind, EpisodeIn
 
 __all__ = [
@@ -78,19 +79,23 @@ MAX_STANDARD_ERROR = 3.0
 # ones (a factor on every other day: day before = 1 - same day) go to the float limit.
 MAX_CONDITION_NUMBER = 1e4
 
-_NOUNS: dict[DiaryKind | None, str] = {None: "episodes", "twitch": "twitches", "spasm": "spasms"}
+_NOUNS: dict[DiaryKind | None, str] = {
+    None: N_("episodes"),
+    "twitch": N_("twitches"),
+    "spasm": N_("spasms"),
+}
 _VERDICT_ORDER: dict[Verdict, int] = {
     "trigger": 0,
     "protective": 1,
     "no_clear_link": 2,
     "not_enough_data": 3,
 }
-_NOT_PROOF = "This is a pattern in your diary, not proof of a cause."
+_NOT_PROOF = N_("This is a pattern in your diary, not proof of a cause.")
 
 KIND_HEADINGS: dict[DiaryKind | None, str] = {
-    None: "All episodes",
-    "twitch": "Twitches",
-    "spasm": "Spasms and cramps",
+    None: N_("All episodes"),
+    "twitch": N_("Twitches"),
+    "spasm": N_("Spasms and cramps"),
 }
 """The title of each kind's section wherever findings are shown."""
 
@@ -132,21 +137,25 @@ def _below(value: float | None, limit: float) -> bool | None:
 
 _BUILT_IN_RULES: dict[str, _Rule] = {
     "caffeine_cups": _Rule(
-        "caffeine", "4 or more cups of caffeine", lambda d: _at_least(d.caffeine_cups, 4)
+        N_("caffeine"), N_("4 or more cups of caffeine"), lambda d: _at_least(d.caffeine_cups, 4)
     ),
-    "sleep_hours": _Rule("sleep", "less than 6 hours of sleep", lambda d: _below(d.sleep_hours, 6)),
-    "stress": _Rule("stress", "stress of 7 or more out of 10", lambda d: _at_least(d.stress, 7)),
+    "sleep_hours": _Rule(
+        N_("sleep"), N_("less than 6 hours of sleep"), lambda d: _below(d.sleep_hours, 6)
+    ),
+    "stress": _Rule(
+        N_("stress"), N_("stress of 7 or more out of 10"), lambda d: _at_least(d.stress, 7)
+    ),
     "water_glasses": _Rule(
-        "water", "fewer than 4 glasses of water", lambda d: _below(d.water_glasses, 4)
+        N_("water"), N_("fewer than 4 glasses of water"), lambda d: _below(d.water_glasses, 4)
     ),
     "exercise": _Rule(
-        "exercise",
-        "heavy exercise",
+        N_("exercise"),
+        N_("heavy exercise"),
         lambda d: None if d.exercise is None else d.exercise == "heavy",
     ),
-    "nicotine": _Rule("nicotine", "nicotine", lambda d: d.nicotine),
+    "nicotine": _Rule(N_("nicotine"), N_("nicotine"), lambda d: d.nicotine),
     "alcohol_units": _Rule(
-        "alcohol", "3 or more units of alcohol", lambda d: _at_least(d.alcohol_units, 3)
+        N_("alcohol"), N_("3 or more units of alcohol"), lambda d: _at_least(d.alcohol_units, 3)
     ),
 }
 
@@ -222,6 +231,7 @@ def triggers_by_kind(
     episodes: Sequence[EpisodeIn],
     *,
     kind: DiaryKind | None = None,
+    language: str = ENGLISH,
 ) -> dict[DiaryKind | None, list[TriggerFinding]]:
     """The findings of each kind to analyse (`kind` alone when given), twitches first, over
     the last `ANALYSIS_DAYS` of the diary.
@@ -230,7 +240,7 @@ def triggers_by_kind(
     """
     days, episodes = within(recent_period(days, episodes), days, episodes)
     kinds = (kind,) if kind is not None else kinds_to_analyse(episodes)
-    return {each: find_triggers(days, episodes, kind=each) for each in kinds}
+    return {each: find_triggers(days, episodes, kind=each, language=language) for each in kinds}
 
 
 def every_finding(
@@ -246,16 +256,18 @@ def find_triggers(
     episodes: Sequence[EpisodeIn],
     *,
     kind: DiaryKind | None = None,
+    language: str = ENGLISH,
 ) -> list[TriggerFinding]:
-    """One finding per factor (built-in and custom), most telling first; `kind` None counts
-    every episode together.
+    """One finding per factor (built-in and custom), most telling first, its text in
+    `language`; `kind` None counts every episode together.
 
     Raises ValueError when two day records share a date.
     """
     ordered = sorted(days, key=lambda day: day.date)
     table = _table(ordered, episodes, kind)
-    noun = _NOUNS[kind]
-    outcomes = [_analyse(table, exposure, noun) for exposure in _exposures(ordered)]
+    say = _Say(language)
+    noun = say.gettext(_NOUNS[kind])
+    outcomes = [_analyse(table, exposure, noun, say) for exposure in _exposures(ordered, say)]
     fitted = [outcome for outcome in outcomes if isinstance(outcome, _Fitted)]
     # One p-value per factor: the stronger of its two terms, Bonferroni-corrected for having
     # picked it; then Benjamini-Hochberg across the factors.
@@ -264,7 +276,7 @@ def find_triggers(
     findings: list[TriggerFinding] = []
     for outcome in outcomes:
         if isinstance(outcome, _Fitted):
-            findings.append(_finding(outcome, next(adjusted), noun, checked=len(fitted)))
+            findings.append(_finding(outcome, next(adjusted), noun, say, checked=len(fitted)))
         else:
             findings.append(outcome)
     return sorted((finding.model_copy(update={"kind": kind}) for finding in findings), key=_rank)
@@ -292,25 +304,46 @@ def _table(days: Sequence[DayIn], episodes: Sequence[EpisodeIn], kind: DiaryKind
     return _Table(dates, counts, previous)
 
 
-def _exposures(days: Sequence[DayIn]) -> list[_Exposure]:
+@dataclass(frozen=True, slots=True)
+class _Say:
+    """The findings' sentences in one language."""
+
+    language: str = ENGLISH
+
+    def gettext(self, message: str) -> str:
+        return translations(self.language).gettext(message)
+
+    def number(self, text: str) -> str:
+        """A number already written ("1.5") with the language's decimal mark."""
+        return text.replace(".", decimal_symbol(self.language))
+
+
+def _exposures(days: Sequence[DayIn], say: _Say) -> list[_Exposure]:
     exposures = [
-        _Exposure(factor, rule.topic, rule.label, _as_floats([rule.exposed(d) for d in days]))
+        _Exposure(
+            factor,
+            say.gettext(rule.topic),
+            say.gettext(rule.label),
+            _as_floats([rule.exposed(d) for d in days]),
+        )
         for factor, rule in _BUILT_IN_RULES.items()
     ]
     custom_names = sorted({name for day in days for name in day.custom})
     exposures += [
-        _custom_exposure(name, [day.custom.get(name) for day in days]) for name in custom_names
+        _custom_exposure(name, [day.custom.get(name) for day in days], say) for name in custom_names
     ]
     return exposures
 
 
-def _custom_exposure(name: str, raw: list[float | bool | None]) -> _Exposure:
+def _custom_exposure(name: str, raw: list[float | bool | None], say: _Say) -> _Exposure:
     """Yes/no custom factors as they are; numbers above the person's own median."""
     given = [value for value in raw if value is not None]
     if all(isinstance(value, bool) for value in given):
         return _Exposure(name, name, name, _as_floats(raw))
     median = float(np.median(np.asarray(given, dtype=float)))
-    label = f"more {name} than usual (above {median:g})"
+    label = say.gettext("more {name} than usual (above {median})").format(
+        name=name, median=say.number(f"{median:g}")
+    )
     exposed = [None if value is None else float(value) > median for value in raw]
     return _Exposure(name, name, label, _as_floats(exposed))
 
@@ -319,21 +352,21 @@ def _as_floats(flags: Sequence[bool | float | None]) -> Floats:
     return np.array([math.nan if flag is None else float(flag) for flag in flags], dtype=float)
 
 
-def _analyse(table: _Table, exposure: _Exposure, noun: str) -> _Fitted | TriggerFinding:
+def _analyse(table: _Table, exposure: _Exposure, noun: str, say: _Say) -> _Fitted | TriggerFinding:
     """Fit the factor's model, or say why it cannot be judged yet."""
     x = exposure.values
     logged = len(table.dates)
     with_it = int(np.sum(x == 1))
     without_it = int(np.sum(x == 0))
     if logged < MIN_LOGGED_DAYS or min(with_it, without_it) < MIN_DAYS_EACH_SIDE:
-        return _not_enough_data(exposure, logged, with_it, without_it)
+        return _not_enough_data(exposure, logged, with_it, without_it, say)
     rows = ~np.isnan(x)
     y = table.counts[rows]
     if y.sum() == 0:
-        text = (
-            f"Not enough data yet: no {noun} logged on the days with {exposure.topic} filled in,"
-            " so there is nothing to compare."
-        )
+        text = say.gettext(
+            "Not enough data yet: no {noun} logged on the days with {topic} filled in, so"
+            " there is nothing to compare."
+        ).format(noun=noun, topic=exposure.topic)
         return _settled(exposure, "not_enough_data", text)
     same_day = x[rows]
     day_before = np.where(table.previous_row >= 0, x[table.previous_row], math.nan)[rows]
@@ -343,10 +376,10 @@ def _analyse(table: _Table, exposure: _Exposure, noun: str) -> _Fitted | Trigger
     if _estimable(day_before, y):
         terms["day_before"] = day_before
     if not terms:
-        return _settled(exposure, "no_clear_link", _uneven_text(exposure, same_day, y, noun))
+        return _settled(exposure, "no_clear_link", _uneven_text(exposure, same_day, y, noun, say))
     tests = _fit(y, terms)
     if tests is None:
-        return _settled(exposure, "not_enough_data", _unsure_text(exposure, noun))
+        return _settled(exposure, "not_enough_data", _unsure_text(exposure, noun, say))
     return _Fitted(exposure, tests)
 
 
@@ -442,7 +475,7 @@ def _benjamini_hochberg(pvalues: list[float]) -> list[float]:
     return [float(p) for p in adjusted]
 
 
-def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFinding:
+def _finding(fitted: _Fitted, p: float, noun: str, say: _Say, *, checked: int) -> TriggerFinding:
     # The stronger term is the one with the clearer evidence; a tie goes to the same day.
     test = min(fitted.tests, key=lambda t: (t.p, fitted.tests.index(t)))
     # Bounded by the fit's checks (|log| < 10, SE <= 3): at most e^16, far from overflow.
@@ -455,10 +488,10 @@ def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFi
     if p < ALPHA:
         verdict = "trigger" if rate_ratio > 1 else "protective"
     exposure = fitted.exposure
-    text = _fitted_text(exposure, test.term, verdict, rate_ratio, ci95, noun)
+    text = _fitted_text(exposure, test.term, verdict, rate_ratio, ci95, noun, say)
     note = None
     if verdict == "no_clear_link" and not ci95[0] <= 1 <= ci95[1]:
-        note = _many_factors_text(checked)
+        note = _many_factors_text(checked, say)
         text += " " + note
     return TriggerFinding(
         factor=exposure.factor,
@@ -472,15 +505,15 @@ def _finding(fitted: _Fitted, p: float, noun: str, *, checked: int) -> TriggerFi
     )
 
 
-def _many_factors_text(checked: int) -> str:
+def _many_factors_text(checked: int, say: _Say) -> str:
     """Why a range that leaves out 1 is still no clear link: the correction for many tests."""
-    what = f"we checked {checked} factors at once"
+    what = say.gettext("we checked {checked} factors at once").format(checked=checked)
     if checked == 1:
-        what = "we checked both the same day and the day after"
-    return (
-        f"This range leaves out 1, but because {what}, a pattern this strong can turn up by"
+        what = say.gettext("we checked both the same day and the day after")
+    return say.gettext(
+        "This range leaves out 1, but because {what}, a pattern this strong can turn up by"
         " chance; it needs more days to tell."
-    )
+    ).format(what=what)
 
 
 def _fitted_text(
@@ -490,25 +523,42 @@ def _fitted_text(
     rate_ratio: float,
     ci95: tuple[float, float],
     noun: str,
+    say: _Say,
 ) -> str:
-    when = f"days with {exposure.label}"
+    when = say.gettext("days with {label}").format(label=exposure.label)
     if term == "day_before":
-        when = f"days after a day with {exposure.label}"
+        when = say.gettext("days after a day with {label}").format(label=exposure.label)
     low, high = ci95
+    # The percent signs stay out of the catalogue, where "% f" would read as a placeholder.
+    numbers = {
+        "when": when,
+        "noun": noun,
+        "times": say.number(_times(rate_ratio)),
+        "low": say.number(_times(low)),
+        "high": say.number(_times(high)),
+        "percent": "95%",
+    }
     if verdict == "trigger":
-        return (
-            f"On {when} you logged about {_times(rate_ratio)} times as many {noun}"
-            f" (95% range {_times(low)}–{_times(high)}). {_NOT_PROOF}"
+        text = say.gettext(
+            "On {when} you logged about {times} times as many {noun} ({percent} range"
+            " {low}–{high})."
         )
+        return f"{text.format(**numbers)} {say.gettext(_NOT_PROOF)}"
     if verdict == "protective":
-        return (
-            f"On {when} you logged about {_fewer(rate_ratio)}% fewer {noun}"
-            f" (95% range {_fewer(high)}%–{_fewer(low)}% fewer). {_NOT_PROOF}"
+        text = say.gettext(
+            "On {when} you logged about {fewer} fewer {noun} ({percent} range {most}–{least}"
+            " fewer)."
         )
-    return (
-        f"No clear link between {exposure.topic} and your {noun} so far (on {when} you logged"
-        f" about {_times(rate_ratio)} times as many, 95% range {_times(low)}–{_times(high)})."
-    )
+        fewer = {
+            "fewer": f"{_fewer(rate_ratio)}%",
+            "most": f"{_fewer(high)}%",
+            "least": f"{_fewer(low)}%",
+        }
+        return f"{text.format(**numbers, **fewer)} {say.gettext(_NOT_PROOF)}"
+    return say.gettext(
+        "No clear link between {topic} and your {noun} so far (on {when} you logged about"
+        " {times} times as many, {percent} range {low}–{high})."
+    ).format(topic=exposure.topic, **numbers)
 
 
 def _times(value: float) -> str:
@@ -520,44 +570,53 @@ def _fewer(rate_ratio: float) -> int:
     return round(100 * (1 - rate_ratio))
 
 
-def _uneven_text(exposure: _Exposure, same_day: Floats, y: Floats, noun: str) -> str:
-    opening = f"No clear link between {exposure.topic} and your {noun} can be measured yet:"
+def _uneven_text(exposure: _Exposure, same_day: Floats, y: Floats, noun: str, say: _Say) -> str:
+    opening = say.gettext(
+        "No clear link between {topic} and your {noun} can be measured yet:"
+    ).format(topic=exposure.topic, noun=noun)
     exposed = same_day == 1
     if y[exposed].sum() == 0:
         days = int(exposed.sum())
-        return f"{opening} you logged none on any of the {days} days with {exposure.label}."
+        rest = say.gettext("you logged none on any of the {days} days with {label}.")
+        return f"{opening} {rest.format(days=days, label=exposure.label)}"
     # With episodes on both sides the same-day term would have been fitted.
-    return f"{opening} all of them were on days with {exposure.label}."
+    rest = say.gettext("all of them were on days with {label}.").format(label=exposure.label)
+    return f"{opening} {rest}"
 
 
-def _unsure_text(exposure: _Exposure, noun: str) -> str:
-    return (
-        f"Not enough data yet to tell: your {noun} with and without {exposure.label} are still"
-        " too few or too irregular to work out a figure that means anything. Keep logging."
-    )
+def _unsure_text(exposure: _Exposure, noun: str, say: _Say) -> str:
+    return say.gettext(
+        "Not enough data yet to tell: your {noun} with and without {label} are still too few"
+        " or too irregular to work out a figure that means anything. Keep logging."
+    ).format(noun=noun, label=exposure.label)
 
 
 def _not_enough_data(
-    exposure: _Exposure, logged: int, with_it: int, without_it: int
+    exposure: _Exposure, logged: int, with_it: int, without_it: int, say: _Say
 ) -> TriggerFinding:
     needed = _days_needed(logged, with_it, without_it)
     if needed is not None:
-        days = "1 more day" if needed == 1 else f"about {needed} more days"
+        days = say.gettext("1 more day") if needed == 1 else say.gettext("about {needed} more days")
         if logged == 0:
-            days = f"at least {MIN_LOGGED_DAYS} days"
-        text = f"Not enough data yet: log {days} to check {exposure.label}."
+            days = say.gettext("at least {least} days")
+        days = days.format(needed=needed, least=MIN_LOGGED_DAYS)
+        text = say.gettext("Not enough data yet: log {days} to check {label}.").format(
+            days=days, label=exposure.label
+        )
     elif with_it + without_it == 0:
-        text = f"Not enough data yet: {exposure.topic} has not been filled in on any logged day."
+        text = say.gettext(
+            "Not enough data yet: {topic} has not been filled in on any logged day."
+        ).format(topic=exposure.topic)
     elif with_it == 0:
-        text = (
-            f"Not enough data yet: none of your logged days had {exposure.label} so far,"
-            " so it can't be checked."
-        )
+        text = say.gettext(
+            "Not enough data yet: none of your logged days had {label} so far, so it can't be"
+            " checked."
+        ).format(label=exposure.label)
     else:
-        text = (
-            f"Not enough data yet: every logged day with {exposure.topic} filled in had"
-            f" {exposure.label}, so there is nothing to compare it with."
-        )
+        text = say.gettext(
+            "Not enough data yet: every logged day with {topic} filled in had {label}, so"
+            " there is nothing to compare it with."
+        ).format(topic=exposure.topic, label=exposure.label)
     return _settled(exposure, "not_enough_data", text, days_needed=needed)
 
 

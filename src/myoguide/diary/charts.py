@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..i18n import ENGLISH, N_, decimal_symbol, format_date, translations
 from ..knowledge import load_knowledge
 from .analysis import TriggerFinding
 from .models import BUILT_IN_FACTORS, DayIn, DiaryKind, EpisodeIn
@@ -53,47 +54,88 @@ MONTHS = (
 EXERCISE_LEVELS = {"none": 0.0, "light": 1.0, "heavy": 2.0}
 MAX_LABEL = 22
 
-_NOUNS: dict[DiaryKind | None, str] = {None: "episodes", "twitch": "twitches", "spasm": "spasms"}
-_SINGULAR = {"episodes": "episode", "twitches": "twitch", "spasms": "spasm"}
+_NOUNS: dict[DiaryKind | None, str] = {
+    None: N_("episodes"),
+    "twitch": N_("twitches"),
+    "spasm": N_("spasms"),
+}
 _FACTOR_NAMES = {
-    "caffeine_cups": "Caffeine (cups)",
-    "sleep_hours": "Sleep (hours)",
-    "stress": "Stress (0 to 10)",
-    "water_glasses": "Water (glasses)",
-    "exercise": "Exercise",
-    "nicotine": "Nicotine",
-    "alcohol_units": "Alcohol (units)",
+    "caffeine_cups": N_("Caffeine (cups)"),
+    "sleep_hours": N_("Sleep (hours)"),
+    "stress": N_("Stress (0 to 10)"),
+    "water_glasses": N_("Water (glasses)"),
+    "exercise": N_("Exercise"),
+    "nicotine": N_("Nicotine"),
+    "alcohol_units": N_("Alcohol (units)"),
 }
 # What a finding's exposure is, in a word or two (the finding's text gives the exact threshold).
 _EXPOSURE_NAMES = {
-    "caffeine_cups": "Much caffeine",
-    "sleep_hours": "Short sleep",
-    "stress": "High stress",
-    "water_glasses": "Little water",
-    "exercise": "Heavy exercise",
-    "nicotine": "Nicotine",
-    "alcohol_units": "Alcohol",
+    "caffeine_cups": N_("Much caffeine"),
+    "sleep_hours": N_("Short sleep"),
+    "stress": N_("High stress"),
+    "water_glasses": N_("Little water"),
+    "exercise": N_("Heavy exercise"),
+    "nicotine": N_("Nicotine"),
+    "alcohol_units": N_("Alcohol"),
 }
 _VERDICT_WORDS = {
-    "trigger": "trigger",
-    "protective": "protective",
-    "no_clear_link": "no clear link",
-    "not_enough_data": "not enough data",
+    "trigger": N_("trigger"),
+    "protective": N_("protective"),
+    "no_clear_link": N_("no clear link"),
+    "not_enough_data": N_("not enough data"),
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def factor_name(factor: str, *, mid_sentence: bool = False) -> str:
+def factor_name(factor: str, *, mid_sentence: bool = False, language: str = ENGLISH) -> str:
     """A factor as people say it: "Caffeine (cups)"; custom factors keep their own name."""
     name = _FACTOR_NAMES.get(factor)
     if name is None:
         return factor
+    name = translations(language).gettext(name)
     return name.lower() if mid_sentence else name
 
 
-def exposure_name(factor: str) -> str:
+def exposure_name(factor: str, language: str = ENGLISH) -> str:
     """What a finding compares, in a word or two ("Short sleep"); custom factors as named."""
-    return _EXPOSURE_NAMES.get(factor, factor)
+    name = _EXPOSURE_NAMES.get(factor)
+    return factor if name is None else translations(language).gettext(name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A chart's words, dates and numbers in one language."""
+
+    language: str = ENGLISH
+
+    def _(self, message: str) -> str:
+        return translations(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return translations(self.language).ngettext(singular, plural, count).format(count=count)
+
+    def count(self, noun: str, count: int) -> str:
+        """ "3 episodes", "1 sacudida": a count of episodes, twitches or spasms."""
+        if noun == _NOUNS["twitch"]:
+            return self.ngettext("{count} twitch", "{count} twitches", count)
+        if noun == _NOUNS["spasm"]:
+            return self.ngettext("{count} spasm", "{count} spasms", count)
+        return self.ngettext("{count} episode", "{count} episodes", count)
+
+    def date(self, day: dt.date) -> str:
+        return long_date(day) if self.language == ENGLISH else format_date(day, self.language)
+
+    def day_month(self, day: dt.date) -> str:
+        """ "3 Mar", "3 mar": a date tick."""
+        if self.language == ENGLISH:
+            return f"{day.day} {MONTHS[day.month - 1][:3]}"
+        from babel.dates import format_date as babel_date
+
+        return str(babel_date(day, "d MMM", locale=self.language)).rstrip(".")
+
+    def number(self, text: str) -> str:
+        """A number already written ("1.5") with the language's decimal mark."""
+        return text.replace(".", decimal_symbol(self.language))
 
 
 # --- episodes over time -------------------------------------------------------------------
@@ -114,15 +156,22 @@ def episodes_over_time(
     kind: DiaryKind | None = None,
     *,
     period: tuple[dt.date, dt.date] | None = None,
+    language: str = ENGLISH,
 ) -> str:
-    """Episodes per day as bars, with one factor as a line on a second scale (blanks are gaps).
+    """Episodes per day as bars, with one factor as a line on a second scale (blanks are gaps),
+    its words in `language`.
 
     Longer periods get one bar per week (the average per day that week). Raises ValueError
     when the period ends before it starts."""
+    w = _Words(language)
     noun = _NOUNS[kind]
+    said = w._(noun)
     span = period or _extent(days, episodes)
     if span is None:
-        return _empty(f"{noun.capitalize()} per day", f"No {noun} or days logged yet.")
+        return _empty(
+            w._("{noun} per day").format(noun=said.capitalize()),
+            w._("No {noun} or days logged yet.").format(noun=said),
+        )
     first, last = span
     if last < first:
         raise ValueError(f"the period ends ({last}) before it starts ({first})")
@@ -130,11 +179,15 @@ def episodes_over_time(
     bins = _bins(first, last, chosen, days, factor)
     weekly = bins[0].days > 1
     scale = _FactorScale.of(factor, days, first, last, weekly=weekly) if factor else None
-    title = f"{noun.capitalize()} per day, {long_date(first)} to {long_date(last)}"
+    title = w._("{noun} per day, {first} to {last}").format(
+        noun=said.capitalize(), first=w.date(first), last=w.date(last)
+    )
     if factor:
-        title += f", with {factor_name(factor, mid_sentence=True)}"
-    desc = _over_time_desc(first, last, chosen, bins, noun, factor, scale)
-    return _svg(title, desc, _over_time_body(bins, noun, factor, scale))
+        title = w._("{chart}, with {factor}").format(
+            chart=title, factor=factor_name(factor, mid_sentence=True, language=language)
+        )
+    desc = _over_time_desc(w, first, last, chosen, bins, noun, factor, scale)
+    return _svg(title, desc, _over_time_body(w, bins, noun, factor, scale))
 
 
 def _extent(days: Sequence[DayIn], episodes: Sequence[EpisodeIn]) -> tuple[dt.date, dt.date] | None:
@@ -200,9 +253,10 @@ class _FactorScale:
         if yes_no and weekly:
             return cls((0.0, 0.5, 1.0), ("0%", "50%", "100%"), logged, yes_no, weekly)
         if yes_no:
-            return cls((0.0, 1.0), ("no", "yes"), logged, yes_no, weekly)
+            return cls((0.0, 1.0), (N_("no"), N_("yes")), logged, yes_no, weekly)
         if factor == "exercise":
-            return cls((0.0, 1.0, 2.0), ("none", "light", "heavy"), logged, yes_no, weekly)
+            levels = (N_("none"), N_("light"), N_("heavy"))
+            return cls((0.0, 1.0, 2.0), levels, logged, yes_no, weekly)
         ticks = tuple(_ticks(max(logged, default=1.0), bottom=min((0.0, *logged))))
         return cls(ticks, tuple(_g(t) for t in ticks), logged, yes_no, weekly)
 
@@ -226,6 +280,7 @@ def _as_number(value: float | bool | str | None) -> float | None:
 
 
 def _over_time_desc(
+    w: _Words,
     first: dt.date,
     last: dt.date,
     episodes: Sequence[EpisodeIn],
@@ -236,44 +291,57 @@ def _over_time_desc(
 ) -> str:
     length = (last - first).days + 1
     inside = [e for e in episodes if first <= e.at.date() <= last]
-    total = _plural(len(inside), _SINGULAR[noun], noun)
     parts = [
-        f"Bar chart of {noun} per day over {_plural(length, 'day')},"
-        f" from {long_date(first)} to {long_date(last)}: {total} in all."
+        w._(
+            "Bar chart of {noun} per day over {length}, from {first} to {last}: {total} in all."
+        ).format(
+            noun=w._(noun),
+            length=w.ngettext("{count} day", "{count} days", length),
+            first=w.date(first),
+            last=w.date(last),
+            total=w.count(noun, len(inside)),
+        )
     ]
     if bins and bins[0].days > 1:
-        parts.append("Each bar is one week, as the average per day.")
+        parts.append(w._("Each bar is one week, as the average per day."))
     busiest = Counter(episode.at.date() for episode in inside).most_common()
     if busiest:
         top = max(count for _, count in busiest)
         date = min(date for date, count in busiest if count == top)
-        parts.append(f"The most on one day was {top}, on {long_date(date)}.")
+        most = w._("The most on one day was {top}, on {date}.")
+        parts.append(most.format(top=top, date=w.date(date)))
     if factor and scale is not None:
-        parts.append(_factor_desc(factor, scale))
+        parts.append(_factor_desc(w, factor, scale))
     return " ".join(parts)
 
 
-def _factor_desc(factor: str, scale: _FactorScale) -> str:
-    name = factor_name(factor)
+def _factor_desc(w: _Words, factor: str, scale: _FactorScale) -> str:
+    name = factor_name(factor, language=w.language)
     if not scale.logged:
-        return f"{name} was not logged on any day of this period."
+        return w._("{name} was not logged on any day of this period.").format(name=name)
     low, high = min(scale.logged), max(scale.logged)
+    days = w.ngettext("{count} day", "{count} days", len(scale.logged))
     if scale.yes_no:
         yes = sum(1 for value in scale.logged if value)
-        return (
-            f"{name} was logged on {_plural(len(scale.logged), 'day')}, yes on {yes} and no on"
-            f" {len(scale.logged) - yes}, drawn on the right scale; days left blank are gaps."
-        )
+        return w._(
+            "{name} was logged on {days}, yes on {yes} and no on {no}, drawn on the right"
+            " scale; days left blank are gaps."
+        ).format(name=name, days=days, yes=yes, no=len(scale.logged) - yes)
     average = sum(scale.logged) / len(scale.logged)
-    return (
-        f"{name} was logged on {_plural(len(scale.logged), 'day')}, from {_g(low)} to"
-        f" {_g(high)} (average {_g(round(average, 1))}), drawn on the right scale;"
-        " days left blank are gaps, not zero."
+    return w._(
+        "{name} was logged on {days}, from {low} to {high} (average {average}), drawn on the"
+        " right scale; days left blank are gaps, not zero."
+    ).format(
+        name=name,
+        days=days,
+        low=w.number(_g(low)),
+        high=w.number(_g(high)),
+        average=w.number(_g(round(average, 1))),
     )
 
 
 def _over_time_body(
-    bins: Sequence[_Bin], noun: str, factor: str | None, scale: _FactorScale | None
+    w: _Words, bins: Sequence[_Bin], noun: str, factor: str | None, scale: _FactorScale | None
 ) -> tuple[int, list[str]]:
     weekly = bool(bins) and bins[0].days > 1
     top = 58 if factor else 34
@@ -289,13 +357,16 @@ def _over_time_body(
         _bar(left + i * step, step, y_of(b.episodes_per_day), bottom) for i, b in enumerate(bins)
     ]
     parts.append(_line(left, bottom, right, bottom, INK))
-    parts.append(_date_ticks(bins, left, step, bottom))
-    legend = f"{noun.capitalize()} per day" + (" (weekly average)" if weekly else "")
-    parts.append(_legend_bar(8, 18, legend + (", left scale" if factor else "")))
+    parts.append(_date_ticks(w, bins, left, step, bottom))
+    legend = w._("{noun} per day").format(noun=w._(noun).capitalize())
+    if weekly:
+        legend += " " + w._("(weekly average)")
+    parts.append(_legend_bar(8, 18, legend + (w._(", left scale") if factor else "")))
     if factor and scale is not None:
-        parts.append(_factor_layer(bins, scale, left, step, right, bottom, top))
-        share = " (share of days)" if scale.yes_no and scale.weekly else ""
-        label = _short(factor_name(factor), 40 - len(share)) + share + ", right scale"
+        parts.append(_factor_layer(w, bins, scale, left, step, right, bottom, top))
+        share = " " + w._("(share of days)") if scale.yes_no and scale.weekly else ""
+        name = factor_name(factor, language=w.language)
+        label = _short(name, 40 - len(share)) + share + w._(", right scale")
         parts.append(_legend_line(8, 40, label, joined=scale.joined))
     return height, parts
 
@@ -320,7 +391,7 @@ def _bar(x: float, step: float, y: float, bottom: float) -> str:
     )
 
 
-def _date_ticks(bins: Sequence[_Bin], left: float, step: float, bottom: float) -> str:
+def _date_ticks(w: _Words, bins: Sequence[_Bin], left: float, step: float, bottom: float) -> str:
     count = len(bins) if len(bins) <= MAX_DATES_EACH else 4
     chosen = sorted({round(j * (len(bins) - 1) / max(count - 1, 1)) for j in range(count)})
     out = []
@@ -332,7 +403,7 @@ def _date_ticks(bins: Sequence[_Bin], left: float, step: float, bottom: float) -
         elif len(chosen) > 1 and position == len(chosen) - 1:
             anchor = "end"
         start = bins[index].start
-        label = f"{start.day} {MONTHS[start.month - 1][:3]}"
+        label = w.day_month(start)
         out.append(_line(x, bottom, x, bottom + 4, INK))
         out.append(_text(x, bottom + 18, label, size=12, anchor=anchor, fill=MUTED))
         if position == 0 or (position == len(chosen) - 1 and start.year != bins[0].start.year):
@@ -341,6 +412,7 @@ def _date_ticks(bins: Sequence[_Bin], left: float, step: float, bottom: float) -
 
 
 def _factor_layer(
+    w: _Words,
     bins: Sequence[_Bin],
     scale: _FactorScale,
     left: float,
@@ -353,7 +425,7 @@ def _factor_layer(
     inset = 12.0 if scale.named_levels else 0.0
     y_of = _linear(scale.ticks[0], scale.ticks[-1], bottom - inset, top + inset)
     out = [
-        _text(right + 5, y_of(tick) + 4, label, size=12, fill=FACTOR)
+        _text(right + 5, y_of(tick) + 4, w.number(w._(label)), size=12, fill=FACTOR)
         for tick, label in zip(scale.ticks, scale.labels, strict=True)
     ]
     points = [
@@ -416,16 +488,21 @@ _WAITING_ROW = 26
 _RATIO_LIMITS = (-3, 3)  # log2: 1/8 to 8; anything further is drawn as an arrow at the edge
 
 
-def forest_plot(findings: Sequence[TriggerFinding]) -> str:
+def forest_plot(findings: Sequence[TriggerFinding], language: str = ENGLISH) -> str:
     """Rate ratios with their 95% ranges on a log scale, one row per factor; the factors
-    without a figure yet are listed below the plot. Findings of one kind say it (twitches)."""
+    without a figure yet are listed below the plot. Findings of one kind say it (twitches).
+    Its words in `language`."""
+    w = _Words(language)
     kinds = {finding.kind for finding in findings}
     noun = _NOUNS[kinds.pop() if len(kinds) == 1 else None]
-    title = "Rate ratios of your factors, with 95% ranges"
+    # The percent sign stays out of the catalogue, where "% r" would read as a placeholder.
+    title = w._("Rate ratios of your factors, with {percent} ranges").format(percent="95%")
     if noun != _NOUNS[None]:
-        title = f"Rate ratios of your factors for {noun}, with 95% ranges"
+        title = w._("Rate ratios of your factors for {noun}, with {percent} ranges").format(
+            noun=w._(noun), percent="95%"
+        )
     if not findings:
-        return _empty(title, "No factors to show yet: log some days first.")
+        return _empty(title, w._("No factors to show yet: log some days first."))
     measured = [f for f in findings if has_figure(f)]
     waiting = [f for f in findings if not has_figure(f)]
     parts: list[str] = []
@@ -434,25 +511,30 @@ def forest_plot(findings: Sequence[TriggerFinding]) -> str:
         y = _FOREST_TOP + _ROW * len(measured) + 52
         low, high = _forest_domain(measured)
         x_of = _log_scale(low, high)
-        parts.append(_forest_header(x_of, y))
+        parts.append(_forest_header(w, x_of, y))
         for index, finding in enumerate(measured):
-            parts.append(_forest_row(finding, _FOREST_TOP + _ROW * index, x_of, low, high))
-        parts.append(_forest_axis(low, high, x_of, _FOREST_TOP + _ROW * len(measured), noun))
+            parts.append(_forest_row(w, finding, _FOREST_TOP + _ROW * index, x_of, low, high))
+        parts.append(_forest_axis(w, low, high, x_of, _FOREST_TOP + _ROW * len(measured), noun))
     if waiting:
-        parts.append(_text(8, y + 24, "No figure yet", size=13, weight="bold"))
+        parts.append(_text(8, y + 24, w._("No figure yet"), size=13, weight="bold"))
         y += 30
         for finding in waiting:
-            parts.append(_waiting_row(finding, y))
+            parts.append(_waiting_row(w, finding, y))
             y += _WAITING_ROW
         y += 6
-    return _svg(title, _forest_desc(findings, noun), (y, parts))
+    return _svg(title, _forest_desc(w, findings, noun), (y, parts))
 
 
-def _waiting_row(finding: TriggerFinding, y: int) -> str:
-    reason = "not enough data yet" if finding.verdict == "not_enough_data" else "no clear figure"
+def _waiting_row(w: _Words, finding: TriggerFinding, y: int) -> str:
+    reason = (
+        w._("not enough data yet")
+        if finding.verdict == "not_enough_data"
+        else w._("no clear figure")
+    )
+    name = exposure_name(finding.factor, w.language)
     return (
         _line(4, y, WIDTH - 4, y, GRID)
-        + _text(8, y + 17, _short(exposure_name(finding.factor), MAX_LABEL), size=13)
+        + _text(8, y + 17, _short(name, MAX_LABEL), size=13)
         + _text(_FOREST_LEFT, y + 17, reason, size=12, fill=MUTED, italic=True)
     )
 
@@ -478,23 +560,27 @@ def _log_scale(low: int, high: int) -> _Scale:
     return x_of
 
 
-def _forest_header(x_of: _Scale, height: int) -> str:
+def _forest_header(w: _Words, x_of: _Scale, height: int) -> str:
     one = x_of(1.0)
+    ranges = w._("({percent} range)").format(percent="95%")
     return (
-        _text(8, 18, "Factor", size=13, weight="bold")
-        + _text(WIDTH - 4, 18, "Rate ratio", size=13, weight="bold", anchor="end")
-        + _text(WIDTH - 4, 34, "(95% range)", size=12, anchor="end", fill=MUTED)
-        + _text(one, 34, "no difference", size=12, anchor="middle", fill=MUTED)
+        _text(8, 18, w._("Factor"), size=13, weight="bold")
+        + _text(WIDTH - 4, 18, w._("Rate ratio"), size=13, weight="bold", anchor="end")
+        + _text(WIDTH - 4, 34, ranges, size=12, anchor="end", fill=MUTED)
+        + _text(one, 34, w._("no difference"), size=12, anchor="middle", fill=MUTED)
         + _line(one, _FOREST_TOP - 6, one, height - 48, INK, dash="4 3")
     )
 
 
-def _forest_row(finding: TriggerFinding, y: int, x_of: _Scale, low: int, high: int) -> str:
+def _forest_row(
+    w: _Words, finding: TriggerFinding, y: int, x_of: _Scale, low: int, high: int
+) -> str:
     middle = y + _ROW / 2
     colour = {"trigger": TRIGGER, "protective": PROTECTIVE}.get(finding.verdict, MUTED)
+    name = exposure_name(finding.factor, w.language)
     out = [
-        _text(8, middle - 2, _short(exposure_name(finding.factor), MAX_LABEL), size=13),
-        _text(8, middle + 13, _VERDICT_WORDS[finding.verdict], size=12, fill=colour),
+        _text(8, middle - 2, _short(name, MAX_LABEL), size=13),
+        _text(8, middle + 13, w._(_VERDICT_WORDS[finding.verdict]), size=12, fill=colour),
     ]
     if y > _FOREST_TOP:
         out.insert(0, _line(4, y, WIDTH - 4, y, GRID))
@@ -503,8 +589,9 @@ def _forest_row(finding: TriggerFinding, y: int, x_of: _Scale, low: int, high: i
     out.append(_line(x_of(lo), middle, x_of(hi), middle, colour, width=2))
     out += _arrows(lo, hi, middle, x_of, low, high, colour)
     out.append(_verdict_mark(finding.verdict, x_of(finding.rate_ratio), middle, colour))
-    out.append(_text(WIDTH - 4, middle - 2, _ratio(finding.rate_ratio), size=13, anchor="end"))
-    range_text = f"{_ratio(lo)} to {_ratio(hi)}"
+    ratio = w.number(_ratio(finding.rate_ratio))
+    out.append(_text(WIDTH - 4, middle - 2, ratio, size=13, anchor="end"))
+    range_text = w._("{low} to {high}").format(low=w.number(_ratio(lo)), high=w.number(_ratio(hi)))
     out.append(_text(WIDTH - 4, middle + 13, range_text, size=12, anchor="end", fill=MUTED))
     return "".join(out)
 
@@ -535,54 +622,74 @@ def _verdict_mark(verdict: str, x: float, y: float, colour: str) -> str:
     )
 
 
-def _forest_axis(low: int, high: int, x_of: _Scale, y: int, noun: str) -> str:
+def _forest_axis(w: _Words, low: int, high: int, x_of: _Scale, y: int, noun: str) -> str:
     out = [_line(_FOREST_LEFT, y + 4, _FOREST_RIGHT, y + 4, INK)]
     every = 1 if high - low <= 4 else 2
     for power in range(low, high + 1):
         x = x_of(2.0**power)
         out.append(_line(x, y + 4, x, y + 8, INK))
         if power % every == 0:
-            out.append(_text(x, y + 21, _g(2.0**power), size=12, anchor="middle", fill=MUTED))
-    out.append(_text(_FOREST_LEFT, y + 39, f"fewer {noun}", size=12, fill=MUTED))
-    out.append(_text(_FOREST_RIGHT, y + 39, f"more {noun}", size=12, anchor="end", fill=MUTED))
+            tick = w.number(_g(2.0**power))
+            out.append(_text(x, y + 21, tick, size=12, anchor="middle", fill=MUTED))
+    fewer = w._("fewer {noun}").format(noun=w._(noun))
+    more = w._("more {noun}").format(noun=w._(noun))
+    out.append(_text(_FOREST_LEFT, y + 39, fewer, size=12, fill=MUTED))
+    out.append(_text(_FOREST_RIGHT, y + 39, more, size=12, anchor="end", fill=MUTED))
     return "".join(out)
 
 
-def _forest_desc(findings: Sequence[TriggerFinding], noun: str) -> str:
+def _forest_desc(w: _Words, findings: Sequence[TriggerFinding], noun: str) -> str:
     measured = [f for f in findings if has_figure(f)]
-    rest = [exposure_name(f.factor) for f in findings if not has_figure(f)]
+    rest = [exposure_name(f.factor, w.language) for f in findings if not has_figure(f)]
     parts = [
-        f"Forest plot on a log scale; a rate ratio above 1 means more {noun} with the factor,"
-        " below 1 fewer, and a range crossing 1 could be no difference."
+        w._(
+            "Forest plot on a log scale; a rate ratio above 1 means more {noun} with the"
+            " factor, below 1 fewer, and a range crossing 1 could be no difference."
+        ).format(noun=w._(noun))
     ]
     for finding in measured:
         assert finding.rate_ratio is not None and finding.ci95 is not None
         lo, hi = finding.ci95
         parts.append(
-            f"{exposure_name(finding.factor)}: {_ratio(finding.rate_ratio)}"
-            f" (95% range {_ratio(lo)} to {_ratio(hi)}), {_VERDICT_WORDS[finding.verdict]}."
+            w._("{name}: {ratio} ({percent} range {low} to {high}), {verdict}.").format(
+                name=exposure_name(finding.factor, w.language),
+                ratio=w.number(_ratio(finding.rate_ratio)),
+                percent="95%",
+                low=w.number(_ratio(lo)),
+                high=w.number(_ratio(hi)),
+                verdict=w._(_VERDICT_WORDS[finding.verdict]),
+            )
         )
     if rest:
-        parts.append("No figure yet for " + ", ".join(rest) + ".")
+        parts.append(w._("No figure yet for {names}.").format(names=", ".join(rest)))
     return " ".join(parts)
 
 
 # --- body map -------------------------------------------------------------------------------
 
 
-def body_map(episodes: Sequence[EpisodeIn]) -> str:
-    """Where episodes happen: one bar per body region, most often first."""
-    title = "Where in the body"
+def body_map(episodes: Sequence[EpisodeIn], language: str = ENGLISH) -> str:
+    """Where episodes happen: one bar per body region, most often first (its words, places'
+    names and numbers in `language`)."""
+    words = translations(language)
+    title = words.gettext("Where in the body")
     if not episodes:
-        return _empty(title, "No episodes logged yet.")
-    ranked = regions_ranked(episodes)
+        return _empty(title, words.gettext("No episodes logged yet."))
+    ranked = regions_ranked(episodes, language)
     total = len(episodes)
+    episodes_text = words.ngettext("{count} episode", "{count} episodes", total).format(count=total)
     top = 34
     row = 26
     height = top + row * len(ranked) + 10
     peak = ranked[0][1]
     parts = [
-        _text(8, 18, f"Episodes by region, of {_plural(total, 'episode')}", size=13, fill=MUTED)
+        _text(
+            8,
+            18,
+            words.gettext("Episodes by region, of {episodes}").format(episodes=episodes_text),
+            size=13,
+            fill=MUTED,
+        )
     ]
     for index, (name, count) in enumerate(ranked):
         y = top + row * index
@@ -592,14 +699,15 @@ def body_map(episodes: Sequence[EpisodeIn]) -> str:
             f'<rect x="140" y="{y + 5}" width="{_n(max(length, 1.0))}" height="16"'
             f' fill="{EPISODES}"/>'
         )
-        share = f"{count} ({round(100 * count / total)}%)"
+        share = f"{count} ({_percent(count, total, language)})"
         parts.append(_text(140 + length + 6, y + 17, share, size=12, fill=MUTED))
-    return _svg(title, _body_desc(ranked, total), (height, parts))
+    return _svg(title, _body_desc(ranked, total, language), (height, parts))
 
 
-def regions_ranked(episodes: Sequence[EpisodeIn]) -> list[tuple[str, int]]:
-    """(region name, episodes there), most often first; knowledge-base order breaks ties."""
-    regions = load_knowledge().regions
+def regions_ranked(episodes: Sequence[EpisodeIn], language: str = ENGLISH) -> list[tuple[str, int]]:
+    """(region name in `language`, episodes there), most often first; knowledge-base order
+    breaks ties."""
+    regions = load_knowledge(language=language).regions
     order = {region.id: index for index, region in enumerate(regions)}
     names = {region.id: region.name for region in regions}
     counts = Counter(region for episode in episodes for region in episode.regions)
@@ -607,12 +715,26 @@ def regions_ranked(episodes: Sequence[EpisodeIn]) -> list[tuple[str, int]]:
     return [(names.get(region, region), count) for region, count in ranked]
 
 
-def _body_desc(ranked: Sequence[tuple[str, int]], total: int) -> str:
-    listed = "; ".join(f"{name} {count} ({round(100 * count / total)}%)" for name, count in ranked)
-    return (
-        f"Bar chart of where {_plural(total, 'episode')} happened, most often first: {listed}."
-        " An episode in more than one place counts once for each."
+def _body_desc(ranked: Sequence[tuple[str, int]], total: int, language: str) -> str:
+    words = translations(language)
+    listed = "; ".join(
+        f"{name} {count} ({_percent(count, total, language)})" for name, count in ranked
     )
+    episodes = words.ngettext("{count} episode", "{count} episodes", total).format(count=total)
+    return words.gettext(
+        "Bar chart of where {episodes} happened, most often first: {listed}. An episode in"
+        " more than one place counts once for each."
+    ).format(episodes=episodes, listed=listed)
+
+
+def _percent(count: int, total: int, language: str) -> str:
+    """A share in whole percent, as the language writes it: "25%", "25 %"."""
+    share = round(100 * count / total)
+    if language == ENGLISH:
+        return f"{share}%"
+    from babel.numbers import format_percent
+
+    return str(format_percent(share / 100, locale=language))
 
 
 # --- SVG pieces -----------------------------------------------------------------------------
@@ -721,10 +843,6 @@ def _ratio(value: float) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def long_date(date: dt.date) -> str:

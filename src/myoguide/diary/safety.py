@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from ..answers import Answers, EpisodeLength, Medical, Sensation
 from ..assessment import TriageLevel, TriageReason
 from ..engine import Engine, default_engine
+from ..i18n import N_
 from .models import DiaryKind, EpisodeIn, WarningSign
 
 __all__ = [
@@ -36,19 +37,19 @@ WARNING_SIGNS: tuple[WarningSign, ...] = get_args(WarningSign)
 # What a person reads, in a form, a list or a report. The knowledge base asks each sign as a
 # question (questions.yaml); these are the same signs as short names.
 SIGN_NAMES: dict[WarningSign, str] = {
-    "weakness": "Muscle weakness",
-    "muscle_wasting": "A muscle looks thinner",
-    "spreading": "Twitching has spread to new places",
-    "speech_or_swallowing_difficulty": "Trouble speaking or swallowing",
-    "breathing_difficulty": "Trouble breathing",
-    "loss_of_voluntary_control": "Losing control of a muscle",
-    "numbness_or_tingling": "Numbness or tingling",
-    "calf_swelling_redness_warmth": "A swollen, red or warm calf",
-    "dark_urine": "Dark urine",
-    "recent_head_injury": "A recent head injury",
-    "tremor_or_rigidity": "Shaking, or stiff and slow movement",
-    "fever": "Fever",
-    "severe_headache": "A severe headache",
+    "weakness": N_("Muscle weakness"),
+    "muscle_wasting": N_("A muscle looks thinner"),
+    "spreading": N_("Twitching has spread to new places"),
+    "speech_or_swallowing_difficulty": N_("Trouble speaking or swallowing"),
+    "breathing_difficulty": N_("Trouble breathing"),
+    "loss_of_voluntary_control": N_("Losing control of a muscle"),
+    "numbness_or_tingling": N_("Numbness or tingling"),
+    "calf_swelling_redness_warmth": N_("A swollen, red or warm calf"),
+    "dark_urine": N_("Dark urine"),
+    "recent_head_injury": N_("A recent head injury"),
+    "tremor_or_rigidity": N_("Shaking, or stiff and slow movement"),
+    "fever": N_("Fever"),
+    "severe_headache": N_("A severe headache"),
 }
 
 # The person chose the word; the contract's sensation says the same thing in its own terms.

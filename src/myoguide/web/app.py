@@ -28,7 +28,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..engine import Engine, default_engine
 from ..fhir import FhirProblem
-from ..i18n import languages
+from ..i18n import N_, gettext_for, languages
 from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
 from .api import build_router
@@ -38,8 +38,9 @@ from .diary.api import build_diary_api
 from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
 from .fhir import FHIR_PREFIX, build_fhir_router, outcome_response
+from .language import page_language
 from .outages import DatabaseOutages, readiness
-from .pages import build_pages, make_templates
+from .pages import build_pages, knowledge_context, make_templates, render
 from .problems import validation_detail
 from .security import BodyLimit, SecurityHeaders
 from .sessions import DiaryBackend, LoginRequired
@@ -74,9 +75,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    templates = make_templates(knowledge)
+    templates = make_templates(knowledge, tuple(engines))
     app.state.knowledge = knowledge
     app.state.engine = engine
+    app.state.engines = engines
     app.state.templates = templates
     app.state.diary = DiaryBackend(store)
 
@@ -98,10 +100,11 @@ def create_app(
 
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
-        page: HTMLResponse = templates.TemplateResponse(
-            request, "docs.html", {"title": "API documentation"}
+        language = page_language(request, engines)
+        _ = gettext_for(language)
+        return render(
+            templates, request, "docs.html", title=_("API documentation"), language=language
         )
-        return page
 
     app.router.routes.append(
         Route(assessments.PATH, assessments.AssessmentEndpoint(engines), methods=["POST"])
@@ -111,8 +114,8 @@ def create_app(
     app.include_router(build_fhir_router(knowledge, engine))
     app.include_router(build_diary_api())
     app.include_router(build_check_pages(knowledge, engine, templates))
-    app.include_router(build_pages(knowledge, engine, templates))
-    app.include_router(build_diary_pages(knowledge, templates))
+    app.include_router(build_pages(engines, templates))
+    app.include_router(build_diary_pages(engines, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -206,21 +209,30 @@ async def _http_error(request: Request, error: Exception) -> Response:
         headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     if _wants_json(request):
         return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
-    page: Response = request.app.state.templates.TemplateResponse(
-        request,
-        "error.html",
-        {
-            "title": "Not found" if error.status_code == 404 else "Something went wrong",
-            "status": error.status_code,
-            "detail": error.detail,
-        },
-        status_code=error.status_code,
-        headers=headers,
-    )
+    title = N_("Not found") if error.status_code == 404 else N_("Something went wrong")
+    page = _error_page(request, title, error.status_code, str(error.detail))
+    page.headers.update(headers or {})
     return page
 
 
-SERVER_ERROR = (
+def _error_page(request: Request, title: str, status: int, detail: str) -> Response:
+    """An error page in the reader's language (`detail` is translated where it is raised,
+    or here when it is one of the catalogue's sentences)."""
+    engines: dict[str, Engine] = request.app.state.engines
+    language = page_language(request, engines)
+    _ = gettext_for(language)
+    return render(
+        request.app.state.templates,
+        request,
+        "error.html",
+        status,
+        **knowledge_context(engines[language].knowledge),
+        title=_(title),
+        detail=_(detail),
+    )
+
+
+SERVER_ERROR = N_(
     "Something went wrong on the server. Try again in a minute; if it keeps happening, tell"
     " whoever runs this site."
 )
@@ -233,10 +245,4 @@ async def _server_error(request: Request, error: Exception) -> Response:
         return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception")
     if _wants_json(request):
         return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
-    page: Response = request.app.state.templates.TemplateResponse(
-        request,
-        "error.html",
-        {"title": "Something went wrong", "status": 500, "detail": SERVER_ERROR},
-        status_code=500,
-    )
-    return page
+    return _error_page(request, N_("Something went wrong"), 500, SERVER_ERROR)

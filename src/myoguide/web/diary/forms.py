@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from ...diary.models import DayIn, Episode, EpisodeIn
 from ...diary.replies import ReplyError, read_amount, read_scale
 from ...errors import field_problems
+from ...i18n import ENGLISH, N_, gettext_for
 
 Form = Mapping[str, Sequence[str]]
 Problems = dict[str, str]
@@ -19,25 +20,27 @@ Problems = dict[str, str]
 QUICK_REGIONS = ("eyelid", "calf", "foot", "thigh", "hand", "face")
 # Plainer words than the validator's for the choices a person makes by tapping.
 FRIENDLY = {
-    "kind": "Choose twitch or spasm.",
-    "regions": "Choose where in the body (at least one place).",
-    "intensity": "Choose how strong it was, from 0 to 10.",
-    "exercise": "Choose none, light or heavy exercise.",
-    "warning_signs": "Choose only from the signs listed.",
+    "kind": N_("Choose twitch or spasm."),
+    "regions": N_("Choose where in the body (at least one place)."),
+    "intensity": N_("Choose how strong it was, from 0 to 10."),
+    "exercise": N_("Choose none, light or heavy exercise."),
+    "warning_signs": N_("Choose only from the signs listed."),
 }
 # Plainer words for problems that depend on what was typed, not only on the field.
 FRIENDLY_PROBLEMS = {
-    ("at", "in_the_future"): "That time is later than now. Give a time that has already happened.",
-    ("date", "in_the_future"): "That day has not come yet. Give today or an earlier day.",
-    ("at", "datetime_out_of_range"): "That time cannot be stored. Give the real date and time.",
-    ("note", "text_unstorable"): (
+    ("at", "in_the_future"): N_(
+        "That time is later than now. Give a time that has already happened."
+    ),
+    ("date", "in_the_future"): N_("That day has not come yet. Give today or an earlier day."),
+    ("at", "datetime_out_of_range"): N_("That time cannot be stored. Give the real date and time."),
+    ("note", "text_unstorable"): N_(
         "Your note holds a character that cannot be stored (a NUL, or half of an emoji). Remove"
         " it and save again."
     ),
-    ("medications", "text_unstorable"): (
+    ("medications", "text_unstorable"): N_(
         "A medicine's name holds a character that cannot be stored. Remove it and save again."
     ),
-    ("note", "string_too_long"): (
+    ("note", "string_too_long"): N_(
         "Your note is too long: at most {max_length} characters (it has {length}). Shorten"
         " it and save again."
     ),
@@ -62,10 +65,13 @@ def zone_of(form: Form, fallback: dt.tzinfo) -> dt.tzinfo:
     return dt.timezone(dt.timedelta(minutes=minutes))
 
 
-def read_episode(form: Form, zone: dt.tzinfo) -> tuple[EpisodeIn | None, Problems]:
+def read_episode(
+    form: Form, zone: dt.tzinfo, language: str = ENGLISH
+) -> tuple[EpisodeIn | None, Problems]:
+    """An episode from a form, or the problems with it in `language`."""
     problems: Problems = {}
-    at = _moment(first(form, "at"), zone, problems)
-    duration = _minutes(first(form, "duration_min"), problems)
+    at = _moment(first(form, "at"), zone, problems, language)
+    duration = _minutes(first(form, "duration_min"), problems, language)
     data: dict[str, Any] = {
         "at": at,
         "kind": first(form, "kind"),
@@ -80,10 +86,12 @@ def read_episode(form: Form, zone: dt.tzinfo) -> tuple[EpisodeIn | None, Problem
     try:
         return EpisodeIn.model_validate(data), {}
     except ValidationError as error:
-        return None, _messages(error)
+        return None, _messages(error, language)
 
 
-def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Problems]:
+def read_day(
+    form: Form, date: dt.date, *, full: bool, language: str = ENGLISH
+) -> tuple[DayIn | None, Problems]:
     """A day from a form. `full` (the day's own page) sets blanks to "not logged"; the quick
     form changes only what was filled in."""
     data: dict[str, Any] = {"date": date}
@@ -105,7 +113,7 @@ def read_day(form: Form, date: dt.date, *, full: bool) -> tuple[DayIn | None, Pr
     try:
         day = DayIn.model_validate(data)
     except ValidationError as error:
-        return None, {**_messages(error), **problems}
+        return None, {**_messages(error, language), **problems}
     return (None, problems) if problems else (day, {})
 
 
@@ -132,27 +140,29 @@ def form_values(form: Form) -> dict[str, Any]:
     return values
 
 
-def _moment(text: str, zone: dt.tzinfo, problems: Problems) -> dt.datetime:
+def _moment(text: str, zone: dt.tzinfo, problems: Problems, language: str) -> dt.datetime:
     now = dt.datetime.now(zone).replace(second=0, microsecond=0)
     if not text:
         return now
     try:
         return dt.datetime.fromisoformat(text).replace(tzinfo=zone)
     except ValueError:
-        problems["at"] = "Give the date and time like 2026-11-22 08:30."
+        _ = gettext_for(language)
+        problems["at"] = _("Give the date and time like 2026-11-22 08:30.")
         return now
 
 
-def _minutes(text: str, problems: Problems) -> int | None:
+def _minutes(text: str, problems: Problems, language: str) -> int | None:
     if not text:
         return None
+    _ = gettext_for(language)
     try:
         minutes = float(text)
     except ValueError:
-        problems["duration_min"] = "Give the length in minutes, as a number."
+        problems["duration_min"] = _("Give the length in minutes, as a number.")
         return None
     if not 0 <= minutes <= 7 * 24 * 60:
-        problems["duration_min"] = "Give a length between 0 minutes and 7 days."
+        problems["duration_min"] = _("Give a length between 0 minutes and 7 days.")
         return None
     return round(minutes * 60)
 
@@ -166,7 +176,8 @@ def _number(name: str, text: str, problems: Problems) -> float | None:
         return None
 
 
-def _messages(error: ValidationError) -> Problems:
+def _messages(error: ValidationError, language: str) -> Problems:
+    _ = gettext_for(language)
     found: Problems = {}
     for item, problem in zip(error.errors(), field_problems(error), strict=True):
         name = re.split(r"[.\[]", problem.field)[0] or "form"
@@ -174,6 +185,7 @@ def _messages(error: ValidationError) -> Problems:
         if text is not None:
             value = item.get("input")
             context = {**item.get("ctx", {}), "length": len(value) if isinstance(value, str) else 0}
-            found.setdefault(name, text.format(**context))
-        found.setdefault(name, FRIENDLY.get(name, problem.message.capitalize() + "."))
+            found.setdefault(name, _(text).format(**context))
+        friendly = FRIENDLY.get(name)
+        found.setdefault(name, _(friendly) if friendly else problem.message.capitalize() + ".")
     return found

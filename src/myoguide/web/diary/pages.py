@@ -24,7 +24,10 @@ from ...diary.accounts import AccountError, LoginFailed, LoginSession, TooManyAt
 from ...diary.models import BUILT_IN_FACTORS, Day, DiaryKind, Episode, text_problem
 from ...diary.safety import SIGN_NAMES, EpisodeTriage, episode_triage
 from ...diary.store import Diary
-from ...knowledge import Knowledge
+from ...engine import Engine
+from ...i18n import N_, format_date, gettext_for
+from ..language import page_language
+from ..pages import knowledge_context, render
 from ..sessions import (
     CSRF_FIELD,
     ServerBusy,
@@ -68,21 +71,35 @@ async def posted(request: Request) -> Form:
 Posted = Annotated[Form, Depends(posted)]
 
 
-def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRouter:
+def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates) -> APIRouter:
+    """The diary's pages, each in the reader's language (one engine per language)."""
     router = APIRouter(prefix="/diary", include_in_schema=False)
-    region_names = {region.id: region.name for region in knowledge.regions}
-    templates.env.globals.update(
-        region_names=region_names,
-        quick_regions=QUICK_REGIONS,
-        warning_sign_names=SIGN_NAMES,
-        csrf_field=CSRF_FIELD,
-    )
+    templates.env.globals.update(quick_regions=QUICK_REGIONS, csrf_field=CSRF_FIELD)
+    # What each page shows in its language: the knowledge, places' and warning signs' names.
+    contexts: dict[str, dict[str, Any]] = {}
+    for code, found in engines.items():
+        _ = gettext_for(code)
+        contexts[code] = {
+            **knowledge_context(found.knowledge),
+            "region_names": {region.id: region.name for region in found.knowledge.regions},
+            "warning_sign_names": {sign: _(name) for sign, name in SIGN_NAMES.items()},
+        }
+
+    def language(request: Request) -> str:
+        return page_language(request, engines)
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        response: HTMLResponse = templates.TemplateResponse(
-            request, f"diary/{template}", context, status_code=status
-        )
-        return response
+        """A diary page in the reader's language: its title, and the problems and notices
+        it shows (the catalogue's sentences), translated here."""
+        code = language(request)
+        _ = gettext_for(code)
+        context["title"] = _(context.get("title", "myoguide"))
+        for name in ("problem", "notice"):
+            if context.get(name):
+                context[name] = _(context[name])
+        if context.get("problems"):
+            context["problems"] = {k: _(v) for k, v in context["problems"].items()}
+        return render(templates, request, f"diary/{template}", status, **contexts[code], **context)
 
     def diary_of(request: Request, login: LoginSession) -> Diary:
         return backend(request).diary(login.account)
@@ -97,7 +114,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         """The triage of a just-saved episode (named in the query), when it needs one."""
         number = _episode_number(episode_id)
         found = book.episode(number) if number is not None else None
-        return episode_triage(found, request.app.state.engine) if found else None
+        return episode_triage(found, engines[language(request)]) if found else None
 
     # Accounts
 
@@ -105,7 +122,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         request: Request, mode: str, status: int = 200, problem: str = "", name: str = ""
     ) -> HTMLResponse:
         token = form_token(request)
-        title = "Create your diary" if mode == "register" else "Log in to your diary"
+        title = N_("Create your diary") if mode == "register" else N_("Log in to your diary")
         response = page(
             request,
             "account_form.html",
@@ -159,7 +176,8 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         name = first(form, "name")
         problem = text_problem(name)
         if problem:
-            return account_form(request, "login", 422, f"The user name {problem}.")
+            message = gettext_for(language(request))(N_("The user name {problem}."))
+            return account_form(request, "login", 422, message.format(problem=problem))
         try:
             token, _ = await log_in(request, name, first(form, "password"))
         except TooManyAttempts as error:
@@ -196,7 +214,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             request,
             "home.html",
             status,
-            title="Your diary",
+            title=N_("Your diary"),
             login=login,
             recent=recent,
             today=today,
@@ -218,7 +236,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         checked(form, login)
         book = diary_of(request, login)
         zone = zone_of(form, _zone_guess(book.episodes(limit=1, newest_first=True)))
-        episode, problems = read_episode(form, zone)
+        episode, problems = read_episode(form, zone, language(request))
         if episode is None:
             return home_page(request, login, 422, problems, form_values(form), "episode")
         saved = book.add_episode(episode)
@@ -229,7 +247,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def add_day(request: Request, login: Login, form: Posted) -> Response:
         checked(form, login)
         date = _date(first(form, "date")) or dt.date.today()
-        day, problems = read_day(form, date, full=False)
+        day, problems = read_day(form, date, full=False, language=language(request))
         if day is None:
             return home_page(request, login, 422, problems, form_values(form), "day")
         diary_of(request, login).set_day(day)
@@ -250,7 +268,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         return page(
             request,
             "episodes.html",
-            title="Your episodes",
+            title=N_("Your episodes"),
             login=login,
             episodes=episodes,
             total=total,
@@ -265,7 +283,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def own_episode(request: Request, login: LoginSession, episode_id: int) -> Episode:
         found = diary_of(request, login).episode(episode_id)
         if found is None:
-            raise HTTPException(404, "There is no such episode in your diary.")
+            raise HTTPException(404, N_("There is no such episode in your diary."))
         return found
 
     def edit_page(
@@ -280,7 +298,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             request,
             "edit_episode.html",
             status,
-            title="Change an episode",
+            title=N_("Change an episode"),
             login=login,
             episode=episode,
             values=values,
@@ -296,7 +314,8 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def edit_episode(request: Request, login: Login, episode_id: int, form: Posted) -> Response:
         checked(form, login)
         episode = own_episode(request, login, episode_id)
-        changed, problems = read_episode(form, zone_of(form, episode.at.tzinfo or dt.UTC))
+        zone = zone_of(form, episode.at.tzinfo or dt.UTC)
+        changed, problems = read_episode(form, zone, language(request))
         if changed is None:
             return edit_page(request, login, episode, form_values(form), problems, 422)
         diary_of(request, login).update_episode(episode_id, changed)
@@ -308,7 +327,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         return page(
             request,
             "delete_episode.html",
-            title="Delete an episode",
+            title=N_("Delete an episode"),
             login=login,
             episode=episode,
         )
@@ -317,7 +336,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def delete_episode(request: Request, login: Login, episode_id: int, form: Posted) -> Response:
         checked(form, login)
         if diary_of(request, login).delete_episode(episode_id) is None:
-            raise HTTPException(404, "There is no such episode in your diary.")
+            raise HTTPException(404, N_("There is no such episode in your diary."))
         return redirect("/diary/episodes?deleted=1")
 
     def day_page(
@@ -329,11 +348,13 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         status: int = 200,
         saved: bool = False,
     ) -> HTMLResponse:
+        code = language(request)
+        _ = gettext_for(code)
         return page(
             request,
             "day.html",
             status,
-            title=f"Your day, {date.isoformat()}",
+            title=_("Your day, {date}").format(date=format_date(date, code)),
             login=login,
             date=date,
             day=day,
@@ -344,7 +365,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def parsed_date(text: str) -> dt.date:
         date = _date(text)
         if date is None:
-            raise HTTPException(404, "Give a date like 2026-11-22.")
+            raise HTTPException(404, N_("Give a date like 2026-11-22."))
         return date
 
     @router.get("/days/{date}", response_class=HTMLResponse)
@@ -356,7 +377,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
     def save_day(request: Request, login: Login, date: str, form: Posted) -> HTMLResponse:
         checked(form, login)
         when = parsed_date(date)
-        day, problems = read_day(form, when, full=True)
+        day, problems = read_day(form, when, full=True, language=language(request))
         book = diary_of(request, login)
         if day is None:
             return day_page(request, login, when, book.day(when), problems, 422)
@@ -369,18 +390,18 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         book = diary_of(request, login)
         days, episodes = book.days(), book.episodes()
         days, episodes = within(recent_period(days, episodes), days, episodes)
-        sections = triggers_by_kind(days, episodes)
+        sections = triggers_by_kind(days, episodes, language=language(request))
         chosen = factor if factor in _factors(days) else None
         return page(
             request,
             "triggers.html",
-            title="What goes with your episodes",
+            title=N_("What goes with your episodes"),
             login=login,
             sections=sections,
             headings=KIND_HEADINGS,
             factors=_factors(days),
             factor=chosen,
-            charts=_charts(days, episodes, sections, chosen),
+            charts=_charts(days, episodes, sections, chosen, language(request)),
         )
 
     # The account
@@ -396,7 +417,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
             request,
             "account.html",
             status,
-            title="Your account",
+            title=N_("Your account"),
             login=login,
             sessions=backend(request).accounts.sessions(login.account),
             problems=problems or {},
@@ -410,7 +431,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         from starlette.concurrency import run_in_threadpool
 
         if isinstance(error, LoginFailed):
-            status, message = 422, "That is not your password."
+            status, message = 422, N_("That is not your password.")
         elif isinstance(error, TooManyAttempts | ServerBusy):
             status, message = (429 if isinstance(error, TooManyAttempts) else 503), str(error)
         else:
@@ -479,7 +500,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         from ...diary.report import doctor_report
 
         book = diary_of(request, login)
-        pdf = doctor_report(book.days(), book.episodes())
+        pdf = doctor_report(book.days(), book.episodes(), language=language(request))
         return Response(
             pdf,
             media_type="application/pdf",
@@ -499,7 +520,7 @@ def build_diary_pages(knowledge: Knowledge, templates: Jinja2Templates) -> APIRo
         except (AccountError, ServerBusy) as error:
             return await password_refused(request, login, "password", error)
         await run_in_threadpool(backend(request).accounts.delete_account, login.account)
-        response = page(request, "deleted.html", title="Your account is deleted")
+        response = page(request, "deleted.html", title=N_("Your account is deleted"))
         clear_session_cookie(response, request)
         return response
 
@@ -536,8 +557,8 @@ def export_data(book: Diary, login: LoginSession) -> dict[str, Any]:
 
 
 _NOTICES = {
-    "password": "Your password is changed. Every other session has ended.",
-    "sessions": "Every other session has ended. Only this one is still logged in.",
+    "password": N_("Your password is changed. Every other session has ended."),
+    "sessions": N_("Every other session has ended. Only this one is still logged in."),
 }
 
 
@@ -599,13 +620,18 @@ def _charts(
     episodes: Sequence[Episode],
     sections: Mapping[DiaryKind | None, Sequence[TriggerFinding]],
     factor: str | None,
+    language: str,
 ) -> dict[str, Any]:
     """The charts as inline SVG (built on the server, escaped by the chart module); one
     forest plot for each kind analysed."""
     from ...diary import charts
 
     return {
-        "over_time": Markup(charts.episodes_over_time(days, episodes, factor=factor)),
-        "forest": {kind: Markup(charts.forest_plot(found)) for kind, found in sections.items()},
-        "body": Markup(charts.body_map(episodes)),
+        "over_time": Markup(
+            charts.episodes_over_time(days, episodes, factor=factor, language=language)
+        ),
+        "forest": {
+            kind: Markup(charts.forest_plot(found, language)) for kind, found in sections.items()
+        },
+        "body": Markup(charts.body_map(episodes, language)),
     }
