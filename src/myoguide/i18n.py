@@ -43,6 +43,7 @@ LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 """Where a terminal says its language, in the order gettext reads them."""
+_QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
 _RANGE = re.compile(r"^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$")
 
 
@@ -82,10 +83,8 @@ def from_accept_language(header: str | None) -> str:
         for parameter in parameters.split(";"):
             name, _, value = parameter.strip().partition("=")
             if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+                # RFC 9110's qvalue only: float() would also take "1e-320", "١" or "nan".
+                quality = float(value) if _QVALUE.match(value.strip()) else 0.0
         if not 0 < quality <= 1:
             continue
         ranked.append((-quality, position, tag))
