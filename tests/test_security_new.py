@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import tracemalloc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -301,6 +302,24 @@ def test_an_accept_language_that_is_not_rfc_9110_answers_in_english(header: str)
 @pytest.mark.parametrize("header", ["es;q=0.001", "es;q=1.000", "es; q = 0.5, en;q=0.4", "*;q=0"])
 def test_an_ordinary_accept_language_is_still_understood(header: str) -> None:
     assert from_accept_language(header) == ("en" if header.startswith("*") else "es")
+
+
+def test_huge_accept_language_headers_are_not_kept() -> None:
+    """The server takes headers of megabytes, and each one read was kept in a cache of 256:
+    40 of 3.6 MB once grew the server by 190 MB."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(40):
+            assert from_accept_language(f"es-{number:04d}," + "zz;q=0.5," * 100_000) == "es"
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 2_000_000, f"{grown} bytes kept"
+
+
+def test_only_the_start_of_a_huge_accept_language_counts() -> None:
+    assert from_accept_language("zz," * 400 + "es") == "en"
 
 
 def test_a_huge_accept_language_is_answered(client: TestClient) -> None:
