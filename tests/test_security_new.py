@@ -274,6 +274,16 @@ def test_other_methods_are_not_allowed(client: TestClient, method: str, path: st
     assert client.request(method, path).status_code == 405
 
 
+def test_a_question_sent_twice_is_counted_once_as_asked(client: TestClient) -> None:
+    body = {
+        "answers": {"medical": {"weakness": True}},
+        "unknown": ["medical.weakness", "medical.weakness", "medical.face_drooping"],
+    }
+    response = client.post("/api/v1/interview", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["asked"] == 2
+
+
 # Accept-Language
 
 
