@@ -284,6 +284,26 @@ def test_a_question_sent_twice_is_counted_once_as_asked(client: TestClient) -> N
     assert response.json()["asked"] == 2
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/check", "/check/all", "/fhir/metadata", "/fhir/Questionnaire/myoguide", "/healthz"],
+)
+def test_head_is_answered_as_get_without_the_body(client: TestClient, path: str) -> None:
+    """HEAD was a 405 everywhere; RFC 9110 has a server that answers GET answer HEAD."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    for name in ("content-type", "content-length", "x-frame-options"):
+        assert head.headers[name] == got.headers[name]
+
+
+@pytest.mark.parametrize("path", ["/check/next", ASSESS, "/api/v1/interview"])
+def test_head_on_a_route_that_only_takes_post_is_not_allowed(client: TestClient, path: str) -> None:
+    response = client.head(path)
+    assert response.status_code == 405
+    assert response.content == b""
+
+
 # Accept-Language
 
 

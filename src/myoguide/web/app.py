@@ -41,7 +41,7 @@ from .fhir import FHIR_PREFIX, build_fhir_router, outcome_response
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, make_templates
 from .problems import validation_detail
-from .security import BodyLimit, SecurityHeaders
+from .security import BodyLimit, HeadAsGet, SecurityHeaders
 from .sessions import DiaryBackend, LoginRequired
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ def create_app(
     app.add_middleware(UnexpectedErrors, handler=_server_error)
     app.add_middleware(BodyLimit)
     app.add_middleware(PrivateResponses)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app
 
