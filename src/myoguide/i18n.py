@@ -43,6 +43,10 @@ LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 """Where a terminal says its language, in the order gettext reads them."""
+MAX_ACCEPT_LANGUAGE = 1000
+"""Characters of an Accept-Language header read: browsers send under 100, and the server
+takes headers of megabytes, each of which the cache below would keep."""
+_QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
 _RANGE = re.compile(r"^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$")
 
 
@@ -65,13 +69,20 @@ def _supported(tag: str) -> str | None:
     return primary if primary in languages() else None
 
 
-@lru_cache(maxsize=256)
 def from_accept_language(header: str | None) -> str:
     """The language to answer in for an HTTP ``Accept-Language`` header (RFC 9110): the
     supported language with the highest q-value, the earlier one on a tie; ``es-MX`` is
-    answered in ``es``; English when none is supported or the header cannot be read."""
+    answered in ``es``; English when none is supported or the header cannot be read. Only
+    the ranges in its first :data:`MAX_ACCEPT_LANGUAGE` characters count."""
     if not header:
         return ENGLISH
+    if len(header) > MAX_ACCEPT_LANGUAGE:
+        header = header[:MAX_ACCEPT_LANGUAGE].rpartition(",")[0]
+    return _from_accept_language(header)
+
+
+@lru_cache(maxsize=256)
+def _from_accept_language(header: str) -> str:
     ranked: list[tuple[float, int, str]] = []
     for position, item in enumerate(header.split(",")):
         tag, _, parameters = item.partition(";")
@@ -82,10 +93,8 @@ def from_accept_language(header: str | None) -> str:
         for parameter in parameters.split(";"):
             name, _, value = parameter.strip().partition("=")
             if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+                # RFC 9110's qvalue only: float() would also take "1e-320", "١" or "nan".
+                quality = float(value) if _QVALUE.match(value.strip()) else 0.0
         if not 0 < quality <= 1:
             continue
         ranked.append((-quality, position, tag))

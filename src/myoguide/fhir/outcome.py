@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TypeVar
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
@@ -28,6 +29,9 @@ def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
         raise FhirInputError([FhirProblem(at, f"expected a {kind} resource (a JSON object)")])
     if _depth(data) > MAX_DEPTH:
         raise FhirInputError([FhirProblem(at, f"nested more than {MAX_DEPTH} levels deep")])
+    mistyped = _mistyped(data, at)
+    if mistyped:
+        raise FhirInputError(mistyped)
     found = data.get("resourceType")
     if found != kind:
         said = f"the resourceType is {found!r}" if found is not None else "it has no resourceType"
@@ -39,6 +43,31 @@ def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
     except (ValueError, TypeError) as error:
         # fhir.resources raises a few of its own checks outside pydantic's errors.
         raise FhirInputError([FhirProblem(at, f"not a valid {kind}: {error}")]) from None
+
+
+# FHIR JSON writes these as a JSON boolean or number; the models would also take 1 for true,
+# or "40" and true for 40, so the JSON type is checked first.
+_BOOLEANS = {"valueBoolean"}
+_NUMBERS = {"valueInteger", "valueDecimal", "valueUnsignedInt", "valuePositiveInt"}
+
+
+def _mistyped(data: object, at: str) -> list[FhirProblem]:
+    """Each value[x] not written as the JSON type of its FHIR type, by its FHIRPath."""
+    problems = []
+    queue: deque[tuple[object, str]] = deque([(data, at)])
+    while queue:
+        value, where = queue.popleft()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                is_bool = isinstance(child, bool)
+                if key in _BOOLEANS and not is_bool:
+                    problems.append(FhirProblem(f"{where}.{key}", "expected true or false"))
+                elif key in _NUMBERS and (is_bool or not isinstance(child, int | float)):
+                    problems.append(FhirProblem(f"{where}.{key}", "expected a JSON number"))
+                queue.append((child, f"{where}.{key}"))
+        elif isinstance(value, list):
+            queue.extend((child, f"{where}[{index}]") for index, child in enumerate(value))
+    return problems
 
 
 def _depth(data: object) -> int:

@@ -10,6 +10,7 @@ lexicon's). Built once per process and language, on the first call.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -44,6 +45,8 @@ NUMBER_WINDOW = 10
 # Counts after a number that are not years of age: "I'm 3 times a day", "tengo 2 veces".
 NOT_AGES = {"%", "times", "minutes", "mins", "hours", "pounds", "kg", "lbs", "veces", "minutos"}
 NOT_AGES |= {"kilos", "horas"}
+# Characters from a word's end where a suffix ("'s", "hrs", "...") can start: far more than any.
+SUFFIX_WINDOW = 32
 WEEKEND_BEFORE = {"since", "over", "at", "the", "desde", "el", "este"}
 # Answers about what happened to the body now: a time said next to one is when it started.
 SYMPTOMS = {"sensation", "locations"}
@@ -126,7 +129,7 @@ def _reader(language: str) -> _Reader:
     # "5hrs", "34yo", "3x", "(34F)" and "2–3" split into a number and what follows it.
     tokenizer: Any = nlp.tokenizer  # a compiled class without type information
     suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9])(?i:hrs|hr|h|yo|y/o|x|f|m|l|yrs)"]
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.suffix_search = _near_the_end(compile_suffix_regex(suffixes))
     infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])[-–—](?=[0-9])"]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";", "\n", "…"]})
@@ -159,6 +162,17 @@ def _reader(language: str) -> _Reader:
     for index, amount in enumerate(lexicon.amounts):
         reader.terms.add(f"none{index}", [_pattern(reader, phrase) for phrase in amount.none])
     return reader
+
+
+def _near_the_end(suffixes: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
+    """The suffix search over a word's last characters only: spaCy strips one suffix at a
+    time, each search scanning the whole word, so 5000 emoji without a space took seconds."""
+
+    def search(word: str) -> re.Match[str] | None:
+        # The lookbehinds still see the characters before the start.
+        return suffixes.search(word, max(len(word) - SUFFIX_WINDOW, 0))
+
+    return search
 
 
 def _onset_signs() -> frozenset[str]:

@@ -86,10 +86,11 @@ def build_router(engine: Engine) -> APIRouter:
             question = next_question(body.answers, body.unknown)
         except ValueError as error:
             raise HTTPException(422, detail=[_unknown_problem(str(error))]) from error
-        answered = sum(value is not None for value in flatten(body.answers).values())
+        # A question answered and also listed as "not sure" (or listed twice) is one asked.
+        answered = {key for key, value in flatten(body.answers).items() if value is not None}
         return InterviewOut(
             question=question,
-            asked=answered + len(set(body.unknown)),
+            asked=len(answered | set(body.unknown)),
             remaining=0 if question is None else questions_left(body.answers, body.unknown),
             assessment=engine.assess(body.answers),
         )

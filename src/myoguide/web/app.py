@@ -42,7 +42,7 @@ from .language import page_language
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, knowledge_context, make_templates, render
 from .problems import validation_detail
-from .security import BodyLimit, SecurityHeaders
+from .security import BodyLimit, HeadAsGet, SecurityHeaders
 from .sessions import DiaryBackend, LoginRequired
 
 if TYPE_CHECKING:
@@ -140,6 +140,7 @@ def create_app(
     app.add_middleware(UnexpectedErrors, handler=_server_error)
     app.add_middleware(BodyLimit)
     app.add_middleware(PrivateResponses)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app
 

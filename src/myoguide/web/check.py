@@ -312,6 +312,8 @@ def build_check_pages(
         request: Request, form: FormData, state: InterviewState, action: Action
     ) -> HTMLResponse:
         if action == "back":
+            # The screen taken off is shown again: it is read as strictly as the rest.
+            replay(state)
             if not state.steps and _given(state, entries):
                 return kept(request, state)
             if not state.steps:
