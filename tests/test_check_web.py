@@ -482,3 +482,17 @@ def test_a_wrong_correction_shows_the_screen_again_naming_the_question(
     summary = part(again.text, "error-summary", "</div>")
     assert QUESTIONS["history_days"].text in html.unescape(summary)
     assert marks(again) == marks(describe(client, DESCRIBED))
+
+
+def test_a_description_is_read_in_the_language_chosen_for_the_pages(client: TestClient) -> None:
+    text = "el párpado izquierdo me brinca desde hace 3 días, sin debilidad"
+    spanish = client.post("/check/start", data={"text": text}, headers={"Accept-Language": "es"})
+    assert spanish.status_code == 200
+    found = dict(marks(spanish))
+    assert found.get("párpado") == "locations"
+    assert found.get("debilidad") == "medical-weakness"
+    # The switch decides over the browser; English is read as English.
+    english = client.post(
+        "/check/start?lang=en", data={"text": text}, headers={"Accept-Language": "es"}
+    )
+    assert "párpado" not in dict(marks(english))

@@ -27,6 +27,7 @@ from ..knowledge import Knowledge
 from ..knowledge.models import Question
 from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
 from ..render import triage_banner
+from .language import page_language
 from .pages import render, render_result
 
 ASK_LATER = "ask"
@@ -252,7 +253,7 @@ def build_check_pages(
             return start_page(request, 422, problems={"text": f"text: {error}"})
         if not text.strip():
             return await run_in_threadpool(screen, request, InterviewState())
-        parsed = await run_in_threadpool(_parse, text)
+        parsed = await run_in_threadpool(_parse, text, _text_language(request))
         return understood(request, text, parsed)
 
     @router.post("/check/understood", response_class=HTMLResponse)
@@ -271,7 +272,7 @@ def build_check_pages(
                 text = read_text(form)
             except BadText as error:
                 return start_page(request, 422, problems={"text": f"text: {error}"})
-            parsed = await run_in_threadpool(_parse, text)
+            parsed = await run_in_threadpool(_parse, text, _text_language(request))
             fields = list(_found(parsed, entries))
             answers = _plain_answers(parsed.answers)
         unknown: list[str] = []
@@ -365,10 +366,18 @@ def read_action(form: FormData) -> Action:
     return action
 
 
-def _parse(text: str) -> Parsed:
+def _text_language(request: Request) -> str:
+    """A description is read in the language the person chose for the pages (the switch,
+    else the browser's), where the reader knows it; else in English."""
+    from ..freetext import LANGUAGES
+
+    return page_language(request, LANGUAGES)
+
+
+def _parse(text: str, language: str) -> Parsed:
     from ..freetext import parse
 
-    return parse(text)
+    return parse(text, language=language)
 
 
 def marked(text: str, findings: list[Finding]) -> list[tuple[str, str | None]]:
