@@ -18,7 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from myoguide import load_knowledge
-from myoguide.freetext import MAX_TEXT
+from myoguide.freetext import MAX_TEXT, parse
+from myoguide.freetext.reader import MAX_CUES
 from myoguide.i18n import from_accept_language
 from myoguide.web import create_app
 from myoguide.web.check import MAX_STATE
@@ -35,6 +36,35 @@ NEXT_QUESTION = "/fhir/Questionnaire/$next-question"
 SLOW_WORDS = ["😀" * MAX_TEXT, "'" * MAX_TEXT, "a😀" * (MAX_TEXT // 2)]
 # Seconds at most for the texts above: each took 2.6 to 4.4 s, and about 0.2 s now.
 SLOW_WORDS_LIMIT_S = 1.5
+
+
+def filled(unit: str) -> str:
+    """``unit`` again and again, to the longest text allowed."""
+    return (unit * (MAX_TEXT // len(unit) + 1))[:MAX_TEXT]
+
+
+# Texts full of cues (denials, doubts) and mentions, which ConText weighed pair by pair over
+# the whole text: "maybe" took 1.5 s, "no" 0.7 s, "quizás" 1.1 s of CPU; the rest are built
+# against the stretches read now: as many cues as are weighed together, in one sentence.
+SLOW_CUES = {
+    "maybe": ("en", filled("maybe ")),
+    "no": ("en", filled("no ")),
+    "not-weak": ("en", filled("not weak, ")),
+    "one-sentence-mixed": ("en", filled("no weakness maybe slurred speech denies cramps ")),
+    "sentences": ("en", filled("no weakness. ")),
+    "cues-a-stretch": ("en", filled("maybe " * MAX_CUES + "weakness. ")),
+    "cues-and-places": ("en", filled("no calf " * MAX_CUES + ". ")),
+    "cues-then-mentions": ("en", filled("maybe " * (MAX_CUES - 1) + "weak " * 20 + ". ")),
+    "comma-lists": ("en", filled("maybe, weak ")),
+    "questions": ("en", filled("weak? ")),
+    "someone-else": ("en", filled("my dad ")),
+    "quizas": ("es", filled("quizás ")),
+    "sin": ("es", filled("sin ")),
+    "no-debil": ("es", filled("no débil " * MAX_CUES + ". ")),
+}
+# CPU seconds at most for each (not wall time: a loaded machine does not stretch it); the
+# slowest measured 0.15 s.
+SLOW_CUES_LIMIT_S = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +111,48 @@ def test_the_check_reads_the_longest_word_without_spaces_quickly(client: TestCli
     took = time.perf_counter() - began
     assert response.status_code == 200, response.text
     assert took < SLOW_WORDS_LIMIT_S, f"{took:.2f} s"
+
+
+@pytest.mark.parametrize("name", SLOW_CUES)
+def test_a_text_full_of_cues_is_read_quickly(name: str) -> None:
+    language, text = SLOW_CUES[name]
+    parse("warm up", language=language)
+    began = time.process_time()
+    parse(text, language=language)
+    took = time.process_time() - began
+    assert took < SLOW_CUES_LIMIT_S, f"{took:.2f} s of CPU"
+
+
+def test_the_endpoints_read_a_text_full_of_cues_quickly(client: TestClient) -> None:
+    text = SLOW_CUES["maybe"][1]
+    client.post("/api/v1/parse", json={"text": "warm up"})
+    for path, body in (
+        ("/api/v1/parse", {"json": {"text": text}}),
+        ("/check/start", {"data": {"text": text}}),
+    ):
+        began = time.process_time()
+        response = client.post(path, **body)
+        took = time.process_time() - began
+        assert response.status_code == 200, response.text[:500]
+        assert took < SLOW_CUES_LIMIT_S, f"{path}: {took:.2f} s of CPU"
+
+
+def test_a_warning_sign_among_too_many_cues_is_unsure_never_denied() -> None:
+    parsed = parse("no " * (MAX_CUES + 1) + "weakness")
+    assert parsed.answers.medical.weakness is None
+    assert [(f.field, f.uncertain) for f in parsed.findings] == [("medical.weakness", True)]
+
+
+def test_a_long_list_of_denials_is_still_read() -> None:
+    text = (
+        "No weakness, no numbness, no trouble swallowing, no trouble breathing, no fever, "
+        "no headache, no dark urine, no swelling in my calf, and no tingling around the mouth."
+    )
+    medical = parse(text).answers.medical
+    assert medical.weakness is False
+    assert medical.numbness_or_tingling is False
+    assert medical.fever is False
+    assert medical.dark_urine is False
 
 
 @pytest.mark.parametrize("text", ['"\\ud800"', '"eyelid \\udfff twitch"'])

@@ -10,6 +10,7 @@ lexicon's). Built once per process and language, on the first call.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from functools import cache
 from typing import Any
 
 import spacy
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -72,6 +73,10 @@ SIGN_ONSET = "medical.sign_onset"
 # the triage of a stroke sign.
 ONSET_TODAY_DAYS = 1
 ONSET_DAYS_DAYS = 14
+# The most cues ConText weighs together in one stretch of text (it compares every pair, and
+# every cue with every mention): the test phrasings and vignettes hold 6 at most, while 800
+# "maybe"s in one sentence took 1.5 s. Mentions among more are read unsure, never denied.
+MAX_CUES = 40
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,19 @@ class _Reader:
     grammar: Grammar
 
 
+@dataclass(frozen=True)
+class _Mentions:
+    """What is found once per text for reading each mention, not again for every one."""
+
+    unread: set[tuple[int, int]]
+    """Mentions (token start, end) among more cues than ConText weighs."""
+    questions: set[int]
+    """The first tokens of the sentences that are questions."""
+    denied_ends: dict[tuple[int, int], int]
+    """For each denial (token start, end): the earliest end of a mention after it or holding
+    it."""
+
+
 def read(text: str, today: date, language: str = "en") -> Parsed:
     reader = _reader(language)
     # Without accents, letter for letter: findings still point into the text as written.
@@ -98,8 +116,14 @@ def read(text: str, today: date, language: str = "en") -> Parsed:
     spans = _term_spans(reader, doc)
     other = _about_someone_else(reader, doc, spans)
     doc.spans[GROUP] = spans
-    doc = reader.context(doc)
-    read_terms = [(span, f) for span in doc.spans[GROUP] if (f := _finding(reader, span, other))]
+    mentions = _Mentions(
+        unread=_context(reader, doc),
+        questions={sent.start for sent in doc.sents if sent.text.rstrip().endswith("?")},
+        denied_ends=_denied_ends(doc),
+    )
+    read_terms = [
+        (span, f) for span in doc.spans[GROUP] if (f := _finding(reader, span, other, mentions))
+    ]
     findings = _not_vague(reader, read_terms)
     amounts = _amounts(reader, doc)
     findings = [f for f in findings if not _counts_an_amount(text, f, amounts)]
@@ -145,7 +169,7 @@ def _reader(language: str) -> _Reader:
         nlp=nlp,
         terms=PhraseMatcher(nlp.vocab, attr="NORM"),
         near=Matcher(nlp.vocab),
-        context=_context(nlp, grammar.spacy, lexicon),
+        context=_context_rules(nlp, grammar.spacy, lexicon),
         lexicon=lexicon,
         vocabulary=frozenset(words),
         long_words=long_words,
@@ -214,7 +238,7 @@ def _pattern(reader: _Reader, phrase: str) -> Doc:
     return doc
 
 
-def _context(nlp: Language, language: str, lexicon: Lexicon) -> ConText:
+def _context_rules(nlp: Language, language: str, lexicon: Lexicon) -> ConText:
     context = ConText(
         nlp,
         rules="default",
@@ -239,6 +263,64 @@ def _context(nlp: Language, language: str, lexicon: Lexicon) -> ConText:
         ]
     )
     return context
+
+
+def _context(reader: _Reader, doc: Doc) -> set[tuple[int, int]]:
+    """ConText as medspaCy runs it, but on each stretch of text where cues and mentions can
+    reach one another, not on the whole text at once: the same modifiers, in less time.
+    Returns the mentions (token start, end) in a stretch with more than MAX_CUES cues, left
+    without modifiers."""
+    context = reader.context
+    # medspaCy keeps the matcher private; its rules and their ids are ConText's own.
+    matcher = context._ConText__matcher
+    modifiers = [
+        ConTextModifier(
+            matcher.rule_map[reader.nlp.vocab.strings[match_id]],
+            start,
+            end,
+            doc,
+            max_scope=context.max_scope,
+        )
+        for match_id, start, end in matcher(doc)
+    ]
+    # Cues meet one another, and mentions, only where medspaCy's tuple_overlaps finds their
+    # scopes overlap: when the start or the last token of one lies inside the other. Scopes
+    # only shrink, so stretches of text whose scopes (start and last token kept, even of an
+    # empty scope) do not meet cannot change each other.
+    items: list[tuple[int, int, int, ConTextModifier | Span]] = []
+    for index, modifier in enumerate(modifiers):
+        start, end = modifier.scope_span
+        items.append((min(start, end - 1), max(start + 1, end), index, modifier))
+    for index, span in enumerate(doc.spans[GROUP], start=len(modifiers)):
+        items.append((span.start, span.end, index, span))
+    items.sort(key=lambda item: (item[0], item[2]))
+    stretches: list[list[tuple[int, int, int, ConTextModifier | Span]]] = []
+    reach = 0
+    for item in items:
+        if not stretches or item[0] >= reach:
+            stretches.append([])
+        stretches[-1].append(item)
+        reach = max(reach, item[1])
+    unread: set[tuple[int, int]] = set()
+    for stretch in stretches:
+        stretch.sort(key=lambda item: item[2])
+        cues = [item[3] for item in stretch if isinstance(item[3], ConTextModifier)]
+        targets = [item[3] for item in stretch if isinstance(item[3], Span)]
+        if not targets:
+            continue
+        if len(cues) > MAX_CUES:
+            unread.update((span.start, span.end) for span in targets)
+            continue
+        graph = ConTextGraph(
+            targets=targets,
+            modifiers=cues,
+            prune_on_modifier_overlap=context.prune_on_target_overlap,
+        )
+        graph.update_scopes()
+        graph.apply_modifiers()
+        for target, modifier in graph.edges:
+            target._.modifiers += (modifier,)
+    return unread
 
 
 def _normal(reader: _Reader, word: str) -> str:
@@ -284,16 +366,20 @@ def _term_spans(reader: _Reader, doc: Doc) -> list[Span]:
     for field_spans in by_field.values():
         spans += filter_spans(field_spans)
     fields = {id(span): field for field, group in by_field.items() for span in group}
+    # Whole phrases by where they start: one holding a span starts at most its length before it.
+    wholes: dict[int, list[Span]] = {}
+    for span in spans:
+        if _whole_phrase(reader.grammar, fields[id(span)]):
+            wholes.setdefault(span.start, []).append(span)
+    longest = max((len(span) for span in spans), default=0)
     return sorted(
         (
             span
             for span in spans
             if not any(
-                outer.start <= span.start
-                and span.end <= outer.end
-                and len(outer) > len(span)
-                and _whole_phrase(reader.grammar, fields[id(outer)])
-                for outer in spans
+                span.end <= outer.end and len(outer) > len(span)
+                for start in range(max(0, span.end - longest), span.start + 1)
+                for outer in wholes.get(start, ())
             )
         ),
         key=lambda s: (s.start, s.end),
@@ -316,6 +402,15 @@ def _about_someone_else(reader: _Reader, doc: Doc, spans: list[Span]) -> str | N
         and reader.lexicon.terms[int(span.label_[4:])].field == "sensation"
         for span in spans
     )
+    # How many third- and first-person words follow each token: counted once, not per subject.
+    third_after, first_after = [0] * (len(doc) + 1), [0] * (len(doc) + 1)
+    for token in reversed(doc):
+        third_after[token.i] = third_after[token.i + 1] + (
+            token.lower_ in reader.grammar.third_person
+        )
+        first_after[token.i] = first_after[token.i + 1] + (
+            token.lower_ in reader.grammar.first_person
+        )
     for token in doc:
         if token.lower_ not in subjects:
             continue
@@ -325,9 +420,7 @@ def _about_someone_else(reader: _Reader, doc: Doc, spans: list[Span]) -> str | N
         after = [t.lower_ for t in doc[token.i + 1 : token.i + 5]]
         if any(word in reader.grammar.not_subject for word in after[:2]):
             continue
-        rest = [t.lower_ for t in doc[token.i + 1 :]]
-        third = sum(word in reader.grammar.third_person for word in rest)
-        first = sum(word in reader.grammar.first_person for word in rest)
+        third, first = third_after[token.i + 1], first_after[token.i + 1]
         if (third and third >= first) or (symptom and not first):
             return token.lower_
     return None
@@ -365,30 +458,66 @@ def _same_clause(grammar: Grammar, span: Span, start: int, end: int) -> bool:
     return any(t.lower_ in grammar.list_or for t in span.doc[end : sent.end])
 
 
-def _denies_another(span: Span) -> bool:
+def _denied_ends(doc: Doc) -> dict[tuple[int, int], int]:
+    """For each denial, the earliest end of a mention after it or holding it: whether a
+    mention stands between a denial and a place, found once per denial, not per place."""
+    spans = sorted(doc.spans[GROUP], key=lambda s: s.start)
+    starts = [span.start for span in spans]
+    # The earliest end among the mentions from each one on (by start).
+    first_end = [len(doc) + 1] * (len(spans) + 1)
+    for i in range(len(spans) - 1, -1, -1):
+        first_end[i] = min(first_end[i + 1], spans[i].end)
+    longest = max((len(span) for span in spans), default=0)
+    ends: dict[tuple[int, int], int] = {}
+    for span in spans:
+        for modifier in span._.modifiers:
+            cue = modifier.modifier_span
+            if modifier.category != "NEGATED_EXISTENCE" or cue in ends:
+                continue
+            start, end = cue
+            after = first_end[bisect_left(starts, end)]
+            low = bisect_left(starts, end - longest)
+            high = bisect_right(starts, start)
+            holding = [s.end for s in spans[low:high] if s.start <= start and end <= s.end]
+            ends[cue] = min([after, *holding])
+    return ends
+
+
+def _denies_another(span: Span, denied_ends: dict[tuple[int, int], int]) -> bool:
     """In "no redness in the calf" the denial is of the redness, and in "can't control my
     fingers" part of a phrase: the calf, the fingers are still the place."""
-    for modifier in span._.modifiers:
-        start, end = modifier.modifier_span
-        if modifier.category == "NEGATED_EXISTENCE" and end <= span.start:
-            spans = span.doc.spans[GROUP]
-            if any(
-                (end <= other.start or (other.start <= start and end <= other.end))
-                and other.end <= span.start
-                for other in spans
-            ):
-                return True
-    return False
+    return any(
+        modifier.category == "NEGATED_EXISTENCE"
+        and modifier.modifier_span[1] <= span.start
+        and denied_ends[modifier.modifier_span] <= span.start
+        for modifier in span._.modifiers
+    )
 
 
-def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
+def _finding(
+    reader: _Reader,
+    span: Span,
+    other: str | None,
+    mentions: _Mentions,
+) -> Finding | None:
     key = span.label_
     if key.startswith("none"):
         return None
     term = reader.lexicon.terms[int(key[4:])]
+    if (span.start, span.end) in mentions.unread:
+        # Among too many cues to weigh: a warning sign is asked again, anything else unknown.
+        if not term.field.startswith(WARNING_GROUP):
+            return None
+        return Finding(
+            field=term.field,
+            value=term.value,
+            start=span.start_char,
+            end=span.end_char,
+            uncertain=True,
+        )
     categories = _categories(reader.grammar, span, other)
     if _negated_inside(reader.grammar, span) or (
-        term.field == "locations" and _denies_another(span)
+        term.field == "locations" and _denies_another(span, mentions.denied_ends)
     ):
         categories.discard("NEGATED_EXISTENCE")
     field, value = term.field, term.value
@@ -396,7 +525,7 @@ def _finding(reader: _Reader, span: Span, other: str | None) -> Finding | None:
     # Doubt matters for what a doctor acts on; "is it normal to have a twitch?" still says
     # there is a twitch.
     uncertain = field.startswith(WARNING_GROUP) and (
-        bool(categories & HEDGES) or span.sent.text.rstrip().endswith("?")
+        bool(categories & HEDGES) or span.sent.start in mentions.questions
     )
     if "FAMILY" in categories and field == FAMILY_HISTORY:
         # "SMA runs in the family", "my cousin has spinal muscular atrophy": said of family.
