@@ -282,8 +282,9 @@ def test_a_flood_of_unknown_names_does_not_slow_a_signed_in_person(server: Serve
                 person.post(f"{API}/episodes", json={**episode, "intensity": 3}, headers=headers)
             latencies(person, 20)  # warm up
             tries = [measured(person, flood)]
-            # Another program's burst can spoil one measurement: a slowed server fails both.
-            if p99(tries[0][1]) > 3 * p99(tries[0][0]):
+            # Another program's burst can spoil a measurement: a server the flood slows fails
+            # every one of three, a shared machine's burst only some.
+            while len(tries) < 3 and p99(tries[-1][1]) > 3 * p99(tries[-1][0]):
                 tries.append(measured(person, flood))
     finally:
         statuses = flood.statuses()
