@@ -113,7 +113,7 @@ def create_app(
     app.include_router(adaptive.build_router(engine))
     app.include_router(build_fhir_router(knowledge, engine))
     app.include_router(build_diary_api())
-    app.include_router(build_check_pages(knowledge, engine, templates))
+    app.include_router(build_check_pages(engines, templates))
     app.include_router(build_pages(engines, templates))
     app.include_router(build_diary_pages(engines, templates))
     app.mount("/static/swagger", StaticFiles(directory=_swagger_ui()), name="swagger")
