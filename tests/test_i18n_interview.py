@@ -149,3 +149,25 @@ def test_why_we_ask_is_in_spanish_with_the_same_choice(spanish: Knowledge) -> No
             else:
                 set_answer(given, english.id, value)
     assert reasons >= {"warning_sign", "rule_out", "cause"}, reasons
+
+
+def test_the_api_interview_answers_in_the_accept_language(spanish: Knowledge) -> None:
+    api = TestClient(create_app())
+    body = {"answers": {"locations": ["calf"]}, "unknown": []}
+    english = api.post("/api/v1/interview", json=body)
+    translated = api.post("/api/v1/interview", json=body, headers={"Accept-Language": "es-MX"})
+    assert english.status_code == translated.status_code == 200
+    assert english.headers["content-language"] == "en"
+    assert translated.headers["content-language"] == "es"
+    assert "Accept-Language" in translated.headers["vary"]
+    question, expected = (
+        translated.json()["question"],
+        next_question(body["answers"], language="es"),
+    )
+    assert expected is not None and question == expected.model_dump(mode="json")
+    assert question["id"] == english.json()["question"]["id"]
+    assert question["why"].startswith("Lo preguntamos")
+    assert english_sentences(question["text"] + " " + question["why"], spanish) == []
+    assessment = default_engine("es").assess(body["answers"]).model_dump(mode="json")
+    assert translated.json()["assessment"] == assessment
+    assert english.json()["question"] == next_question(body["answers"]).model_dump(mode="json")  # type: ignore[union-attr]
