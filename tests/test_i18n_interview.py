@@ -61,10 +61,22 @@ def test_a_description_too_long_is_named_in_spanish(client: TestClient, spanish:
     assert "text: demasiado largo" in response.text
 
 
-def test_a_forged_state_is_named_in_spanish(client: TestClient, spanish: Knowledge) -> None:
-    response = client.post("/check/next", data={"state": "{", "action": "next"})
+@pytest.mark.parametrize(
+    ("forged", "told"),
+    [
+        ('{"unknown": ["nope"]}', "state.unknown: 'nope' no es el id de una pregunta."),
+        ('{"steps": [{"age": 30}, {"age": 31}]}', "state.steps[1]: 'age' tiene dos respuestas."),
+        ("x" * 20_001, "state: demasiado largo: como mucho 20000 caracteres."),
+    ],
+)
+def test_a_forged_state_is_named_in_spanish(
+    client: TestClient, spanish: Knowledge, forged: str, told: str
+) -> None:
+    response = client.post("/check/next", data={"state": forged, "action": "next"})
     assert response.status_code == 422
-    assert "Empieza la revisión de nuevo" in response.text
+    shown = told.replace("'", "&#39;") + " Empieza la revisión de nuevo, por favor."
+    assert shown in response.text
+    assert in_spanish(response, spanish) == []
 
 
 def test_what_we_understood_is_in_spanish(client: TestClient, spanish: Knowledge) -> None:
@@ -171,3 +183,19 @@ def test_the_api_interview_answers_in_the_accept_language(spanish: Knowledge) ->
     assessment = default_engine("es").assess(body["answers"]).model_dump(mode="json")
     assert translated.json()["assessment"] == assessment
     assert english.json()["question"] == next_question(body["answers"]).model_dump(mode="json")  # type: ignore[union-attr]
+
+
+def test_a_number_out_of_range_is_named_in_spanish(client: TestClient, spanish: Knowledge) -> None:
+    screen = client.post("/check/start", data={"text": ""})
+    for _ in range(len(QUESTIONS)):
+        ids = asked(screen)
+        if "age" in ids:
+            break
+        screen = reply(client, screen, dict.fromkeys(ids, ""))
+    wrong = reply(client, screen, {"age": "999"})
+    assert wrong.status_code == 422
+    assert asked(wrong) == asked(screen)
+    assert "Revisa esta respuesta, por favor" in wrong.text
+    age = next(q for q in spanish.questions.questions if q.id == "age")
+    assert html.escape(age.text, quote=False) in wrong.text
+    assert in_spanish(wrong, spanish) == []

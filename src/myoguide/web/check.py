@@ -22,7 +22,7 @@ from ..answers import Answers
 from ..engine import Engine
 from ..errors import field_problems
 from ..freetext import MAX_TEXT, Finding, Parsed
-from ..i18n import gettext_for
+from ..i18n import N_, gettext_for
 from ..interview import GROUP_MOST, next_group, screens_left
 from ..knowledge.models import Question
 from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
@@ -70,12 +70,18 @@ class BadText(ValueError):
 
 
 class BadState(ValueError):
-    """The hidden state is not one this server could have written: a 422 naming the field."""
+    """The hidden state is not one this server could have written: a 422 naming the field.
+    ``message`` is a sentence of the catalogue with its ``{placeholders}`` in ``params``, so
+    the page tells it in its language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(f"{field}: {message.format(**params)}")
         self.field = field
-        self.message = message
+        self.template = message
+        self.params = params
+
+    def told(self, language: str) -> str:
+        return gettext_for(language)(self.template).format(**self.params)
 
 
 Action = Literal["next", "back"]
@@ -122,15 +128,15 @@ def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) ->
         unknown = list(state.unknown)
         for question_id in unknown:
             if question_id not in entries:
-                raise BadState("state.unknown", f"{question_id!r} is not a question id")
+                raise BadState("state.unknown", N_("{id!r} is not a question id"), id=question_id)
         seen: set[str] = set()
         for number, step in enumerate(state.steps):
             for question_id, value in step.items():
                 where = f"state.steps[{number}]"
                 if question_id not in entries:
-                    raise BadState(where, f"{question_id!r} is not a question id")
+                    raise BadState(where, N_("{id!r} is not a question id"), id=question_id)
                 if question_id in seen:
-                    raise BadState(where, f"{question_id!r} is answered twice")
+                    raise BadState(where, N_("{id!r} is answered twice"), id=question_id)
                 seen.add(question_id)
                 if value is None:
                     unknown.append(question_id)
@@ -140,7 +146,9 @@ def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) ->
             Answers.model_validate(answers)
         except ValidationError as error:
             problem = field_problems(error)[0]
-            raise BadState(f"state.{problem.field}", problem.message) from error
+            raise BadState(
+                f"state.{problem.field}", "{problem}", problem=problem.message
+            ) from error
         return answers, unknown
 
     def screen(
@@ -191,7 +199,7 @@ def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) ->
             **contexts[language],
             title=_("These answers could not be read"),
             detail=_("{field}: {message}. Please start the check again.").format(
-                field=error.field, message=error.message
+                field=error.field, message=error.told(language)
             ),
         )
 
@@ -380,21 +388,21 @@ def read_state(form: FormData) -> InterviewState:
     this server wrote (too long, not JSON, not the shape)."""
     raw = form.get("state", "")
     if not isinstance(raw, str):
-        raise BadState("state", "expected text")
+        raise BadState("state", N_("expected text"))
     if len(raw) > MAX_STATE:
-        raise BadState("state", f"too long: at most {MAX_STATE} characters")
+        raise BadState("state", N_("too long: at most {most} characters"), most=MAX_STATE)
     try:
         return InterviewState.model_validate_json(raw or "{}")
     except ValidationError as error:
         problem = field_problems(error)[0]
         field = f"state.{problem.field}" if problem.field else "state"
-        raise BadState(field, problem.message) from error
+        raise BadState(field, "{problem}", problem=problem.message) from error
 
 
 def read_action(form: FormData) -> Action:
     action = _ACTIONS.get(str(form.get("action", "next")))
     if action is None:
-        raise BadState("action", "expected next or back")
+        raise BadState("action", N_("expected next or back"))
     return action
 
 
