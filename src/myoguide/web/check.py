@@ -123,6 +123,7 @@ def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) ->
 
     def replay(state: InterviewState) -> tuple[dict[str, Any], list[str]]:
         """The answers and the "not sure" ids a state stands for; BadState if forged."""
+        # The ids are the same in every language: any one's questions check them.
         entries = by_language[next(iter(by_language))]
         answers = _plain_answers(state.start)
         unknown = list(state.unknown)
