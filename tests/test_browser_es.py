@@ -4,6 +4,7 @@ serious accessibility violation (axe-core)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,8 @@ from .test_browser import (
     AXE,
     NO_HORIZONTAL_SCROLL,
     SERIOUS_VIOLATIONS,
+    STATE_CHANGED,
+    assert_focus_visible,
     base_url,
     press_until_focused,
     require,
@@ -37,6 +40,15 @@ RESULTS = {
     "autocuidado": {"sensation": "jumping", "locations": "eyelid"},
     "emergencia": {"sensation": "jumping", "medical.breathing_difficulty": "yes"},
 }
+DESCRIBED = "me tiembla el párpado izquierdo desde hace cinco días, tomo seis cafés al día"
+# Screens of the interview, each reached by ticking these places on the screens before it.
+INTERVIEW = {
+    "entrevista: inicio": None,
+    "entrevista: lo que entendimos": None,
+    "entrevista: una pregunta": [],
+    "entrevista: varias preguntas": ["calf"],
+    "entrevista: resultado": ["calf", "*"],
+}
 
 
 @pytest.fixture
@@ -54,8 +66,34 @@ def spanish_page(browser: Browser, base_url: str) -> Iterator[Callable[..., Page
         context.close()
 
 
+def next_screen(page: Page) -> None:
+    shown = page.locator("input[name=state]").get_attribute("value")
+    page.get_by_role("button", name="Siguiente", exact=True).click()
+    page.wait_for_function(STATE_CHANGED, arg=shown)
+
+
 def show(page: Page, name: str) -> None:
-    if name in RESULTS:
+    if name == "entrevista: inicio":
+        page.goto("/check")
+    elif name == "entrevista: lo que entendimos":
+        page.goto("/check")
+        page.get_by_label("Cuéntalo con tus palabras (opcional)").fill(DESCRIBED)
+        page.get_by_role("button", name="Empezar", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Lo que hemos entendido")
+    elif name in INTERVIEW:
+        page.goto("/check")
+        page.get_by_role("button", name="Empezar", exact=True).click()
+        for place in INTERVIEW[name] or []:
+            if place == "*":
+                # "Not sure" to the rest, screen after screen, to the result.
+                while not page.locator("#triage").count():
+                    next_screen(page)
+                break
+            page.locator(f'[data-question="locations"] input[value="{place}"]').check()
+            next_screen(page)
+        if name.endswith("varias preguntas"):
+            expect(page.locator(".question-rows [data-question]").nth(1)).to_be_visible()
+    elif name in RESULTS:
         page.goto("/check/all")
         for question_id, value in RESULTS[name].items():
             page.locator(f'[data-question="{question_id}"] input[value="{value}"]').check()
@@ -78,14 +116,14 @@ def assert_no_serious_violations(page: Page, name: str) -> None:
 def test_no_spanish_page_scrolls_sideways(spanish_page: Callable[..., Page], width: int) -> None:
     page = spanish_page(viewport={"width": width, "height": 800})
     overflowing = []
-    for name in [*PAGES, *RESULTS]:
+    for name in [*PAGES, *RESULTS, *INTERVIEW]:
         show(page, name)
         if not page.evaluate(NO_HORIZONTAL_SCROLL):
             overflowing.append(name)
     assert overflowing == [], f"horizontal scroll at {width} px"
 
 
-@pytest.mark.parametrize("name", [*PAGES, *RESULTS])
+@pytest.mark.parametrize("name", [*PAGES, *RESULTS, *INTERVIEW])
 def test_spanish_pages_have_no_serious_accessibility_violations(
     spanish_page: Callable[..., Page], name: str
 ) -> None:
@@ -114,6 +152,34 @@ def test_the_switch_works_by_keyboard_alone_and_without_javascript(
     page.keyboard.press("Enter")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     context.close()
+
+
+def test_keyboard_alone_reaches_a_result_through_the_spanish_interview(
+    spanish_page: Callable[..., Page],
+) -> None:
+    page = spanish_page()
+    page.goto("/check")
+    press_until_focused(page, "form.start button[type=submit]")
+    expect(page.locator(":focus")).to_have_text("Empezar")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-question]").first).to_be_visible()
+    press_until_focused(page, '[data-question="locations"] input[value=calf]')
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Pantorrilla", exact=True)).to_be_checked()
+    for _ in range(60):
+        if page.locator("#triage").count():
+            break
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        shown = page.locator("input[name=state]").get_attribute("value")
+        press_until_focused(page, "button[value=next]")
+        expect(page.locator(":focus")).to_have_text("Siguiente")
+        page.keyboard.press("Enter")
+        page.wait_for_function(STATE_CHANGED, arg=shown)
+    expect(page.locator("#triage")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("link", name="Empezar de nuevo")).to_be_visible()
+    assert re.search(r"/check/next$", page.url)
 
 
 @pytest.fixture

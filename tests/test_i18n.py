@@ -373,6 +373,17 @@ def test_the_adaptive_check_answers_in_spanish() -> None:
     assert result["triage"]["unanswered"]
 
 
+def test_the_adaptive_check_says_why_in_spanish(spanish: Knowledge) -> None:
+    from myoguide.interview import next_question
+
+    first, english = next_question({}, language="es"), next_question({})
+    assert first is not None and english is not None
+    shown = " ".join(_cli("--lang", "es", "check", input="?\n" + "\n" * 100).split())
+    assert " ".join(first.why.split()) in shown
+    assert " ".join(english.why.split()) not in shown
+    assert english_sentences(first.why, spanish) == []
+
+
 # --- the JSON API ---
 
 

@@ -29,6 +29,7 @@ from .answers import Answers
 from .assessment import TRIAGE_ORDER
 from .conditions import Condition, Test, compile_condition, flatten
 from .engine import Engine, default_engine
+from .i18n import ENGLISH, N_, gettext_for
 from .knowledge.models import Option
 from .knowledge.models import Question as Entry
 from .questionnaire import walk
@@ -62,9 +63,9 @@ Reason = Literal["warning_sign", "rule_out", "kind", "cause", "follow_up"]
 _Shares = dict[str, float]
 """Per cause, the chance that an answer brings it among the three likely causes."""
 _LEVEL_WORDS = {
-    "emergency": "can be an emergency",
-    "see_doctor_soon": "is a reason to see a doctor soon",
-    "see_doctor": "is a reason to see a doctor",
+    "emergency": N_("{sign} can be an emergency"),
+    "see_doctor_soon": N_("{sign} is a reason to see a doctor soon"),
+    "see_doctor": N_("{sign} is a reason to see a doctor"),
 }
 
 
@@ -121,6 +122,7 @@ def next_question(
     unknown: Iterable[str] = (),
     *,
     threshold: float = WORTH_ASKING,
+    language: str = ENGLISH,
 ) -> Question | None:
     """The question to ask next, or None when no answer could change the triage level or
     the rule-outs and none is expected to change the kind or the likely causes by at least
@@ -128,10 +130,12 @@ def next_question(
 
     ``answers`` are the answers so far (the contract shape, or :class:`Answers`);
     ``unknown`` holds the ids of questions asked and answered "not sure": they are not
-    asked again and stay unknown. Raises :class:`pydantic.ValidationError` naming the field
-    for invalid answers, and ValueError for an id in ``unknown`` that is no question.
+    asked again and stay unknown. The question and why it is asked are in ``language``
+    (the ids and the choice are the same in every language). Raises
+    :class:`pydantic.ValidationError` naming the field for invalid answers, ValueError for an
+    id in ``unknown`` that is no question, and KnowledgeError for a language we lack.
     """
-    return _next(default_engine(), answers, unknown, threshold)
+    return _next(default_engine(language), answers, unknown, threshold)
 
 
 def questions_left(
@@ -140,13 +144,14 @@ def questions_left(
     *,
     threshold: float = WORTH_ASKING,
     limit: int = 200,
+    language: str = ENGLISH,
 ) -> int:
     """About how many questions are left, for "about N more": the interview played on to
     its end with the likeliest answer to each question (by its prior; a yes-or-no question
     without one is taken as "no", the answer most people give to a warning sign, and any
     other question without one as "not sure", which leaves the most still to ask). An
     estimate: real answers can make it longer or shorter. Raises as :func:`next_question`."""
-    return _play(answers, unknown, threshold, limit, 1)[0]
+    return _play(answers, unknown, threshold, limit, 1, language)[0]
 
 
 def screens_left(
@@ -156,11 +161,12 @@ def screens_left(
     most: int = GROUP_MOST,
     threshold: float = WORTH_ASKING,
     limit: int = 200,
+    language: str = ENGLISH,
 ) -> tuple[int, int]:
     """About how many screens (``next_group``, at most ``most`` a screen) and questions are
     left: the same play as :func:`questions_left`, a screen at a time. An estimate, like it.
     Raises as :func:`next_question`."""
-    return _play(answers, unknown, threshold, limit, most)
+    return _play(answers, unknown, threshold, limit, most, language)
 
 
 def _play(
@@ -169,9 +175,10 @@ def _play(
     threshold: float,
     limit: int,
     most: int,
+    language: str,
 ) -> tuple[int, int]:
     """Screens and questions to the end of the interview answered with the likeliest answers."""
-    engine = default_engine()
+    engine = default_engine(language)
     plan = _plan(engine)
     model = answers if isinstance(answers, Answers) else Answers.model_validate(answers)
     values: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
@@ -280,7 +287,8 @@ def _for_safety(
         )
 
     scored = [(counts(ask), ask) for ask in candidates]
-    best, first = _best([(score, ask) for score, ask in scored if any(score)], plan, open_fields)
+    _ = gettext_for(engine.knowledge.language)
+    best, first = _best([(score, ask) for score, ask in scored if any(score)], plan, open_fields, _)
     if first:
         return first
     field = best.entry.id
@@ -294,14 +302,16 @@ def _for_safety(
         key=lambda i: (len(plan.sign_fields[i]), -_RANK[warning_signs[i].level], i),
     )
     if not telling:
-        why = "We ask because it tells whether a warning sign could apply to you."
+        why = _("We ask because it tells whether a warning sign could apply to you.")
     else:
         sign = warning_signs[telling[0]]
-        reason = f"{_lower(sign.name)} {_LEVEL_WORDS[sign.level]}"
+        reason = _(_LEVEL_WORDS[sign.level]).format(sign=_lower(sign.name))
         if len(telling) == 1:
-            why = f"We ask because {reason}."
+            why = _("We ask because {reason}.").format(reason=reason)
         else:
-            why = f"We ask because some warning signs depend on it. For example, {reason}."
+            why = _(
+                "We ask because some warning signs depend on it. For example, {reason}."
+            ).format(reason=reason)
     return _question(best, why, "warning_sign", tuple(warning_signs[i].id for i in about))
 
 
@@ -317,14 +327,17 @@ def _for_rule_outs(
         ((sum(1 for i in rule_outs if ask.entry.id in plan.rule_out_fields[i]),), ask)
         for ask in candidates
     ]
-    best, first = _best([(score, ask) for score, ask in scored if score[0]], plan, open_fields)
+    _ = gettext_for(engine.knowledge.language)
+    best, first = _best([(score, ask) for score, ask in scored if score[0]], plan, open_fields, _)
     if first:
         return first
     entries = [
         engine.knowledge.rule_outs[i] for i in rule_outs if best.entry.id in plan.rule_out_fields[i]
     ]
     name = _lower(entries[0].name)
-    why = f"We ask because it helps tell whether a doctor should check for {name}."
+    why = _("We ask because it helps tell whether a doctor should check for {name}.").format(
+        name=name
+    )
     return _question(best, why, "rule_out", tuple(entry.id for entry in entries))
 
 
@@ -376,25 +389,31 @@ def _most_telling(
             reasons[field] = (kind_moves, moved)
     if not scored:
         return None
-    best, first = _best(scored, plan, open_fields)
+    _ = gettext_for(engine.knowledge.language)
+    best, first = _best(scored, plan, open_fields, _)
     if first:
         return first
     kind_moves, moved = reasons[best.entry.id]
     if kind_moves:
-        why = "We ask because it helps tell a twitch from a spasm."
+        why = _("We ask because it helps tell a twitch from a spasm.")
         return _question(best, why, "kind", ("twitch", "spasm"))
     if not moved:
-        why = "We ask because it helps put the likely causes in order."
+        why = _("We ask because it helps put the likely causes in order.")
         return _question(best, why, "cause", top)
     # Name a cause the answer is evidence about, when one moves.
     ranked = sorted(sorted(moved), key=lambda cause: -moved[cause])
     own = [cause for cause in ranked if best.entry.id in plan.factor_fields[cause]] or ranked
-    why = f"We ask because it shows whether {_lower(plan.factor_names[own[0]])} may play a part."
+    why = _("We ask because it shows whether {cause} may play a part.").format(
+        cause=_lower(plan.factor_names[own[0]])
+    )
     return _question(best, why, "cause", tuple(dict.fromkeys([*own, *ranked])))
 
 
 def _best(
-    scored: Sequence[tuple[tuple[float, ...], _Ask]], plan: _Plan, open_fields: frozenset[str]
+    scored: Sequence[tuple[tuple[float, ...], _Ask]],
+    plan: _Plan,
+    open_fields: frozenset[str],
+    _: Callable[[str], str],
 ) -> tuple[_Ask, Question | None]:
     """The highest score, then form order; a follow-up waits for the questions it follows
     (so "when did the weakness begin" never comes before "is the muscle weaker"). When only
@@ -409,7 +428,9 @@ def _best(
         seen.add(chosen.entry.id)
     if chosen is best:
         return best, None
-    why = f'We ask because it decides whether we need to ask "{best.entry.text}"'
+    why = _('We ask because it decides whether we need to ask "{question}"').format(
+        question=best.entry.text
+    )
     return chosen, _question(chosen, why, "follow_up", (best.entry.id,))
 
 
@@ -576,6 +597,7 @@ def next_group(
     unknown: Iterable[str] = (),
     *,
     most: int = GROUP_MOST,
+    language: str = ENGLISH,
 ) -> tuple[Question, ...]:
     """The next question, and when it is a yes-or-no question, the yes-or-no questions of
     its section that the interview would ask right after it (each found with the ones before
@@ -585,7 +607,7 @@ def next_group(
 
     Safe because nothing is decided from the group: after each screen the interview starts
     again from the real answers, and it stops on the same rule as one question at a time."""
-    return _group(default_engine(), answers, unknown, WORTH_ASKING, most)
+    return _group(default_engine(language), answers, unknown, WORTH_ASKING, most)
 
 
 def _group(

@@ -379,7 +379,7 @@ def _adaptive_interview(knowledge: Knowledge, text: str | None) -> dict[str, Any
         for question_id, value in history:
             set_answer(answers, question_id, value)
         unknown = [question_id for question_id, value in history if value is UNKNOWN]
-        question = next_question(answers, unknown)
+        question = next_question(answers, unknown, language=knowledge.language)
         if question is None:
             break
         more = questions_left(answers, unknown) - 1

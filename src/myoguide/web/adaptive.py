@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictStr
 
@@ -17,6 +17,7 @@ from ..engine import Engine
 from ..freetext import MAX_TEXT, Parsed
 from ..interview import Question
 from ..knowledge import load_knowledge
+from .api import answer_language, language_headers
 from .problems import ValidationProblem
 
 _IN = ConfigDict(extra="forbid")
@@ -67,7 +68,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def build_router(engine: Engine) -> APIRouter:
+def build_router(engines: dict[str, Engine]) -> APIRouter:
+    """The interview answers in the request's language (``engines`` by language); the parse
+    reads the language its body names."""
     router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
     @router.post(
@@ -76,14 +79,28 @@ def build_router(engine: Engine) -> APIRouter:
         tags=["interview"],
         summary="The next question to ask, and the assessment so far",
     )
-    def interview(body: InterviewIn) -> InterviewOut:
+    def interview(
+        body: InterviewIn,
+        response: Response,
+        accept_language: Annotated[
+            str | None,
+            Header(
+                alias="Accept-Language",
+                description="The language of the question and the assessment, e.g. `es` "
+                "(Spanish); English when none of those asked for is available. Ids are the "
+                "same in every language; Content-Language says which one it is.",
+            ),
+        ] = None,
+    ) -> InterviewOut:
         """Stateless: send every answer so far. The question is the one whose answer could
         change the result most; warning signs that could still raise the triage always come
         first, and the interview never ends while one of them is open."""
         from ..interview import next_question, questions_left
 
+        language = answer_language(accept_language, engines)
+        response.headers.update(language_headers(language))
         try:
-            question = next_question(body.answers, body.unknown)
+            question = next_question(body.answers, body.unknown, language=language)
         except ValueError as error:
             raise HTTPException(422, detail=[_unknown_problem(str(error))]) from error
         # A question answered and also listed as "not sure" (or listed twice) is one asked.
@@ -92,7 +109,7 @@ def build_router(engine: Engine) -> APIRouter:
             question=question,
             asked=len(answered | set(body.unknown)),
             remaining=0 if question is None else questions_left(body.answers, body.unknown),
-            assessment=engine.assess(body.answers),
+            assessment=engines[language].assess(body.answers),
         )
 
     @router.post(

@@ -22,13 +22,13 @@ from ..answers import Answers
 from ..engine import Engine
 from ..errors import field_problems
 from ..freetext import MAX_TEXT, Finding, Parsed
+from ..i18n import N_, gettext_for
 from ..interview import GROUP_MOST, next_group, screens_left
-from ..knowledge import Knowledge
 from ..knowledge.models import Question
 from ..questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
 from ..render import triage_banner
 from .language import page_language
-from .pages import render, render_result
+from .pages import knowledge_context, render, render_result
 
 ASK_LATER = "ask"
 """A correction's value for "leave it out, ask me in the questions"."""
@@ -70,35 +70,51 @@ class BadText(ValueError):
 
 
 class BadState(ValueError):
-    """The hidden state is not one this server could have written: a 422 naming the field."""
+    """The hidden state is not one this server could have written: a 422 naming the field.
+    ``message`` is a sentence of the catalogue with its ``{placeholders}`` in ``params``, so
+    the page tells it in its language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(f"{field}: {message.format(**params)}")
         self.field = field
-        self.message = message
+        self.template = message
+        self.params = params
+
+    def told(self, language: str) -> str:
+        return gettext_for(language)(self.template).format(**self.params)
 
 
 Action = Literal["next", "back"]
 _ACTIONS: dict[str, Action] = {"next": "next", "back": "back"}
 
 
-def build_check_pages(
-    knowledge: Knowledge, engine: Engine, templates: Jinja2Templates
-) -> APIRouter:
+def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) -> APIRouter:
+    """The interview's pages, each in the language the reader chose (one engine per language
+    the knowledge speaks); the question ids and the state are the same in every language."""
     router = APIRouter(include_in_schema=False)
-    entries = {q.id: q for q in knowledge.questions.questions}
+    by_language = {
+        code: {q.id: q for q in engine.knowledge.questions.questions}
+        for code, engine in engines.items()
+    }
+    contexts = {code: knowledge_context(engine.knowledge) for code, engine in engines.items()}
     # Worked out once from the core: the interview played with the likeliest answers.
     usual_screens, usual_questions = screens_left({})
+
+    def language_of(request: Request) -> str:
+        return page_language(request, engines)
 
     def start_page(
         request: Request, status: int = 200, problems: dict[str, str] | None = None
     ) -> HTMLResponse:
+        language = language_of(request)
+        _ = gettext_for(language)
         return render(
             templates,
             request,
             "start.html",
             status,
-            title="Check your twitch or spasm",
+            **contexts[language],
+            title=_("Check your twitch or spasm"),
             problems=problems or {},
             max_text=MAX_TEXT,
             usual_screens=usual_screens,
@@ -107,19 +123,21 @@ def build_check_pages(
 
     def replay(state: InterviewState) -> tuple[dict[str, Any], list[str]]:
         """The answers and the "not sure" ids a state stands for; BadState if forged."""
+        # The ids are the same in every language: any one's questions check them.
+        entries = by_language[next(iter(by_language))]
         answers = _plain_answers(state.start)
         unknown = list(state.unknown)
         for question_id in unknown:
             if question_id not in entries:
-                raise BadState("state.unknown", f"{question_id!r} is not a question id")
+                raise BadState("state.unknown", N_("{id!r} is not a question id"), id=question_id)
         seen: set[str] = set()
         for number, step in enumerate(state.steps):
             for question_id, value in step.items():
                 where = f"state.steps[{number}]"
                 if question_id not in entries:
-                    raise BadState(where, f"{question_id!r} is not a question id")
+                    raise BadState(where, N_("{id!r} is not a question id"), id=question_id)
                 if question_id in seen:
-                    raise BadState(where, f"{question_id!r} is answered twice")
+                    raise BadState(where, N_("{id!r} is answered twice"), id=question_id)
                 seen.add(question_id)
                 if value is None:
                     unknown.append(question_id)
@@ -129,7 +147,9 @@ def build_check_pages(
             Answers.model_validate(answers)
         except ValidationError as error:
             problem = field_problems(error)[0]
-            raise BadState(f"state.{problem.field}", problem.message) from error
+            raise BadState(
+                f"state.{problem.field}", "{problem}", problem=problem.message
+            ) from error
         return answers, unknown
 
     def screen(
@@ -139,19 +159,22 @@ def build_check_pages(
         problems: dict[str, str] | None = None,
     ) -> HTMLResponse:
         """The next screen of questions for a state, or the result page when none is left."""
+        language = language_of(request)
+        engine = engines[language]
         answers, unknown = replay(state)
-        group = next_group(answers, unknown)
+        group = next_group(answers, unknown, language=language)
         result = engine.assess(answers)
         if not group:
-            return render_result(templates, request, knowledge, answers, result)
+            return render_result(templates, request, engine.knowledge, answers, result)
         asked = sum(len(step) for step in state.steps)
         screens, _ = screens_left(answers, unknown)
-        label, action = triage_banner(result, knowledge)
+        label, action = triage_banner(result, engine.knowledge)
         return render(
             templates,
             request,
             "interview.html",
             422 if problems else 200,
+            **contexts[language],
             title=group[0].text if len(group) == 1 else group[0].section_title,
             group=group,
             state_json=state.dump(),
@@ -167,13 +190,18 @@ def build_check_pages(
         )
 
     def bad_state(request: Request, error: BadState) -> HTMLResponse:
+        language = language_of(request)
+        _ = gettext_for(language)
         return render(
             templates,
             request,
             "error.html",
             422,
-            title="These answers could not be read",
-            detail=f"{error.field}: {error.message}. Please start the check again.",
+            **contexts[language],
+            title=_("These answers could not be read"),
+            detail=_("{field}: {message}. Please start the check again.").format(
+                field=error.field, message=error.told(language)
+            ),
         )
 
     @router.get("/check", response_class=HTMLResponse)
@@ -188,7 +216,7 @@ def build_check_pages(
         problems: dict[str, str] | None = None,
     ) -> HTMLResponse:
         """The description with what was understood marked, and each answer to correct."""
-        found = _found(parsed, entries)
+        found = _found(parsed, by_language[language_of(request)])
         shown = chosen if chosen is not None else _proposed(parsed, found)
         pieces = marked(text, parsed.findings)
         return understood_page(request, parsed.answers, found, shown, problems, text, pieces)
@@ -201,7 +229,7 @@ def build_check_pages(
     ) -> HTMLResponse:
         """Back from the first question: the answers taken from the description, to correct
         again (the description itself was not kept)."""
-        fields = _given(state, entries)
+        fields = _given(state, by_language[language_of(request)])
         shown = chosen if chosen is not None else _chosen_from(state, fields)
         found: dict[str, list[Finding]] = {field: [] for field in fields}
         return understood_page(request, state.start, found, shown, problems, state=state)
@@ -216,19 +244,23 @@ def build_check_pages(
         pieces: list[tuple[str, str | None]] | None = None,
         state: InterviewState | None = None,
     ) -> HTMLResponse:
+        language = language_of(request)
+        engine = engines[language]
+        _ = gettext_for(language)
         result = engine.assess(answers)
-        label, action = triage_banner(result, knowledge)
+        label, action = triage_banner(result, engine.knowledge)
         return render(
             templates,
             request,
             "understood.html",
             422 if problems else 200,
-            title="What we understood",
+            **contexts[language],
+            title=_("What we understood"),
             text=text,
             pieces=pieces or [],
             state_json=state.dump() if state is not None else None,
             found=found,
-            questions=entries,
+            questions=by_language[language],
             chosen=chosen,
             problems=problems or {},
             emergency=(label, action) if result.triage.level == "emergency" else None,
@@ -236,21 +268,26 @@ def build_check_pages(
             ask_later=ASK_LATER,
         )
 
-    def read_text(form: FormData) -> str:
+    def read_text(request: Request, form: FormData) -> str:
+        _ = gettext_for(language_of(request))
         text = form.get("text", "")
         if not isinstance(text, str):
-            raise BadText("expected text")
+            raise BadText(_("text: expected text"))
         if len(text) > MAX_TEXT:
-            raise BadText(f"too long: at most {MAX_TEXT} characters (this one has {len(text)})")
+            raise BadText(
+                _("text: too long: at most {most} characters (this one has {length})").format(
+                    most=MAX_TEXT, length=len(text)
+                )
+            )
         return text
 
     @router.post("/check/start", response_class=HTMLResponse)
     async def start_with_text(request: Request) -> Response:
         form = await request.form()
         try:
-            text = read_text(form)
+            text = read_text(request, form)
         except BadText as error:
-            return start_page(request, 422, problems={"text": f"text: {error}"})
+            return start_page(request, 422, problems={"text": str(error)})
         if not text.strip():
             return await run_in_threadpool(screen, request, InterviewState())
         parsed = await run_in_threadpool(_parse, text, _text_language(request))
@@ -259,6 +296,8 @@ def build_check_pages(
     @router.post("/check/understood", response_class=HTMLResponse)
     async def corrected(request: Request) -> Response:
         form = await request.form()
+        language = language_of(request)
+        entries = by_language[language]
         if "state" in form:
             try:
                 before = read_state(form)
@@ -269,9 +308,9 @@ def build_check_pages(
             answers: dict[str, Any] = _plain_answers(before.start)
         else:
             try:
-                text = read_text(form)
+                text = read_text(request, form)
             except BadText as error:
-                return start_page(request, 422, problems={"text": f"text: {error}"})
+                return start_page(request, 422, problems={"text": str(error)})
             parsed = await run_in_threadpool(_parse, text, _text_language(request))
             fields = list(_found(parsed, entries))
             answers = _plain_answers(parsed.answers)
@@ -283,7 +322,7 @@ def build_check_pages(
             if ASK_LATER in replies:
                 continue
             try:
-                value = read_replies(entries[field], replies)
+                value = read_replies(entries[field], replies, language)
             except ValueError as error:
                 problems[field] = str(error)
                 continue
@@ -312,6 +351,8 @@ def build_check_pages(
     def step(
         request: Request, form: FormData, state: InterviewState, action: Action
     ) -> HTMLResponse:
+        language = language_of(request)
+        entries = by_language[language]
         if action == "back":
             # The screen taken off is shown again: it is read as strictly as the rest.
             replay(state)
@@ -322,14 +363,14 @@ def build_check_pages(
             last = state.steps.pop()
             return screen(request, state, chosen=_as_form(last))
         answers, unknown = replay(state)
-        group = next_group(answers, unknown)
+        group = next_group(answers, unknown, language=language)
         if not group:
             return screen(request, state)
         replies: Replies = {}
         problems: dict[str, str] = {}
         for question in group:
             try:
-                value = read_replies(entries[question.id], _strings(form, question.id))
+                value = read_replies(entries[question.id], _strings(form, question.id), language)
             except ValueError as error:
                 problems[question.id] = str(error)
                 continue
@@ -348,21 +389,21 @@ def read_state(form: FormData) -> InterviewState:
     this server wrote (too long, not JSON, not the shape)."""
     raw = form.get("state", "")
     if not isinstance(raw, str):
-        raise BadState("state", "expected text")
+        raise BadState("state", N_("expected text"))
     if len(raw) > MAX_STATE:
-        raise BadState("state", f"too long: at most {MAX_STATE} characters")
+        raise BadState("state", N_("too long: at most {most} characters"), most=MAX_STATE)
     try:
         return InterviewState.model_validate_json(raw or "{}")
     except ValidationError as error:
         problem = field_problems(error)[0]
         field = f"state.{problem.field}" if problem.field else "state"
-        raise BadState(field, problem.message) from error
+        raise BadState(field, "{problem}", problem=problem.message) from error
 
 
 def read_action(form: FormData) -> Action:
     action = _ACTIONS.get(str(form.get("action", "next")))
     if action is None:
-        raise BadState("action", "expected next or back")
+        raise BadState("action", N_("expected next or back"))
     return action
 
 
