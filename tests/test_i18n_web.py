@@ -441,3 +441,22 @@ def test_the_diarys_charts_are_in_spanish(diary: TestClient, spanish: Knowledge)
     text = " ".join(page_text(chart) for chart in charts)
     assert "Episodios por día" in text and "Cafeína (tazas)" in text and "Párpado" in text
     assert english_sentences(text, spanish) == []
+
+
+def test_the_apis_trigger_findings_follow_accept_language(
+    diary: TestClient, spanish: Knowledge
+) -> None:
+    english = diary.get("/api/v1/diary/triggers")
+    assert english.status_code == 200
+    assert english.headers["content-language"] == "en"
+    response = diary.get("/api/v1/diary/triggers", headers=SPANISH)
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "es"
+    assert "Accept-Language" in response.headers["vary"]
+    findings = response.json()
+    assert findings and len(findings) == len(english.json())
+    for found, before in zip(findings, english.json(), strict=True):
+        assert {**found, "text": "", "note": ""} == {**before, "text": "", "note": ""}
+        assert found["text"] != before["text"]
+        said = " ".join(filter(None, [found["text"], found["note"]]))
+        assert english_sentences(said, spanish) == [], said
