@@ -686,3 +686,24 @@ def test_list_limit_limits_the_days_too(db: Path) -> None:
     assert [e["at"][11:13] for e in data["episodes"]] == ["08", "09"]
     text = run(db, "list", "--limit", "1").stdout
     assert "2026-11-20  sleep 7" in text and "2026-11-19" not in text
+
+
+def test_triggers_follow_the_terminals_language(db: Path, tmp_path: Path) -> None:
+    from myoguide import load_knowledge
+
+    from .test_i18n import english_sentences
+
+    imported(db, caffeine_twitch_diary(), tmp_path)
+    english = run(db, "triggers").stdout
+    spanish = run(db, "triggers", env={"LANGUAGE": "es"}).stdout
+    assert english.startswith("Twitches\n- On days with 4 or more cups of caffeine")
+    assert english.endswith("Talk to a doctor about them.\n")
+    assert spanish.startswith("Sacudidas\n- ")
+    assert "Habla de ellos con un médico." in spanish
+    assert english_sentences(spanish, load_knowledge(language="es")) == []
+    assert len(spanish.splitlines()) == len(english.splitlines())
+    # JSON: the same findings, their words in the language asked for.
+    as_json = strict_json(run(db, "triggers", "--format", "json", env={"LANGUAGE": "es"}).stdout)
+    before = strict_json(run(db, "triggers", "--format", "json").stdout)
+    assert [f["verdict"] for f in as_json] == [f["verdict"] for f in before]
+    assert all(a["text"] != b["text"] for a, b in zip(as_json, before, strict=True))

@@ -269,6 +269,130 @@ def test_the_diarys_account_forms_are_in_spanish(spanish: Knowledge, path: str) 
     assert english_sentences(page_text(page.text), spanish) == []
 
 
+def _account_form(client: TestClient, path: str) -> dict[str, str]:
+    token = CSRF_INPUT.search(client.get(path).text)[1]  # type: ignore[index]
+    return {"csrf_token": token}
+
+
+@pytest.mark.parametrize(
+    ("path", "sent", "status", "spanish_message", "english_message"),
+    [
+        (
+            "/diary/register",
+            {"name": "ana", "password": "caballo correcto batería"},
+            422,
+            "El nombre &#39;ana&#39; ya está en uso; elige otro.",
+            "The name &#39;ana&#39; is taken; choose another.",
+        ),
+        (
+            "/diary/register",
+            {"name": "admin", "password": "caballo correcto batería"},
+            422,
+            "El nombre &#39;admin&#39; está reservado; elige otro.",
+            "The name &#39;admin&#39; is reserved; choose another.",
+        ),
+        (
+            "/diary/register",
+            {"name": "x", "password": "caballo correcto batería"},
+            422,
+            "El nombre de usuario tiene de 3 a 40 caracteres",
+            "A user name has 3 to 40 characters",
+        ),
+        (
+            "/diary/register",
+            {"name": "berta", "password": "corta"},
+            422,
+            "La contraseña necesita al menos 10 caracteres",
+            "A password needs at least 10 characters",
+        ),
+        (
+            "/diary/register",
+            {"name": "berta", "password": "berta caballo azul"},
+            422,
+            "La contraseña no puede llevar dentro tu nombre de usuario.",
+            "A password must not contain your user name.",
+        ),
+        (
+            "/diary/register",
+            {"name": "berta", "password": "1234567890"},
+            422,
+            "Esa contraseña es un patrón sencillo (como aaaa o 1234)",
+            "That password is a simple pattern (like aaaa or 1234)",
+        ),
+        (
+            "/diary/register",
+            {"name": "berta", "password": "password2024!"},
+            422,
+            "Esa contraseña está en una lista de contraseñas comunes o filtradas.",
+            "That password is on a list of common or leaked passwords.",
+        ),
+        (
+            "/diary/login",
+            {"name": "ana", "password": "no es la buena"},
+            401,
+            "Ese nombre y esa contraseña no coinciden con ninguna cuenta.",
+            "That name and password do not match an account.",
+        ),
+        (
+            "/diary/login",
+            {"name": "an\x00a", "password": "no es la buena"},
+            422,
+            "El nombre de usuario: tiene un carácter NUL",
+            "The user name holds a NUL character",
+        ),
+    ],
+)
+def test_an_account_refused_is_told_why_in_spanish(
+    diary: TestClient,
+    spanish: Knowledge,
+    path: str,
+    sent: dict[str, str],
+    status: int,
+    spanish_message: str,
+    english_message: str,
+) -> None:
+    """A name taken, a weak password, a failed login: said in the page's language, and in
+    English as before."""
+    for language, message in [("es", spanish_message), ("en", english_message)]:
+        client = TestClient(diary.app, base_url="https://testserver")
+        client.get(f"/?lang={language}")
+        response = client.post(path, data={**_account_form(client, path), **sent})
+        assert response.status_code == status
+        assert message in response.text
+        if language == "es":
+            assert english_sentences(page_text(response.text), spanish) == []
+
+
+def test_too_many_attempts_is_said_in_spanish_in_minutes() -> None:
+    from myoguide.diary.accounts import TooManyAttempts
+    from myoguide.i18n import gettext_for
+
+    for error, english, spanish_text in [
+        (
+            TooManyAttempts(30),
+            "Too many failed logins. Wait 1 minute and try again.",
+            "Demasiados intentos fallidos de entrar. Espera 1 minuto y vuelve a intentarlo.",
+        ),
+        (
+            TooManyAttempts(130, "new accounts"),
+            "Too many new accounts. Wait 3 minutes and try again.",
+            "Demasiadas cuentas nuevas. Espera 3 minutos y vuelve a intentarlo.",
+        ),
+    ]:
+        assert str(error) == english
+        assert error.said.translated(gettext_for("es")) == spanish_text
+        assert error.said.translated(gettext_for("en")) == english
+
+
+def test_a_day_number_that_cannot_be_read_is_named_in_spanish(diary: TestClient) -> None:
+    token = diary.headers["x-csrf"]
+    form = {"csrf_token": token, "sleep_hours": "mucho", "stress": "alto"}
+    response = diary.post("/diary/days/2026-11-21", data=form)
+    assert response.status_code == 422
+    assert "Escribe un número, por ejemplo 3 o 6,5." in response.text
+    assert "Escribe un número entero del 0 al 10, por ejemplo 7." in response.text
+
+
 # --- the PDF report for a doctor ---
 
 
@@ -317,3 +441,22 @@ def test_the_diarys_charts_are_in_spanish(diary: TestClient, spanish: Knowledge)
     text = " ".join(page_text(chart) for chart in charts)
     assert "Episodios por día" in text and "Cafeína (tazas)" in text and "Párpado" in text
     assert english_sentences(text, spanish) == []
+
+
+def test_the_apis_trigger_findings_follow_accept_language(
+    diary: TestClient, spanish: Knowledge
+) -> None:
+    english = diary.get("/api/v1/diary/triggers")
+    assert english.status_code == 200
+    assert english.headers["content-language"] == "en"
+    response = diary.get("/api/v1/diary/triggers", headers=SPANISH)
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "es"
+    assert "Accept-Language" in response.headers["vary"]
+    findings = response.json()
+    assert findings and len(findings) == len(english.json())
+    for found, before in zip(findings, english.json(), strict=True):
+        assert {**found, "text": "", "note": ""} == {**before, "text": "", "note": ""}
+        assert found["text"] != before["text"]
+        said = " ".join(filter(None, [found["text"], found["note"]]))
+        assert english_sentences(said, spanish) == [], said

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-HALF_CHARACTER = (
+from .i18n import N_
+
+HALF_CHARACTER = N_(
     "holds half of a character (a lone surrogate such as \\ud83d), which cannot be stored:"
     " send the whole character"
 )

@@ -692,19 +692,29 @@ def triggers(context: click.Context, kind: str | None, output_format: str) -> No
     import json
 
     from ..diary.analysis import KIND_HEADINGS, every_finding, triggers_by_kind
+    from ..i18n import N_, gettext_for
+    from . import _language
 
+    language = _language()
+    _ = gettext_for(language)
     book = _open(context)
-    sections = triggers_by_kind(book.days(), book.episodes(), kind=kind)  # type: ignore[arg-type]
+    sections = triggers_by_kind(
+        book.days(),
+        book.episodes(),
+        kind=kind,  # type: ignore[arg-type]
+        language=language,
+    )
     if output_format == "json":
         findings = every_finding(sections)
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
         return
     for index, (section, findings) in enumerate(sections.items()):
         if len(sections) > 1:
-            click.echo(("\n" if index else "") + KIND_HEADINGS[section])
+            click.echo(("\n" if index else "") + _(KIND_HEADINGS[section]))
         for finding in findings:
             click.echo(f"- {finding.text}")
-    click.echo("\nThese are patterns in your diary, not a diagnosis. Talk to a doctor about them.")
+    closing = N_("These are patterns in your diary, not a diagnosis. Talk to a doctor about them.")
+    click.echo("\n" + _(closing))
 
 
 @diary.command()

@@ -13,8 +13,8 @@ import hashlib
 import re
 import secrets
 import string
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from typing import Any, Protocol, TypeVar
@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..i18n import N_
 from .store import DiaryStore
 from .tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
 
@@ -74,13 +75,33 @@ def _here(work: Callable[[], T]) -> T:
     return work()
 
 
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A sentence for the person: its catalogue id (marked with N_) and the values it names,
+    so that an adapter can say it in the reader's language."""
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message.format(**self.values)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.message).format(**self.values)
+
+
 class AccountError(ValueError):
-    """Something about an account that the person can act on; the message says what."""
+    """Something about an account that the person can act on; the message says what (in
+    English; `said.translated` in another language)."""
+
+    def __init__(self, said: Said | str) -> None:
+        self.said = said if isinstance(said, Said) else Said(said)
+        super().__init__(str(self.said))
 
 
 class InvalidRegistration(AccountError):
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
+    def __init__(self, said: Said | str, field: str) -> None:
+        super().__init__(said)
         self.field = field  # "name" or "password": which one to change
 
 
@@ -90,7 +111,16 @@ class NameTaken(AccountError):
 
 class LoginFailed(AccountError):
     def __init__(self) -> None:
-        super().__init__("That name and password do not match an account.")
+        super().__init__(N_("That name and password do not match an account."))
+
+
+# What was tried too often, and how long to wait: one minute, or more.
+_TOO_MANY = {
+    ("failed logins", False): N_("Too many failed logins. Wait {minutes} minute and try again."),
+    ("failed logins", True): N_("Too many failed logins. Wait {minutes} minutes and try again."),
+    ("new accounts", False): N_("Too many new accounts. Wait {minutes} minute and try again."),
+    ("new accounts", True): N_("Too many new accounts. Wait {minutes} minutes and try again."),
+}
 
 
 class TooManyAttempts(AccountError):
@@ -98,9 +128,7 @@ class TooManyAttempts(AccountError):
         self, retry_after_s: int, what: str = "failed logins", whole_address: bool = False
     ) -> None:
         minutes = max(1, -(-retry_after_s // 60))
-        super().__init__(
-            f"Too many {what}. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
-        )
+        super().__init__(Said(_TOO_MANY[what, minutes > 1], {"minutes": minutes}))
         self.retry_after_s = retry_after_s
         self.whole_address = whole_address  # refused whatever name it tries next
 
@@ -154,40 +182,53 @@ def check_registration(name: str, password: str) -> str:
     clean = normalise_name(name)
     if not NAME_PATTERN.fullmatch(clean):
         raise InvalidRegistration(
-            "A user name has 3 to 40 characters: letters, digits, dots, dashes or underscores,"
-            " starting with a letter or digit.",
+            N_(
+                "A user name has 3 to 40 characters: letters, digits, dots, dashes or"
+                " underscores, starting with a letter or digit."
+            ),
             "name",
         )
     if clean in RESERVED_NAMES:
-        raise NameTaken(f"The name {clean!r} is reserved; choose another.")
+        raise NameTaken(Said(N_("The name {name!r} is reserved; choose another."), {"name": clean}))
     problem = password_problem(password, clean)
     if problem:
         raise InvalidRegistration(problem, "password")
     return clean
 
 
-def password_problem(password: str, name: str) -> str | None:
+def password_problem(password: str, name: str) -> Said | None:
     """Why this password is too easy to guess for the account `name`, or None (NIST SP
     800-63B 5.1.1.2: a minimum length, no common or leaked password, nothing trivial)."""
     typed = clean_password(password)
     if len(typed) < MIN_PASSWORD:
-        return (
-            f"A password needs at least {MIN_PASSWORD} characters"
-            " (spaces at the start and end do not count)."
+        return Said(
+            N_(
+                "A password needs at least {minimum} characters"
+                " (spaces at the start and end do not count)."
+            ),
+            {"minimum": MIN_PASSWORD},
         )
     if len(typed) > MAX_PASSWORD:
-        return f"A password can have at most {MAX_PASSWORD} characters."
+        return Said(
+            N_("A password can have at most {maximum} characters."), {"maximum": MAX_PASSWORD}
+        )
     lower = typed.lower()
     if name and name in lower:
-        return "A password must not contain your user name."
+        return Said(N_("A password must not contain your user name."))
     if _trivial(lower):
-        return "That password is a simple pattern (like aaaa or 1234) and easy to guess."
+        return Said(N_("That password is a simple pattern (like aaaa or 1234) and easy to guess."))
     if _common(lower):
-        return (
-            "That password is on a list of common or leaked passwords."
-            " A few words you will remember work well."
+        return Said(
+            N_(
+                "That password is on a list of common or leaked passwords."
+                " A few words you will remember work well."
+            )
         )
     return None
+
+
+def _taken(name: str) -> Said:
+    return Said(N_("The name {name!r} is taken; choose another."), {"name": name})
 
 
 def _trivial(lower: str) -> bool:
@@ -265,7 +306,7 @@ class Accounts:
         clean = check_registration(name, password)
         with self.store.session() as session:
             if session.scalar(select(User.id).where(User.name == clean)) is not None:
-                raise NameTaken(f"The name {clean!r} is taken; choose another.")
+                raise NameTaken(_taken(clean))
         now = _now()
         with self.store.transaction() as connection:
             self._serialise(connection)
@@ -298,7 +339,7 @@ class Accounts:
                 session.flush()
                 return Account(user.id, user.name)
         except IntegrityError:
-            raise NameTaken(f"The name {name!r} is taken; choose another.") from None
+            raise NameTaken(_taken(name)) from None
 
     def register(self, name: str, password: str, ip: str) -> Account:
         return self.create(self.admit_registration(name, password, ip), password)

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from ..answers import Region
 from ..errors import HALF_CHARACTER
+from ..i18n import N_
 
 DiaryKind = Literal["twitch", "spasm"]
 Exercise = Literal["none", "light", "heavy"]
@@ -65,7 +66,7 @@ def text_problem(text: str) -> str | None:
     refuses it in text) or half of a character (a lone surrogate, which no UTF-8 encoder
     writes). The message never repeats the text: it may be private."""
     if "\x00" in text:
-        return "holds a NUL character (\\0), which cannot be stored: remove it"
+        return N_("holds a NUL character (\\0), which cannot be stored: remove it")
     if not text.isascii():
         try:
             text.encode("utf-8")

@@ -10,6 +10,7 @@ import re
 from typing import get_args
 
 from ..answers import Region
+from ..i18n import N_
 from .models import DiaryKind, Exercise
 
 REGIONS: tuple[str, ...] = get_args(Region)
@@ -108,10 +109,10 @@ def read_scale(text: str) -> int:
     """A whole number from 0 to 10: "7", "7/10", "7 out of 10"."""
     match = _SCALE.match(text.lower()) or _NUMBER.match(text)
     if match is None or (match.re is _NUMBER and match.group(2)):
-        raise ReplyError("give a whole number from 0 to 10, for example 7")
+        raise ReplyError(N_("give a whole number from 0 to 10, for example 7"))
     number = float(match.group(1).replace(",", "."))
     if not number.is_integer() or not 0 <= number <= 10:
-        raise ReplyError("give a whole number from 0 to 10, for example 7")
+        raise ReplyError(N_("give a whole number from 0 to 10, for example 7"))
     return int(number)
 
 
@@ -119,7 +120,7 @@ def read_amount(text: str, most: float) -> float:
     """A number from 0 to `most`, with a unit word or not: "6.5", "6,5", "3 cups", "7h"."""
     match = _NUMBER.match(text)
     if match is None:
-        raise ReplyError("give a number, for example 3 or 6.5")
+        raise ReplyError(N_("give a number, for example 3 or 6.5"))
     number = float(match.group(1).replace(",", "."))
     if number > most:
         raise ReplyError(f"give a number from 0 to {most:g}")

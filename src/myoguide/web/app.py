@@ -112,7 +112,7 @@ def create_app(
     app.include_router(build_router({code: found.knowledge for code, found in engines.items()}))
     app.include_router(adaptive.build_router(engines))
     app.include_router(build_fhir_router(knowledge, engine))
-    app.include_router(build_diary_api())
+    app.include_router(build_diary_api(tuple(engines)))
     app.include_router(build_check_pages(engines, templates))
     app.include_router(build_pages(engines, templates))
     app.include_router(build_diary_pages(engines, templates))

@@ -24,6 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
+from ..i18n import N_
+
 if TYPE_CHECKING:
     from ..diary.accounts import Account, Accounts, LoginSession, TooManyAttempts
     from ..diary.store import Diary, DiaryStore
@@ -57,7 +59,9 @@ class ServerBusy(Exception):
     retry_after_s = BUSY_RETRY_S
 
     def __init__(self) -> None:
-        super().__init__("The server is busy checking other passwords. Try again in a few seconds.")
+        super().__init__(
+            N_("The server is busy checking other passwords. Try again in a few seconds.")
+        )
 
 
 class LowPriorityHashing:

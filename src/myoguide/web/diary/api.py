@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyCookie, APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
@@ -36,6 +36,8 @@ from ...diary.models import (
 )
 from ...diary.safety import EpisodeTriage, episode_triage
 from ...diary.store import MAX_ID, Diary
+from ...i18n import ENGLISH
+from ..api import answer_language, language_headers
 from ..problems import Problem, ValidationProblem
 from ..sessions import (
     CSRF_HEADER,
@@ -351,7 +353,10 @@ def _json(body: bytes, status_code: int = 200) -> Response:
     return Response(body, status_code=status_code, media_type="application/json")
 
 
-def build_diary_api() -> APIRouter:
+def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
+    """The diary's routes; the findings are worded in the request's language, one of
+    `languages` (the first when none asked for is there)."""
+    available = dict.fromkeys(languages)
     router = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=ERRORS)
 
     def missing(episode_id: int) -> HTTPException:
@@ -649,15 +654,33 @@ def build_diary_api() -> APIRouter:
         response_model=list[TriggerFinding],
         summary="What goes with your episodes",
     )
-    async def triggers(request: Request, token: Token, kind: DiaryKind | None = None) -> Response:
+    async def triggers(
+        request: Request,
+        token: Token,
+        kind: DiaryKind | None = None,
+        accept_language: Annotated[
+            str | None,
+            Header(
+                alias="Accept-Language",
+                description="The language of each finding's `text` and `note`, e.g. `es`"
+                " (Spanish); English when none of those asked for is available. The"
+                " response's Content-Language says which one it is.",
+            ),
+        ] = None,
+    ) -> Response:
         """The same findings as `myoguide diary triggers --format json`: without `kind`,
         twitches and spasms apart when both are logged, each finding with its `kind`."""
         from ...diary.analysis import every_finding, triggers_by_kind
 
-        def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
-            return every_finding(triggers_by_kind(book.days(), book.episodes(), kind=kind))
+        language = answer_language(accept_language, available)
 
-        return _json(_FINDINGS.dump_json(await in_diary(request, token, READ_ONLY, work)))
+        def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
+            days, episodes = book.days(), book.episodes()
+            return every_finding(triggers_by_kind(days, episodes, kind=kind, language=language))
+
+        response = _json(_FINDINGS.dump_json(await in_diary(request, token, READ_ONLY, work)))
+        response.headers.update(language_headers(language))
+        return response
 
     @router.get(
         "/export",

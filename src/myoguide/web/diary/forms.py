@@ -99,7 +99,7 @@ def read_day(
     for name in DAY_NUMBERS:
         value = first(form, name)
         if value or full:
-            data[name] = _number(name, value, problems) if value else None
+            data[name] = _number(name, value, problems, language) if value else None
     for name, choices in (("exercise", {"none", "light", "heavy"}), ("nicotine", {"yes", "no"})):
         value = first(form, name)
         if value in choices:
@@ -167,12 +167,12 @@ def _minutes(text: str, problems: Problems, language: str) -> int | None:
     return round(minutes * 60)
 
 
-def _number(name: str, text: str, problems: Problems) -> float | None:
+def _number(name: str, text: str, problems: Problems, language: str) -> float | None:
     """A number as people type it ("6,5", "7/10", "3 cups"); the model checks its range."""
     try:
         return read_scale(text) if name == "stress" else read_amount(text, most=float("inf"))
     except ReplyError as error:
-        problems[name] = str(error).capitalize() + "."
+        problems[name] = gettext_for(language)(str(error)).capitalize() + "."
         return None
 
 

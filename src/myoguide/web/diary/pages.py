@@ -101,6 +101,12 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
             context["problems"] = {k: _(v) for k, v in context["problems"].items()}
         return render(templates, request, f"diary/{template}", status, **contexts[code], **context)
 
+    def told(request: Request, error: Exception) -> str:
+        """Why an account was refused, in the reader's language."""
+        if isinstance(error, AccountError):
+            return error.said.translated(gettext_for(language(request)))
+        return str(error)  # a fixed sentence of the catalogue, translated by `page`
+
     def diary_of(request: Request, login: LoginSession) -> Diary:
         return backend(request).diary(login.account)
 
@@ -159,11 +165,12 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         try:
             token, _ = await register(request, name, first(form, "password"))
         except TooManyAttempts as error:
-            return refused(account_form(request, "register", 429, str(error), name), error)
+            told_why = told(request, error)
+            return refused(account_form(request, "register", 429, told_why, name), error)
         except ServerBusy as error:
             return refused(account_form(request, "register", 503, str(error), name), error)
         except AccountError as error:
-            return account_form(request, "register", 422, str(error), name)
+            return account_form(request, "register", 422, told(request, error), name)
         return signed_in(request, token)
 
     @router.get("/login", response_class=HTMLResponse)
@@ -176,16 +183,17 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         name = first(form, "name")
         problem = text_problem(name)
         if problem:
-            message = gettext_for(language(request))(N_("The user name {problem}."))
-            return account_form(request, "login", 422, message.format(problem=problem))
+            _ = gettext_for(language(request))
+            message = _(N_("The user name {problem}.")).format(problem=_(problem))
+            return account_form(request, "login", 422, message)
         try:
             token, _ = await log_in(request, name, first(form, "password"))
         except TooManyAttempts as error:
-            return refused(account_form(request, "login", 429, str(error), name), error)
+            return refused(account_form(request, "login", 429, told(request, error), name), error)
         except ServerBusy as error:
             return refused(account_form(request, "login", 503, str(error), name), error)
         except AccountError as error:
-            return account_form(request, "login", 401, str(error), name)
+            return account_form(request, "login", 401, told(request, error), name)
         return signed_in(request, token)
 
     @router.post("/logout")
@@ -433,9 +441,10 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         if isinstance(error, LoginFailed):
             status, message = 422, N_("That is not your password.")
         elif isinstance(error, TooManyAttempts | ServerBusy):
-            status, message = (429 if isinstance(error, TooManyAttempts) else 503), str(error)
+            status = 429 if isinstance(error, TooManyAttempts) else 503
+            message = told(request, error)
         else:
-            status, message = 422, str(error)
+            status, message = 422, told(request, error)
         problems = {field: message}
         response = await run_in_threadpool(account_page, request, login, status, problems)
         if isinstance(error, TooManyAttempts | ServerBusy):
