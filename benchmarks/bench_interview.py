@@ -19,7 +19,7 @@ from myoguide import Answers, Assessment, Question, assess, load_knowledge, next
 from myoguide.conditions import compile_condition, flatten
 from myoguide.engine import default_engine
 from myoguide.interview import GROUP_MOST, WORTH_ASKING, next_group, questions_left, screens_left
-from myoguide.questionnaire import applies, set_answer
+from myoguide.questionnaire import answer_at, applies, set_answer
 
 GOAL_SHARE = 0.40
 GOAL_MEDIAN_MS = 2.0
@@ -28,11 +28,6 @@ GOAL_KIND = 0.98
 GOAL_TOP3 = 0.95
 # The thresholds tried for the trade-off table; infinity asks for the triage and rule-outs only.
 THRESHOLDS = (0.0, 0.02, 0.03, 0.035, 0.04, 0.045, 0.05, 0.06, 0.08, 0.1, 0.2, math.inf)
-
-
-def answer_at(answers: dict[str, Any], question_id: str) -> Any:
-    group, _, name = question_id.rpartition(".")
-    return (answers.get(group) or {} if group else answers).get(name)
 
 
 def interview(

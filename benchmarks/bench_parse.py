@@ -19,7 +19,7 @@ from typing import Any
 
 from _cases import vignette_texts
 from myoguide import assess, next_question, parse
-from myoguide.questionnaire import set_answer
+from myoguide.questionnaire import answer_at, set_answer
 
 GOAL_MEDIAN_MS = 20.0
 RUNS = 200
@@ -44,11 +44,6 @@ TEXT_ES = (
     "¿Puede que tenga la mano un poco más débil? No lo sé. Tragar y respirar, bien. No fumo y "
     "bebo 2 vasos de agua al día."
 )
-
-
-def answer_at(answers: dict[str, Any], question_id: str) -> Any:
-    group, _, name = question_id.rpartition(".")
-    return (answers.get(group) or {} if group else answers).get(name)
 
 
 def interview(start: dict[str, Any], full: dict[str, Any]) -> tuple[dict[str, Any], int]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from myoguide import assess, load_knowledge, next_question, parse
-from myoguide.questionnaire import set_answer
+from myoguide.questionnaire import answer_at, set_answer
 
 from .test_freetext import flat
 from .test_vignettes import CASES, minimum_level
@@ -28,11 +28,6 @@ WARNING_SIGNS = frozenset(q.id for q in load_knowledge().questions.questions if 
     "medical.conditions",
     "medical.family_history",
 }
-
-
-def answer_at(answers: dict[str, Any], question_id: str) -> Any:
-    group, _, name = question_id.rpartition(".")
-    return (answers.get(group) or {} if group else answers).get(name)
 
 
 def interview(start: dict[str, Any], full: dict[str, Any]) -> tuple[dict[str, Any], int]:

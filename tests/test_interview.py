@@ -22,7 +22,7 @@ from myoguide.conditions import flatten
 from myoguide.engine import default_engine
 from myoguide.interview import WORTH_ASKING, answer_chances
 from myoguide.knowledge.models import Question as QuestionEntry
-from myoguide.questionnaire import UNKNOWN, applies, set_answer
+from myoguide.questionnaire import UNKNOWN, answer_at, applies, set_answer
 
 from .test_engine import PROPERTY, any_answers
 from .test_vignettes import CASES
@@ -33,11 +33,6 @@ EMERGENCY_FIELDS = frozenset().union(
     *(sign.when.fields() for sign in KNOWLEDGE.warning_signs if sign.level == "emergency")
 )
 FOLLOW_UPS = {q.id: q.ask_if.fields() for q in KNOWLEDGE.questions.questions if q.ask_if}
-
-
-def answer_at(answers: dict[str, Any], question_id: str) -> Any:
-    group, _, name = question_id.rpartition(".")
-    return (answers.get(group) or {} if group else answers).get(name)
 
 
 def interview(full: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[Question]]:

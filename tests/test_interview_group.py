@@ -10,9 +10,9 @@ import pytest
 
 from myoguide import assess, load_knowledge
 from myoguide.interview import GROUP_MOST, next_group, next_question, screens_left
-from myoguide.questionnaire import NONE_OF_THESE, UNKNOWN, read_replies, set_answer
+from myoguide.questionnaire import NONE_OF_THESE, UNKNOWN, answer_at, read_replies, set_answer
 
-from .test_interview import SIMULATED, answer_at
+from .test_interview import SIMULATED
 from .test_vignettes import CASES
 
 QUESTIONS = {q.id: q for q in load_knowledge().questions.questions}

@@ -32,7 +32,7 @@ from .engine import Engine, default_engine
 from .i18n import ENGLISH, N_, gettext_for
 from .knowledge.models import Option
 from .knowledge.models import Question as Entry
-from .questionnaire import walk
+from .questionnaire import set_answer, walk
 
 __all__ = [
     "WORTH_ASKING",
@@ -195,7 +195,7 @@ def _play(
             if guess is None:
                 not_sure.add(question.id)
             else:
-                _put(values, question.id, guess)
+                set_answer(values, question.id, guess)
     return screens, questions
 
 
@@ -211,15 +211,6 @@ def _likeliest(ask: _Ask) -> Any:
     if ask.entry.type == "yes_no":
         return False
     return None
-
-
-def _put(values: dict[str, Any], field: str, value: Any) -> None:
-    """Set a dotted field ("medical.weakness") in answers in the contract's shape."""
-    *parents, name = field.split(".")
-    node = values
-    for parent in parents:
-        node = node.setdefault(parent, {})
-    node[name] = value
 
 
 def answer_chances(question_id: str) -> tuple[tuple[Any, float], ...]:

@@ -67,6 +67,12 @@ def walk(knowledge: Knowledge) -> Iterator[tuple[Section, list[Question]]]:
         yield section, [q for q in knowledge.questions.questions if q.section == section.id]
 
 
+def answer_at(answers: Mapping[str, Any], question_id: str) -> Any:
+    """The value at a dotted path (``factors.nicotine``) in a nested answers dict, or None."""
+    group, _, name = question_id.rpartition(".")
+    return (answers.get(group) or {} if group else answers).get(name)
+
+
 def set_answer(answers: dict[str, Any], question_id: str, value: Any) -> None:
     """Put a value at a dotted path (``factors.nicotine``) in a nested answers dict."""
     group, _, name = question_id.rpartition(".")
