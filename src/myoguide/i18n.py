@@ -13,6 +13,7 @@ import gettext
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ __all__ = [
     "ENGLISH",
     "LOCALE_DIR",
     "N_",
+    "Said",
     "decimal_symbol",
     "format_date",
     "format_hours",
@@ -53,6 +55,29 @@ _RANGE = re.compile(r"^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$")
 def N_(message: str) -> str:
     """Marks a sentence for the catalogue where it is defined; it is translated where used."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A sentence for the person: its catalogue id (marked with N_) and the values it names,
+    so that an adapter can say it in the reader's language (a value may be a Said too)."""
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message.format(**self.values)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The sentence in gettext's language, with each value that is itself a sentence."""
+        values = {
+            name: value.translated(gettext) if isinstance(value, Said) else value
+            for name, value in self.values.items()
+        }
+        return gettext(self.message).format(**values)
+
+    def in_language(self, language: str) -> str:
+        return self.translated(gettext_for(language))
 
 
 @cache

@@ -29,6 +29,7 @@ from .answers import Answers
 from .assessment import TRIAGE_ORDER
 from .conditions import Condition, Test, compile_condition, flatten
 from .engine import Engine, default_engine
+from .errors import Refused
 from .i18n import ENGLISH, N_, gettext_for
 from .knowledge.models import Option
 from .knowledge.models import Question as Entry
@@ -230,7 +231,7 @@ def _next(
     not_sure = frozenset(unknown)
     strangers = sorted(not_sure - plan.by_id.keys())
     if strangers:
-        raise ValueError(f"unknown: {strangers[0]!r} is not a question id")
+        raise Refused(N_("unknown: {id} is not a question id"), id=repr(strangers[0]))
     model = answers if isinstance(answers, Answers) else Answers.model_validate(answers)
     values = flatten(model)
     candidates = [

@@ -13,8 +13,8 @@ import hashlib
 import re
 import secrets
 import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any, Protocol, TypeVar
@@ -24,7 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from ..i18n import N_
+from ..i18n import N_, Said
 from .store import DiaryStore
 from .tables import DayRow, EpisodeRow, LoginAttemptRow, LoginSessionRow, User
 
@@ -73,21 +73,6 @@ class HashRunner(Protocol):
 
 def _here(work: Callable[[], T]) -> T:
     return work()
-
-
-@dataclass(frozen=True, slots=True)
-class Said:
-    """A sentence for the person: its catalogue id (marked with N_) and the values it names,
-    so that an adapter can say it in the reader's language."""
-
-    message: str
-    values: Mapping[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message.format(**self.values)
-
-    def translated(self, gettext: Callable[[str], str]) -> str:
-        return gettext(self.message).format(**self.values)
 
 
 class AccountError(ValueError):

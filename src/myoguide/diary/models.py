@@ -15,11 +15,10 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ..answers import Region
-from ..errors import HALF_CHARACTER
-from ..i18n import N_
+from ..errors import HALF_CHARACTER, NUL_CHARACTER, Refused, refusal
+from ..i18n import N_, Said
 
 DiaryKind = Literal["twitch", "spasm"]
 Exercise = Literal["none", "light", "heavy"]
@@ -66,7 +65,7 @@ def text_problem(text: str) -> str | None:
     refuses it in text) or half of a character (a lone surrogate, which no UTF-8 encoder
     writes). The message never repeats the text: it may be private."""
     if "\x00" in text:
-        return N_("holds a NUL character (\\0), which cannot be stored: remove it")
+        return NUL_CHARACTER
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -78,7 +77,7 @@ def text_problem(text: str) -> str | None:
 def _storable(value: str) -> str:
     problem = text_problem(value)
     if problem:
-        raise PydanticCustomError("text_unstorable", problem)
+        raise refusal("text_unstorable", problem)
     return value
 
 
@@ -102,8 +101,8 @@ def _iso_8601(value: Any) -> Any:
     if isinstance(value, bool | int | float) or (
         isinstance(value, str) and not _ISO_DATE.match(value)
     ):
-        raise PydanticCustomError(
-            "iso_8601", "give it as text like 2026-11-22 (a time: 2026-11-22T08:30:00+01:00)"
+        raise refusal(
+            "iso_8601", N_("give it as text like 2026-11-22 (a time: 2026-11-22T08:30:00+01:00)")
         )
     return value
 
@@ -117,7 +116,7 @@ def _out_of_range_problem(at: dt.datetime) -> str | None:
     try:
         at.astimezone(dt.UTC)
     except OverflowError:
-        return "is outside the times a diary can hold (the years 1 to 9999, in UTC)"
+        return N_("is outside the times a diary can hold (the years 1 to 9999, in UTC)")
     return None
 
 
@@ -134,18 +133,36 @@ def latest_today(now: dt.datetime) -> dt.date:
     return (now.astimezone(dt.UTC) + EARLIEST_OFFSET).date()
 
 
-def future_time_problem(at: dt.datetime, now: dt.datetime) -> str | None:
+def future_time_said(at: dt.datetime, now: dt.datetime) -> Said | None:
     """Why an episode cannot have happened at `at`, if it lies in the future."""
     if at > now + CLOCK_SKEW:
-        return f"{at.isoformat()} is later than now: give a time that has already happened"
+        return Said(
+            N_("{at} is later than now: give a time that has already happened"),
+            {"at": at.isoformat()},
+        )
+    return None
+
+
+def future_time_problem(at: dt.datetime, now: dt.datetime) -> str | None:
+    """`future_time_said` in English."""
+    said = future_time_said(at, now)
+    return None if said is None else str(said)
+
+
+def future_date_said(date: dt.date, now: dt.datetime) -> Said | None:
+    """Why a day cannot be logged yet, if it has not begun anywhere."""
+    if date > latest_today(now):
+        return Said(
+            N_("{date} has not come yet: give today or an earlier day"),
+            {"date": date.isoformat()},
+        )
     return None
 
 
 def future_date_problem(date: dt.date, now: dt.datetime) -> str | None:
-    """Why a day cannot be logged yet, if it has not begun anywhere."""
-    if date > latest_today(now):
-        return f"{date.isoformat()} has not come yet: give today or an earlier day"
-    return None
+    """`future_date_said` in English."""
+    said = future_date_said(date, now)
+    return None if said is None else str(said)
 
 
 class EpisodeIn(BaseModel):
@@ -173,12 +190,12 @@ class EpisodeIn(BaseModel):
     @classmethod
     def _timezone_aware(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("needs a time zone (for example 2026-11-22T08:30:00+00:00)")
+            raise Refused(N_("needs a time zone (for example 2026-11-22T08:30:00+00:00)"))
         if problem := _out_of_range_problem(value):
-            raise PydanticCustomError("datetime_out_of_range", problem)
-        problem = future_time_problem(value, _now_of(info)) if cls.checks_the_clock else None
-        if problem:
-            raise PydanticCustomError("in_the_future", problem)
+            raise refusal("datetime_out_of_range", problem)
+        said = future_time_said(value, _now_of(info)) if cls.checks_the_clock else None
+        if said:
+            raise refusal("in_the_future", said.message, **said.values)
         return value
 
     @field_validator("regions", "warning_signs")
@@ -241,9 +258,9 @@ class DayIn(BaseModel):
     @classmethod
     def _not_in_the_future(cls, value: Any, info: ValidationInfo) -> Any:
         if cls.checks_the_clock and isinstance(value, dt.date):
-            problem = future_date_problem(value, _now_of(info))
-            if problem:
-                raise PydanticCustomError("in_the_future", problem)
+            said = future_date_said(value, _now_of(info))
+            if said:
+                raise refusal("in_the_future", said.message, **said.values)
         return value
 
     @field_validator("medications")
@@ -254,11 +271,11 @@ class DayIn(BaseModel):
             return value
         names = [_storable(medicine).strip() for medicine in value]
         if not all(names):
-            raise PydanticCustomError("medicine_blank", "a medicine needs a name")
+            raise refusal("medicine_blank", N_("a medicine needs a name"))
         if any(";" in name for name in names):
-            raise PydanticCustomError(
+            raise refusal(
                 "medicine_separator",
-                "a medicine's name cannot hold ';' (it separates medicines in the CSV)",
+                N_("a medicine's name cannot hold ';' (it separates medicines in the CSV)"),
             )
         return names
 
@@ -267,11 +284,13 @@ class DayIn(BaseModel):
     def _custom_names(cls, value: dict[str, float | bool | None]) -> dict[str, float | bool | None]:
         for name in value:
             if not cls.stored and (problem := text_problem(name)):
-                raise PydanticCustomError("text_unstorable", "a custom factor's name " + problem)
+                raise refusal(
+                    "text_unstorable", N_("a custom factor's name {problem}"), problem=Said(problem)
+                )
             if not name.strip() or len(name) > 60:
-                raise ValueError("a custom factor needs a name of 1 to 60 characters")
+                raise Refused(N_("a custom factor needs a name of 1 to 60 characters"))
             if name in BUILT_IN_FACTORS:
-                raise ValueError(f"{name!r} is a built-in factor, not a custom one")
+                raise Refused(N_("{name} is a built-in factor, not a custom one"), name=repr(name))
         return value
 
 

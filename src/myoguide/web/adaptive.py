@@ -14,6 +14,7 @@ from ..assessment import Assessment
 from ..conditions import flatten
 from ..diary.models import IsoDate
 from ..engine import Engine
+from ..errors import Refused
 from ..freetext import MAX_TEXT, Parsed
 from ..interview import Question
 from ..knowledge import load_knowledge
@@ -102,7 +103,9 @@ def build_router(engines: dict[str, Engine]) -> APIRouter:
         try:
             question = next_question(body.answers, body.unknown, language=language)
         except ValueError as error:
-            raise HTTPException(422, detail=[_unknown_problem(str(error))]) from error
+            said = error.said.in_language(language) if isinstance(error, Refused) else str(error)
+            problem = _unknown_problem(said)
+            raise HTTPException(422, detail=[problem]) from error
         # A question answered and also listed as "not sure" (or listed twice) is one asked.
         answered = {key for key, value in flatten(body.answers).items() if value is not None}
         return InterviewOut(

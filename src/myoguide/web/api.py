@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..i18n import from_accept_language
+from ..i18n import N_, Said, from_accept_language
 from ..knowledge import Knowledge
 from ..knowledge.models import (
     CarePlanEntry,
@@ -27,6 +27,19 @@ from .problems import Problem
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": Problem, "description": "The request body is too large."},
 }
+
+
+NOT_FOUND = {
+    "topic": N_("No topic is called {id}."),
+    "kind": N_("No kind is called {id}."),
+    "region": N_("No region is called {id}."),
+    "factor": N_("No factor is called {id}."),
+    "rule-out": N_("No rule-out is called {id}."),
+    "warning sign": N_("No warning sign is called {id}."),
+    "care-plan item": N_("No care-plan item is called {id}."),
+    "source": N_("No source is called {id}."),
+}
+"""The 404 of each group's entries, by what one is called."""
 
 
 class EntrySummary(BaseModel):
@@ -166,7 +179,7 @@ def _add_group(
     async def one_entry(entry_id: str, knowledge: Knowledge = localised) -> Any:
         entry = by_id[knowledge.language].get(entry_id)
         if entry is None:
-            raise HTTPException(404, detail=f"No {noun} is called {entry_id!r}.")
+            raise HTTPException(404, detail=Said(NOT_FOUND[noun], {"id": repr(entry_id)}))
         return entry
 
     common: dict[str, Any] = {"tags": ["knowledge"], "response_model_exclude_none": True}

@@ -28,10 +28,10 @@ from starlette.routing import Route
 from .. import __version__
 from ..engine import Engine, default_engine
 from ..fhir import FhirProblem
-from ..i18n import N_, gettext_for, languages
+from ..i18n import N_, Said, gettext_for, languages
 from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
-from .api import build_router
+from .api import answer_language, build_router, language_headers
 from .caching import PrivateResponses
 from .check import build_check_pages
 from .diary.api import build_diary_api
@@ -170,9 +170,29 @@ def _wants_json(request: Request) -> bool:
     }
 
 
+def json_language(request: Request) -> str:
+    """The language of a JSON answer: the request's Accept-Language, among those served."""
+    return answer_language(request.headers.get("accept-language"), request.app.state.engines)
+
+
+def _detail(detail: object, language: str) -> object:
+    """An error's detail in `language`: a Said, or a sentence of the catalogue; anything
+    else (a list of field problems, already worded) as it is."""
+    if isinstance(detail, Said):
+        return detail.in_language(language)
+    if isinstance(detail, str) and detail:  # gettext("") is the catalogue's header
+        return gettext_for(language)(detail)
+    return detail
+
+
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
-    return JSONResponse(jsonable_encoder(validation_detail(error.errors())), status_code=422)
+    language = json_language(request)
+    return JSONResponse(
+        jsonable_encoder(validation_detail(error.errors(), language)),
+        status_code=422,
+        headers=language_headers(language),
+    )
 
 
 def _allowed_methods(request: Request) -> str:
@@ -188,7 +208,12 @@ def _allowed_methods(request: Request) -> str:
 
 async def _login_required(request: Request, error: Exception) -> Response:
     if _wants_json(request):
-        return JSONResponse({"detail": "Log in first (POST /diary/login)."}, status_code=401)
+        language = json_language(request)
+        return JSONResponse(
+            {"detail": gettext_for(language)(N_("Log in first (POST /diary/login)."))},
+            status_code=401,
+            headers=language_headers(language),
+        )
     return RedirectResponse("/diary/login", status_code=303)
 
 
@@ -201,15 +226,19 @@ async def _http_error(request: Request, error: Exception) -> Response:
         response = outcome_response(error.status_code, [issue], code)
         response.headers.update(headers or {})
         return response
+    language = json_language(request)
+    if _wants_json(request):
+        headers = {**(headers or {}), **language_headers(language)}
     if error.status_code == 400 and _wants_json(request):
         # FastAPI's answer to a JSON body it cannot even decode (not UTF-8, nested too deep,
         # a number too long): malformed JSON, so 422 like any other.
         problem = {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
-        return JSONResponse(validation_detail([problem]), status_code=422)
+        return JSONResponse(validation_detail([problem], language), 422, headers=headers)
     if error.status_code == 405 and request.url.path.startswith("/api/"):
         headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     if _wants_json(request):
-        return JSONResponse({"detail": error.detail}, error.status_code, headers=headers)
+        detail = _detail(error.detail, language)
+        return JSONResponse({"detail": detail}, error.status_code, headers=headers)
     title = N_("Not found") if error.status_code == 404 else N_("Something went wrong")
     page = _error_page(request, title, error.status_code, str(error.detail))
     page.headers.update(headers or {})
@@ -233,6 +262,9 @@ def _error_page(request: Request, title: str, status: int, detail: str) -> Respo
     )
 
 
+FRAMEWORK_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
+"""The framework's own details (a path or a method that does not exist), in the catalogue
+so that a JSON answer says them in its language."""
 SERVER_ERROR = N_(
     "Something went wrong on the server. Try again in a minute; if it keeps happening, tell"
     " whoever runs this site."
@@ -245,5 +277,10 @@ async def _server_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(FHIR_PREFIX):
         return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception")
     if _wants_json(request):
-        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+        language = json_language(request)
+        return JSONResponse(
+            {"detail": gettext_for(language)(SERVER_ERROR)},
+            status_code=500,
+            headers=language_headers(language),
+        )
     return _error_page(request, N_("Something went wrong"), 500, SERVER_ERROR)

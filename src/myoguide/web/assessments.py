@@ -18,7 +18,7 @@ from pydantic.json_schema import models_json_schema
 from ..answers import Answers
 from ..assessment import Assessment
 from ..engine import Engine
-from ..i18n import from_accept_language
+from ..i18n import N_, Said, from_accept_language
 from ..jsonout import assessment_json
 from .problems import Problem, ValidationProblem, validation_detail
 
@@ -42,6 +42,9 @@ class AssessmentEndpoint:
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip()
         body = await _read(receive)
+        language = from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
+        if language not in self.engines:
+            language = next(iter(self.engines))
         if (
             content_type
             and content_type != b"application/json"
@@ -49,20 +52,19 @@ class AssessmentEndpoint:
         ):
             error = {
                 "loc": ("body",),
-                "msg": "Send the answers as JSON, with Content-Type: application/json",
+                "msg": Said(N_("Send the answers as JSON, with Content-Type: application/json")),
                 "type": "content_type",
             }
-            await _respond(send, 422, json.dumps(validation_detail([error])).encode())
+            detail = validation_detail([error], language)
+            await _respond(send, 422, json.dumps(detail).encode(), language)
             return
         try:
             answers = Answers.model_validate_json(body)
         except ValidationError as error:
             problems = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
-            await _respond(send, 422, json.dumps(validation_detail(problems)).encode())
+            detail = validation_detail(problems, language)
+            await _respond(send, 422, json.dumps(detail).encode(), language)
             return
-        language = from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
-        if language not in self.engines:
-            language = next(iter(self.engines))
         result = assessment_json(self.engines[language].assess(answers))
         await _respond(send, 200, result, language)
 

@@ -79,8 +79,20 @@ class BadState(ValueError):
         self.field = field
         self.template = message
         self.params = params
+        self.invalid: ValidationError | None = None
+
+    @classmethod
+    def from_invalid(cls, within: str, error: ValidationError) -> BadState:
+        """The first problem of a validation error, named inside the field `within`."""
+        problem = field_problems(error)[0]
+        field = f"{within}.{problem.field}" if problem.field else within
+        bad = cls(field, "{problem}", problem=problem.message)
+        bad.invalid = error
+        return bad
 
     def told(self, language: str) -> str:
+        if self.invalid is not None:
+            return field_problems(self.invalid, language=language)[0].message
         return gettext_for(language)(self.template).format(**self.params)
 
 
@@ -146,10 +158,7 @@ def build_check_pages(engines: dict[str, Engine], templates: Jinja2Templates) ->
         try:
             Answers.model_validate(answers)
         except ValidationError as error:
-            problem = field_problems(error)[0]
-            raise BadState(
-                f"state.{problem.field}", "{problem}", problem=problem.message
-            ) from error
+            raise BadState.from_invalid("state", error) from error
         return answers, unknown
 
     def screen(
@@ -395,9 +404,7 @@ def read_state(form: FormData) -> InterviewState:
     try:
         return InterviewState.model_validate_json(raw or "{}")
     except ValidationError as error:
-        problem = field_problems(error)[0]
-        field = f"state.{problem.field}" if problem.field else "state"
-        raise BadState(field, "{problem}", problem=problem.message) from error
+        raise BadState.from_invalid("state", error) from error
 
 
 def read_action(form: FormData) -> Action:

@@ -20,14 +20,16 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..diary.store import database_timeout
+from ..i18n import N_, from_accept_language, gettext_for
+from .language import page_language
 from .security import ASGIApp, Message, Receive, Scope, Send
 
 RETRY_AFTER_S = 15
 READY_TIMEOUT_S = 3.0
 LOG_EVERY_S = 30.0
 DIARY_PATHS = ("/diary", "/api/v1/diary")
-DOWN_TITLE = "The diary is not available just now"
-DOWN_DETAIL = (
+DOWN_TITLE = N_("The diary is not available just now")
+DOWN_DETAIL = N_(
     "We cannot reach the place where diaries are kept. What you saved before is safe."
     " Please try again in a minute."
 )
@@ -137,12 +139,19 @@ class DatabaseOutages:
         headers = {"Retry-After": str(RETRY_AFTER_S)}
         response: Response
         if scope["path"].startswith("/api/") or scope["path"] == "/readyz":
-            response = JSONResponse({"detail": DOWN_DETAIL}, 503, headers=headers)
+            language = from_accept_language(request.headers.get("accept-language"))
+            headers.update({"Content-Language": language, "Vary": "Accept-Language"})
+            detail = gettext_for(language)(DOWN_DETAIL)
+            response = JSONResponse({"detail": detail}, 503, headers=headers)
         else:
+            language = page_language(request, request.app.state.engines)
+            _ = gettext_for(language)
+            headers.update({"Content-Language": language, "Vary": "Accept-Language, Cookie"})
+            context = {"title": _(DOWN_TITLE), "status": 503, "detail": _(DOWN_DETAIL)}
             response = request.app.state.templates.TemplateResponse(
                 request,
                 "error.html",
-                {"title": DOWN_TITLE, "status": 503, "detail": DOWN_DETAIL},
+                {**context, "language": language},
                 status_code=503,
                 headers=headers,
             )

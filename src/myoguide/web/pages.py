@@ -172,7 +172,8 @@ def build_pages(engines: dict[str, Engine], templates: PageTemplates) -> APIRout
         try:
             result = engine.assess(answers)
         except ValidationError as error:
-            found = {p.field: p.message for p in field_problems(error)}
+            said = field_problems(error, language=knowledge.language)
+            found = {p.field: p.message for p in said}
             return _form(request, engine, values, found, 422)
         return render_result(templates, request, knowledge, answers, result)
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..errors import pydantic_message
+from ..i18n import ENGLISH
+
 
 class Problem(BaseModel):
     """An error that is not about one field: what went wrong, in words."""
@@ -29,8 +32,12 @@ class ValidationProblem(BaseModel):
     detail: list[FieldProblem]
 
 
-def validation_detail(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The 422 body for pydantic's errors: each names its field, or `body` for the whole."""
+def validation_detail(
+    errors: Sequence[Mapping[str, Any]], language: str = ENGLISH
+) -> dict[str, Any]:
+    """The 422 body for pydantic's errors: each names its field, or `body` for the whole;
+    `msg` is in `language` (English as pydantic wrote it), `type`, `loc` and `field` the same
+    in every language. A `msg` may be a Said (a sentence of ours with its values)."""
     detail = []
     for item in errors:
         loc = [part for part in item["loc"] if part != "body"]
@@ -38,7 +45,7 @@ def validation_detail(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         detail.append(
             {
                 "loc": [part if isinstance(part, int) else _sendable(part) for part in item["loc"]],
-                "msg": str(item["msg"]),
+                "msg": pydantic_message(item, language),
                 "type": str(item["type"]),
                 "field": field or "body",
             }

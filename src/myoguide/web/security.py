@@ -6,6 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from ..i18n import N_, from_accept_language, gettext_for
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -27,6 +29,7 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 MAX_BODY_BYTES = 64 * 1024
+TOO_LARGE = N_("The request body is larger than {limit} bytes.")
 
 
 def adding_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
@@ -67,10 +70,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
         fhir = scope["path"].startswith("/fhir/")
+        # FHIR's answers stay English; the others in the request's language.
+        language = "en" if fhir else from_accept_language(_latin(headers.get(b"accept-language")))
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send, fhir)
+            await self._refuse(send, fhir, language)
             return
         received = 0
         started = False
@@ -88,7 +94,7 @@ class BodyLimit:
                 if received > self.limit:
                     if not started:
                         refused = True
-                        await self._refuse(send, fhir)
+                        await self._refuse(send, fhir, language)
                     return {"type": "http.disconnect"}
             return message
 
@@ -105,8 +111,8 @@ class BodyLimit:
             if not refused:
                 raise
 
-    async def _refuse(self, send: Send, fhir: bool) -> None:
-        detail = f"The request body is larger than {self.limit} bytes."
+    async def _refuse(self, send: Send, fhir: bool, language: str) -> None:
+        detail = gettext_for(language)(TOO_LARGE).format(limit=self.limit)
         # The FHIR endpoints answer every error as FHIR does: an OperationOutcome.
         issue = {"severity": "error", "code": "too-costly", "diagnostics": detail}
         content: dict[str, Any] = (
@@ -114,17 +120,16 @@ class BodyLimit:
         )
         body = json.dumps(content).encode()
         media_type = b"application/fhir+json" if fhir else b"application/json"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", media_type),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
+        headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+        if not fhir:
+            headers += [(b"content-language", language.encode()), (b"vary", b"Accept-Language")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _latin(header: bytes | None) -> str | None:
+    """A header's bytes as text (HTTP's headers are Latin-1)."""
+    return None if header is None else header.decode("latin-1")
 
 
 class HeadAsGet:

@@ -38,7 +38,9 @@ DEV_PREFIX = "__Host-"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 INSECURE_COOKIES_ENV = "MYOGUIDE_INSECURE_COOKIES"
-CSRF_REFUSED = "This form has expired or did not come from this site. Go back, reload, try again."
+CSRF_REFUSED = N_(
+    "This form has expired or did not come from this site. Go back, reload, try again."
+)
 
 
 T = TypeVar("T")

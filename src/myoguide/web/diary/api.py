@@ -32,11 +32,11 @@ from ...diary.models import (
     IsoDate,
     IsoDateTime,
     Text,
-    future_time_problem,
+    future_time_said,
 )
 from ...diary.safety import EpisodeTriage, episode_triage
 from ...diary.store import MAX_ID, Diary
-from ...i18n import ENGLISH
+from ...i18n import ENGLISH, N_, Said, format_date
 from ..api import answer_language, language_headers
 from ..problems import Problem, ValidationProblem
 from ..sessions import (
@@ -309,10 +309,10 @@ async def in_diary(
 
 def _happened(episode: EpisodeIn) -> EpisodeIn:
     """The episode, unless its time lies in the future (the rule of `EpisodeIn`)."""
-    problem = future_time_problem(episode.at, dt.datetime.now(dt.UTC))
-    if problem:
+    said = future_time_said(episode.at, dt.datetime.now(dt.UTC))
+    if said:
         raise RequestValidationError(
-            [{"loc": ("body", "at"), "msg": problem, "type": "in_the_future"}]
+            [{"loc": ("body", "at"), "msg": said, "type": "in_the_future"}]
         )
     return episode
 
@@ -330,10 +330,15 @@ def _limited(error: Exception) -> HTTPException:
 
     assert isinstance(error, TooManyAttempts | ServerBusy)
     status = 429 if isinstance(error, TooManyAttempts) else 503
-    return HTTPException(status, str(error), headers={"Retry-After": str(error.retry_after_s)})
+    # A Said, or (a busy server) a sentence of the catalogue: said in the request's language.
+    detail = error.said if isinstance(error, TooManyAttempts) else str(error)
+    return HTTPException(status, detail, headers={"Retry-After": str(error.retry_after_s)})
 
 
-def _wrong_password(field: str, message: str) -> RequestValidationError:
+NOT_YOUR_PASSWORD = Said(N_("is not your password"))
+
+
+def _wrong_password(field: str, message: Said) -> RequestValidationError:
     return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
 
 
@@ -360,7 +365,9 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
     router = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=ERRORS)
 
     def missing(episode_id: int) -> HTTPException:
-        return HTTPException(404, f"There is no episode {episode_id} in your diary.")
+        return HTTPException(
+            404, Said(N_("There is no episode {id} in your diary."), {"id": episode_id})
+        )
 
     def session_info(login: LoginSession) -> SessionInfo:
         return SessionInfo(
@@ -398,7 +405,7 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         except (TooManyAttempts, ServerBusy) as error:
             raise _limited(error) from None
         except LoginFailed as error:
-            raise HTTPException(401, str(error)) from None
+            raise HTTPException(401, error.said) from None
         response = _json(session_info(login).model_dump_json().encode(), 201)
         set_session_cookie(response, request, token)
         return response
@@ -422,9 +429,9 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         try:
             token, login = await register(request, credentials.name, credentials.password)
         except InvalidRegistration as error:
-            raise _wrong_password(error.field, str(error)) from None
+            raise _wrong_password(error.field, error.said) from None
         except NameTaken as error:
-            raise HTTPException(409, str(error)) from None
+            raise HTTPException(409, error.said) from None
         except (TooManyAttempts, ServerBusy) as error:
             raise _limited(error) from None
         response = _json(session_info(login).model_dump_json().encode(), 201)
@@ -451,7 +458,7 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         try:
             await confirm_password(request, login, confirmation.password)
         except LoginFailed:
-            raise _wrong_password("password", "is not your password") from None
+            raise _wrong_password("password", NOT_YOUR_PASSWORD) from None
         except (TooManyAttempts, ServerBusy) as error:
             raise _limited(error) from None
         await run_in_threadpool(accounts.delete_account, login.account)
@@ -477,9 +484,9 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         try:
             await change_password(request, login, change.current_password, change.new_password)
         except LoginFailed:
-            raise _wrong_password("current_password", "is not your password") from None
+            raise _wrong_password("current_password", NOT_YOUR_PASSWORD) from None
         except InvalidRegistration as error:
-            raise _wrong_password("new_password", str(error)) from None
+            raise _wrong_password("new_password", error.said) from None
         except (TooManyAttempts, ServerBusy) as error:
             raise _limited(error) from None
         return Response(status_code=204)
@@ -614,7 +621,10 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
     async def get_day(request: Request, token: Token, date: IsoDate) -> Response:
         found = await in_diary(request, token, READ_ONLY, lambda book, _: book.day(date))
         if found is None:
-            raise HTTPException(404, f"Nothing is logged for {date.isoformat()}.")
+            # The day as people write it; English as it always was, in ISO.
+            language = answer_language(request.headers.get("accept-language"), available)
+            day = date.isoformat() if language == ENGLISH else format_date(date, language)
+            raise HTTPException(404, Said(N_("Nothing is logged for {date}."), {"date": day}))
         return _json(found.model_dump_json().encode())
 
     @router.put(
@@ -634,7 +644,9 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
             if day.date is not None and day.date != date:
                 problem = {
                     "loc": ("body", "date"),
-                    "msg": f"differs from the path's date {date.isoformat()}",
+                    "msg": Said(
+                        N_("differs from the path's date {date}"), {"date": date.isoformat()}
+                    ),
                     "type": "value_error",
                 }
                 raise RequestValidationError([problem])

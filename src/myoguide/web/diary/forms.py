@@ -179,7 +179,8 @@ def _number(name: str, text: str, problems: Problems, language: str) -> float | 
 def _messages(error: ValidationError, language: str) -> Problems:
     _ = gettext_for(language)
     found: Problems = {}
-    for item, problem in zip(error.errors(), field_problems(error), strict=True):
+    problems = field_problems(error, language=language)
+    for item, problem in zip(error.errors(), problems, strict=True):
         name = re.split(r"[.\[]", problem.field)[0] or "form"
         text = FRIENDLY_PROBLEMS.get((name, item["type"]))
         if text is not None:
