@@ -666,8 +666,9 @@ def export(
         _write(days_path, "--days", lambda out: write_days(book.days(), out))
     if fhir_path:
         from ..fhir.diary import bundle_json, diary_bundle
+        from . import _language
 
-        bundle = diary_bundle(book.episodes(), book.days())
+        bundle = diary_bundle(book.episodes(), book.days(), _language())
         _write(fhir_path, "--fhir", lambda out: out.write(bundle_json(bundle) + "\n"))
 
 

@@ -10,7 +10,8 @@ As SDC's adaptive questionnaires do, the response carries the questions asked so
 contained Questionnaire (profile ``sdc-questionnaire-adapt``, derived from ours) that its
 ``questionnaire`` points to (``#asked``): each question with its type, its choices and its
 help, and the question just added with why we ask it now. The questions are always ours; only
-the why of a question asked before is taken back from the contained Questionnaire sent in.
+the why of a question asked before is taken back from the contained Questionnaire sent in,
+when that was in the language asked for now (one without ``language`` was English).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponseItem,
 )
 
+from ..i18n import ENGLISH, N_, gettext_for
 from ..interview import Question, next_question
 from ..knowledge import Knowledge
-from . import FhirInputError, FhirProblem
+from . import FhirInputError, FhirProblem, resource_version
 from .outcome import parse_resource
 from .questionnaire import (
     ENABLE_WHEN_EXPRESSION,
@@ -54,6 +56,7 @@ ADAPTIVE_QUESTIONNAIRE_PROFILE = f"{_SDC}/sdc-questionnaire-adapt"
 ADAPTIVE_EXTENSION = f"{_SDC}/sdc-questionnaire-questionnaireAdaptive"
 ASKED_ID = "asked"
 """The id of the contained Questionnaire, unless the response sent in names another."""
+ASKED_TITLE = N_("Muscle twitch and spasm check: the questions asked")
 
 
 def response_in(data: object) -> tuple[QuestionnaireResponse, str]:
@@ -63,7 +66,11 @@ def response_in(data: object) -> tuple[QuestionnaireResponse, str]:
         found = [(index, p) for index, p in enumerate(parameters.parameter or []) if p.name == "in"]
         if len(found) != 1:
             raise FhirInputError(
-                [FhirProblem("Parameters.parameter", "expected exactly one parameter named 'in'")]
+                [
+                    FhirProblem(
+                        "Parameters.parameter", N_("expected exactly one parameter named 'in'")
+                    )
+                ]
             )
         index, parameter = found[0]
         at = f"Parameters.parameter[{index}].resource"
@@ -77,9 +84,10 @@ def next_question_response(
     response: QuestionnaireResponse, knowledge: Knowledge, at: str = "QuestionnaireResponse"
 ) -> tuple[QuestionnaireResponse, Question | None]:
     """The response with the next question added (or completed), its contained
-    Questionnaire holding every question asked, and that question."""
+    Questionnaire holding every question asked, and that question; both in the knowledge's
+    language."""
     read = read_response(response, knowledge, at)
-    question = next_question(read.answers, read.unknown)
+    question = next_question(read.answers, read.unknown, language=knowledge.language)
     items = list(response.item or [])
     if question is not None:
         items = _with_question(items, question)
@@ -97,6 +105,7 @@ def next_question_response(
     )
     updated = response.model_copy(
         update={
+            "language": knowledge.language,
             "meta": meta,
             "contained": [form, *contained],
             "questionnaire": f"#{form_id}",
@@ -133,8 +142,12 @@ def _asked_form(
 ) -> Questionnaire:
     """The contained Questionnaire: our items for the response's items, in its order."""
     ours = _our_items(knowledge)
+    # A why given in another language is not taken back: the question's help says enough.
+    same_language = sent is not None and (sent.language or ENGLISH) == knowledge.language
     helps = {
-        item.linkId: item for item in _walk(sent.item if sent else None) if item.type == "display"
+        item.linkId: item
+        for item in _walk(sent.item if sent and same_language else None)
+        if item.type == "display"
     }
 
     def item_for(given: QuestionnaireResponseItem) -> QuestionnaireItem | None:
@@ -161,12 +174,13 @@ def _asked_form(
     return Questionnaire(
         id=form_id,
         meta=Meta(profile=[ADAPTIVE_QUESTIONNAIRE_PROFILE]),
+        language=knowledge.language,
         extension=[Extension(url=ADAPTIVE_EXTENSION, valueBoolean=True)],
-        version=knowledge.version,
+        version=resource_version(knowledge),
         name="MyoguideAsked",
-        title="Muscle twitch and spasm check: the questions asked",
+        title=gettext_for(knowledge.language)(ASKED_TITLE),
         status="active",
-        derivedFrom=[f"{QUESTIONNAIRE_URL}|{knowledge.version}"],
+        derivedFrom=[f"{QUESTIONNAIRE_URL}|{resource_version(knowledge)}"],
         subjectType=["Patient"],
         item=asked or None,
     )

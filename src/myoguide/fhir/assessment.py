@@ -4,7 +4,9 @@ both resting on the QuestionnaireResponse they came from (CONTRACT.md §8).
 The RiskAssessment's first prediction is the triage level, each further one a condition to
 rule out; its reasons are in ``rationale`` and ``reasonCode``, what to do now in
 ``mitigation``. The CarePlan's activities are the care-plan items, each with what it is for.
-Sources travel in our ``source`` extension; the disclaimer is a note on both.
+Sources travel in our ``source`` extension; the disclaimer is a note on both. The words
+are in the knowledge's language (named by each resource's ``language``); the codes are the
+same in every language.
 
 Everything here is built from our own, already valid, values, so the models are made with
 ``model_construct`` (no validation), and the parts that never change with the answers (a
@@ -15,7 +17,7 @@ The tests validate every Bundle returned with the full R4B models.
 from __future__ import annotations
 
 import uuid
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
@@ -27,10 +29,12 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPrediction
 
-from ..assessment import Assessment, CarePlanItem, RuleOut, Source
+from ..assessment import Assessment, CarePlanItem, Kind, RuleOut, Source
+from ..i18n import N_, decimal_symbol, gettext_for
 from ..knowledge import Knowledge
 from . import CANONICAL
 from .codesystem import system_url
+from .questionnaire import TITLE
 from .serialize import fhir_json
 
 __all__ = ["SOURCE_EXTENSION", "assessment_bundle"]
@@ -39,17 +43,26 @@ SOURCE_EXTENSION = f"{CANONICAL}/StructureDefinition/source"
 """Where a statement comes from: sub-extensions ``id``, ``title``, and ``quote`` (a short
 excerpt of a source document) or ``url`` (a public guideline)."""
 _NAMESPACE = uuid.UUID("5b0e8f8e-6f4c-4d8a-9a57-2f1c0f6b7a11")
+_KINDS: dict[Kind, str] = {
+    "twitch": N_("Kind: twitch."),
+    "spasm": N_("Kind: spasm."),
+    "both": N_("Kind: both."),
+    "unclear": N_("Kind: unclear."),
+}
 
 
 def assessment_bundle(
     assessment: Assessment, response: QuestionnaireResponse, knowledge: Knowledge
 ) -> Bundle:
     """The assessment of `response` as a ``collection`` Bundle: the RiskAssessment, the
-    CarePlan and the response itself. The same input gives the same Bundle, ids included."""
+    CarePlan and the response itself (as it was sent), in the knowledge's language. The same
+    input gives the same Bundle, ids included."""
+    language = knowledge.language
+    _ = gettext_for(language)
     seed = fhir_json(response).decode()
     urls = {name: f"urn:uuid:{uuid.uuid5(_NAMESPACE, name + seed)}" for name in ("ra", "cp", "qr")}
     answers = Reference.model_construct(reference=urls["qr"], type="QuestionnaireResponse")
-    subject = response.subject or _ANSWERER
+    subject = response.subject or _answerer(language)
     disclaimer = _note(assessment.disclaimer)
     signs = _sign_names(knowledge)
     reasons = [
@@ -57,9 +70,12 @@ def assessment_bundle(
         for reason in assessment.triage.reasons
     ]
     risk = RiskAssessment.model_construct(
+        language=language,
         status="final",
-        code=_said("Muscle twitch and spasm check"),
-        method=_said(f"myoguide, knowledge version {assessment.knowledge_version}"),
+        code=_said(_(TITLE)),
+        method=_said(
+            _("myoguide, knowledge version {version}").format(version=assessment.knowledge_version)
+        ),
         subject=subject,
         basis=[answers],
         reasonCode=reasons or None,
@@ -73,9 +89,10 @@ def assessment_bundle(
     kinds = {kind.id: kind.name for kind in knowledge.kinds.kinds}
     factors = tuple((factor.id, factor.name) for factor in assessment.factors)
     plan = CarePlan.model_construct(
+        language=language,
         status="active",
         intent="proposal",
-        title="What to do",
+        title=_("What to do"),
         description=assessment.triage.action,
         subject=subject,
         supportingInfo=[answers],
@@ -87,6 +104,7 @@ def assessment_bundle(
         note=[disclaimer],
     )
     return Bundle.model_construct(
+        language=language,
         type="collection",
         entry=[
             BundleEntry.model_construct(fullUrl=urls["ra"], resource=risk),
@@ -96,7 +114,10 @@ def assessment_bundle(
     )
 
 
-_ANSWERER = Reference.model_construct(display="The person who answered the questionnaire")
+@cache
+def _answerer(language: str) -> Reference:
+    _ = gettext_for(language)
+    return Reference.model_construct(display=_("The person who answered the questionnaire"))
 
 
 def _sign_names(knowledge: Knowledge) -> dict[str, str]:
@@ -104,6 +125,7 @@ def _sign_names(knowledge: Knowledge) -> dict[str, str]:
 
 
 def _triage(assessment: Assessment, knowledge: Knowledge) -> RiskAssessmentPrediction:
+    _ = gettext_for(knowledge.language)
     triage = assessment.triage
     label = knowledge.meta.triage_levels[triage.level].label
     sources = tuple(source for reason in triage.reasons for source in reason.sources)
@@ -111,7 +133,7 @@ def _triage(assessment: Assessment, knowledge: Knowledge) -> RiskAssessmentPredi
         extension=_sources(sources),
         outcome=_concept("triage-level", triage.level, label),
         rationale=" ".join(reason.text for reason in triage.reasons)
-        or "None of the answers is a warning sign.",
+        or _("None of the answers is a warning sign."),
     )
 
 
@@ -143,16 +165,26 @@ def _note(text: str) -> Annotation:
 
 
 def _notes(assessment: Assessment, knowledge: Knowledge) -> list[Annotation]:
-    notes = [_note(f"Kind: {assessment.kind}. {assessment.kind_explanation}")]
+    _ = gettext_for(knowledge.language)
+    decimal = decimal_symbol(knowledge.language)
+    notes = [_note(f"{_(_KINDS[assessment.kind])} {assessment.kind_explanation}")]
     if assessment.factors:
+        cause = _("- {name} ({id}, score {score}): {why}")
         causes = "\n".join(
-            f"- {factor.name} ({factor.id}, score {factor.score:.2f}): {' '.join(factor.why)}"
+            cause.format(
+                name=factor.name,
+                id=factor.id,
+                score=f"{factor.score:.2f}".replace(".", decimal),
+                why=" ".join(factor.why),
+            )
             for factor in assessment.factors
         )
-        notes.append(_note(f"Likely causes, most likely first:\n{causes}"))
+        notes.append(_note(_("Likely causes, most likely first:") + f"\n{causes}"))
     if assessment.triage.unanswered:
-        listed = ", ".join(assessment.triage.unanswered)
-        notes.append(_note(f"{knowledge.meta.unanswered_note} Unanswered: {listed}."))
+        unanswered = _("{note} Unanswered: {questions}.").format(
+            note=knowledge.meta.unanswered_note, questions=", ".join(assessment.triage.unanswered)
+        )
+        notes.append(_note(unanswered))
     return notes
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
 
 from ..assessment import TRIAGE_ORDER
+from ..i18n import N_, gettext_for
 from ..knowledge import Knowledge
-from . import CANONICAL
+from . import CANONICAL, resource_version
 
 __all__ = [
     "NONE_OF_THESE",
+    "NONE_OF_THESE_DISPLAY",
     "code_system",
     "code_system_ids",
     "question_system_id",
@@ -25,6 +27,7 @@ __all__ = [
 
 NONE_OF_THESE = "none"
 """The one code of ``none-of-these``: a list answered empty (none applies), not unknown."""
+NONE_OF_THESE_DISPLAY = N_("None of these")
 _NONE_SYSTEM = "none-of-these"
 _RESULTS = ("triage-level", "warning-sign", "rule-out", "care-plan", "factor", "kind")
 
@@ -49,15 +52,17 @@ def code_system_ids(knowledge: Knowledge) -> list[str]:
 
 
 def code_system(knowledge: Knowledge, system_id: str) -> CodeSystem | None:
-    """The code system with this id, or None when there is none."""
+    """The code system with this id, or None when there is none; its words in the
+    knowledge's language, its codes the same in every language."""
     concepts = _concepts(knowledge).get(system_id)
     if concepts is None:
         return None
     title, description, codes = concepts
     return CodeSystem(
         id=system_id,
+        language=knowledge.language,
         url=system_url(system_id),
-        version=knowledge.version,
+        version=resource_version(knowledge),
         name="Myoguide" + "".join(part.title() for part in system_id.replace(".", "-").split("-")),
         title=title,
         status="active",
@@ -78,35 +83,39 @@ _Concepts = tuple[str, str, list[tuple[str, str, str | None]]]
 
 
 def _concepts(knowledge: Knowledge) -> dict[str, _Concepts]:
+    _ = gettext_for(knowledge.language)
     systems: dict[str, _Concepts] = {}
     for question in knowledge.questions.questions:
         if question.type in {"choice", "multi"}:
             systems[question_system_id(question.id)] = (
-                f"Answers to: {question.text}",
-                f"The choices of the question `{question.id}`; the codes are its contract values.",
+                _("Answers to: {question}").format(question=question.text),
+                _("The choices of the question `{id}`; the codes are its contract values.").format(
+                    id=question.id
+                ),
                 [(option.value, option.label, None) for option in question.options],
             )
+    none_of_these = _(NONE_OF_THESE_DISPLAY)
     systems[_NONE_SYSTEM] = (
-        "None of these",
-        "The answer to a question with several answers when none of them applies.",
-        [(NONE_OF_THESE, "None of these", "None of the choices applies (this is not unknown).")],
+        none_of_these,
+        _("The answer to a question with several answers when none of them applies."),
+        [(NONE_OF_THESE, none_of_these, _("None of the choices applies (this is not unknown)."))],
     )
     levels = knowledge.meta.triage_levels
     systems["triage-level"] = (
-        "Triage levels",
-        "How soon to get care, from least to most urgent.",
+        _("Triage levels"),
+        _("How soon to get care, from least to most urgent."),
         [(level, levels[level].label, levels[level].action) for level in TRIAGE_ORDER],
     )
     for system_id, title, entries in (
-        ("warning-sign", "Warning signs", knowledge.warning_signs),
-        ("rule-out", "Conditions a doctor may need to rule out", knowledge.rule_outs),
-        ("care-plan", "What to do", knowledge.care_plan),
-        ("factor", "Likely contributing causes", knowledge.factors),
-        ("kind", "Kinds of movement: twitch, spasm or both", knowledge.kinds.kinds),
+        ("warning-sign", N_("Warning signs"), knowledge.warning_signs),
+        ("rule-out", N_("Conditions a doctor may need to rule out"), knowledge.rule_outs),
+        ("care-plan", N_("What to do"), knowledge.care_plan),
+        ("factor", N_("Likely contributing causes"), knowledge.factors),
+        ("kind", N_("Kinds of movement: twitch, spasm or both"), knowledge.kinds.kinds),
     ):
         systems[system_id] = (
-            title,
-            f"{title}; the codes are myoguide's contract ids.",
+            _(title),
+            _("{title}; the codes are myoguide's contract ids.").format(title=_(title)),
             [(entry.id, entry.name, entry.summary) for entry in entries],
         )
     return systems

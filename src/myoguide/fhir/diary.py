@@ -17,6 +17,11 @@ Standard codes only where a public code system has one we can cite:
   named on a day but not logged.
 Everything else is coded in our own CodeSystem (`DIARY_SYSTEM`, `diary_code_system()`), whose
 codes are the diary's own ids. Pure functions: no I/O, and nothing here logs what people wrote.
+
+The displays and texts of our codes are in the language asked for (English by default; the
+CodeSystem's ``language`` says which, and no Bundle claims one: a note is in the words its
+writer chose); HL7's and LOINC's displays stay theirs. Reading goes by code only, so a
+Bundle in any language reads the same.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from pydantic import BaseModel, ValidationError
 from ..answers import Region
 from ..diary.models import DayIn, EpisodeIn, Exercise
 from ..errors import FieldProblem, field_problems
+from ..i18n import ENGLISH, N_, gettext_for
 
 BASE = "https://myoguide.org/fhir/"
 DIARY_SYSTEM_ID = "diary"
@@ -57,9 +63,6 @@ DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 READ_STATUSES = ("final", "amended", "corrected")
 """The statuses an imported Observation may have: data that holds (not an error, not a draft)."""
 
-_SURVEY = CodeableConcept(
-    coding=[Coding(system=CATEGORY_SYSTEM, code="survey", display="Survey")], text="Survey"
-)
 _SECONDS_IN = {"s": 1, "min": 60, "h": 3600}
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,74 +83,108 @@ class Part:
 
 
 EPISODE_PARTS: dict[str, Part] = {
-    "kind": Part("kind", "code", "Twitch or spasm"),
-    "region": Part("regions", "code", "Where it was felt", many=True),
-    "intensity": Part("intensity", "integer", "How strong, 0 to 10"),
-    "duration": Part("duration_s", "seconds", "How long it lasted"),
-    "warning_sign": Part("warning_signs", "code", "A warning sign noticed with it", many=True),
+    "kind": Part("kind", "code", N_("Twitch or spasm")),
+    "region": Part("regions", "code", N_("Where it was felt"), many=True),
+    "intensity": Part("intensity", "integer", N_("How strong, 0 to 10")),
+    "duration": Part("duration_s", "seconds", N_("How long it lasted")),
+    "warning_sign": Part("warning_signs", "code", N_("A warning sign noticed with it"), many=True),
 }
 DAY_PARTS: dict[str, Part] = {
     "caffeine_cups": Part(
         "caffeine_cups",
         "quantity",
-        "Cups of coffee, tea, cola or energy drink",
+        N_("Cups of coffee, tea, cola or energy drink"),
         unit="{cup}",
-        unit_text="cups",
+        unit_text=N_("cups"),
     ),
-    "sleep_hours": Part("sleep_hours", "quantity", "Hours of sleep", unit="h", unit_text="h"),
-    "stress": Part("stress", "integer", "Stress, 0 to 10"),
+    "sleep_hours": Part("sleep_hours", "quantity", N_("Hours of sleep"), unit="h", unit_text="h"),
+    "stress": Part("stress", "integer", N_("Stress, 0 to 10")),
     "water_glasses": Part(
-        "water_glasses", "quantity", "Glasses of water", unit="{glass}", unit_text="glasses"
+        "water_glasses", "quantity", N_("Glasses of water"), unit="{glass}", unit_text=N_("glasses")
     ),
-    "exercise": Part("exercise", "code", "Exercise: none, light or heavy"),
-    "nicotine": Part("nicotine", "boolean", "Any nicotine"),
+    "exercise": Part("exercise", "code", N_("Exercise: none, light or heavy")),
+    "nicotine": Part("nicotine", "boolean", N_("Any nicotine")),
     "alcohol_units": Part(
-        "alcohol_units", "quantity", "Units of alcohol", unit="{unit}", unit_text="units"
+        "alcohol_units", "quantity", N_("Units of alcohol"), unit="{unit}", unit_text=N_("units")
     ),
-    "medication": Part("medications", "string", "A medicine taken", many=True),
+    "medication": Part("medications", "string", N_("A medicine taken"), many=True),
 }
+"""Each component's code, with its display marked for the catalogue (translated where used)."""
 CUSTOM_FACTOR = "custom_factor"
 """The code of a person's own factor; its name is the code's `text`."""
+_EPISODE = N_("A twitch or spasm")
+_DAY = N_("A day's factors")
+_OWN_FACTOR = N_("A factor of your own")
 
 EXERCISE_NAMES: dict[Exercise, str] = {
-    "none": "No exercise",
-    "light": "Light exercise",
-    "heavy": "Heavy exercise",
+    "none": N_("No exercise"),
+    "light": N_("Light exercise"),
+    "heavy": N_("Heavy exercise"),
 }
+_EPISODE_TEXT = {"twitch": N_("A twitch"), "spasm": N_("A spasm")}
+"""An episode Observation's code text, by its kind."""
 
 
 @cache
-def _code_values() -> dict[str, str]:
-    """The codes a component's value may take, with their display."""
+def _survey(language: str) -> CodeableConcept:
+    _ = gettext_for(language)
+    # HL7's display of HL7's code stays theirs; the text is ours.
+    return CodeableConcept(
+        coding=[Coding(system=CATEGORY_SYSTEM, code="survey", display="Survey")],
+        text=_("Survey"),
+    )
+
+
+@cache
+def _code_values(language: str = ENGLISH) -> dict[str, str]:
+    """The codes a component's value may take, with their display in ``language``."""
     from ..diary.safety import SIGN_NAMES
 
-    kinds = {"twitch": "A twitch", "spasm": "A spasm (or cramp)"}
-    places = {region: region.replace("_", " ").capitalize() for region in get_args(Region)}
-    return {**kinds, **places, **SIGN_NAMES, **EXERCISE_NAMES}
+    _ = gettext_for(language)
+    kinds = {"twitch": _("A twitch"), "spasm": _("A spasm (or cramp)")}
+    if language == ENGLISH:
+        places = {region: region.replace("_", " ").capitalize() for region in get_args(Region)}
+    else:
+        from ..knowledge import load_knowledge
+
+        names = {region.id: region.name for region in load_knowledge(language=language).regions}
+        places = {region: names[region] for region in get_args(Region)}
+    signs = {code: _(name) for code, name in SIGN_NAMES.items()}
+    exercise = {code: _(name) for code, name in EXERCISE_NAMES.items()}
+    return {**kinds, **places, **signs, **exercise}
 
 
-def diary_code_system() -> CodeSystem:
-    """Our CodeSystem for the diary: what each Observation, component and value code means."""
+def diary_code_system(language: str = ENGLISH) -> CodeSystem:
+    """Our CodeSystem for the diary: what each Observation, component and value code means,
+    in ``language``."""
+    _ = gettext_for(language)
     concepts = [
-        ("episode", "A twitch or spasm", "One twitch or spasm as logged in the diary."),
-        ("day", "A day's factors", "What was logged about one day that may go with episodes."),
+        ("episode", _(_EPISODE), _("One twitch or spasm as logged in the diary.")),
+        ("day", _(_DAY), _("What was logged about one day that may go with episodes.")),
     ]
     for parts in (EPISODE_PARTS, DAY_PARTS):
-        concepts += [(code, part.display, part.display + ".") for code, part in parts.items()]
+        concepts += [(code, _(part.display), _(part.display) + ".") for code, part in parts.items()]
     concepts.append(
-        (CUSTOM_FACTOR, "A factor of your own", "A factor the person named; the name is its text.")
+        (
+            CUSTOM_FACTOR,
+            _(_OWN_FACTOR),
+            _("A factor the person named; the name is its text."),
+        )
     )
-    concepts += [(code, name, name + ".") for code, name in _code_values().items()]
+    concepts += [(code, name, name + ".") for code, name in _code_values(language).items()]
     return CodeSystem(
         id=DIARY_SYSTEM_ID,
+        language=language,
         url=DIARY_SYSTEM,
         name="MyoguideDiary",
-        title="myoguide diary",
+        title=_("myoguide diary"),
         status="active",
         content="complete",
         caseSensitive=True,
-        description="The codes of myoguide's symptom diary: episodes of muscle twitches and"
-        " spasms, the factors of each day, and their values (the diary's own ids).",
+        description=_(
+            "The codes of myoguide's symptom diary: episodes of muscle twitches and"
+            " spasms, the factors of each day, and their values (the diary's own ids)."
+        ),
         concept=[
             CodeSystemConcept(code=code, display=display, definition=definition)
             for code, display, definition in concepts
@@ -161,16 +198,16 @@ def _ours(code: str, display: str, text: str | None = None) -> CodeableConcept:
     )
 
 
-def _component(code: str, **value: Any) -> ObservationComponent:
-    return ObservationComponent(code=_component_code(code), **value)
+def _component(code: str, language: str, **value: Any) -> ObservationComponent:
+    return ObservationComponent(code=_component_code(code, language), **value)
 
 
 # The codes are shared by every resource that holds them (never changed once made): building
 # one for each of thousands of entries took most of the time an export takes to build.
 @cache
-def _component_code(code: str) -> CodeableConcept:
+def _component_code(code: str, language: str) -> CodeableConcept:
     part = EPISODE_PARTS.get(code) or DAY_PARTS[code]
-    concept = _ours(code, part.display)
+    concept = _ours(code, gettext_for(language)(part.display))
     if code == "sleep_hours":
         concept.coding = [Coding(system=LOINC, code=SLEEP_DURATION, display="Sleep duration")] + (
             concept.coding or []
@@ -179,12 +216,13 @@ def _component_code(code: str) -> CodeableConcept:
 
 
 @cache
-def _value_code(code: str) -> CodeableConcept:
-    return _ours(code, _code_values()[code])
+def _value_code(code: str, language: str) -> CodeableConcept:
+    return _ours(code, _code_values(language)[code])
 
 
-def _quantity(value: float, part: Part) -> Quantity:
-    return Quantity(value=Decimal(repr(value)), unit=part.unit_text, system=UCUM, code=part.unit)
+def _quantity(value: float, part: Part, language: str) -> Quantity:
+    unit = gettext_for(language)(part.unit_text)
+    return Quantity(value=Decimal(repr(value)), unit=unit, system=UCUM, code=part.unit)
 
 
 def fhir_time(at: dt.datetime) -> tuple[str, int | None]:
@@ -198,32 +236,37 @@ def fhir_time(at: dt.datetime) -> tuple[str, int | None]:
     return at.astimezone(dt.UTC).isoformat(), seconds
 
 
-def episode_observation(number: int, episode: EpisodeIn) -> Observation:
+def episode_observation(number: int, episode: EpisodeIn, language: str = ENGLISH) -> Observation:
     """One episode as an Observation (`number`: its place in the Bundle, for its id)."""
     when, offset = fhir_time(episode.at)
-    components = [_component("kind", valueCodeableConcept=_value_code(episode.kind))]
-    components += [
-        _component("region", valueCodeableConcept=_value_code(region)) for region in episode.regions
+    components = [
+        _component("kind", language, valueCodeableConcept=_value_code(episode.kind, language))
     ]
-    components.append(_component("intensity", valueInteger=episode.intensity))
+    components += [
+        _component("region", language, valueCodeableConcept=_value_code(region, language))
+        for region in episode.regions
+    ]
+    components.append(_component("intensity", language, valueInteger=episode.intensity))
     if episode.duration_s is not None:
         components.append(
             _component(
                 "duration",
+                language,
                 valueQuantity=Quantity(
                     value=Decimal(episode.duration_s), unit="s", system=UCUM, code="s"
                 ),
             )
         )
     components += [
-        _component("warning_sign", valueCodeableConcept=_value_code(sign))
+        _component("warning_sign", language, valueCodeableConcept=_value_code(sign, language))
         for sign in episode.warning_signs
     ]
+    _ = gettext_for(language)
     observation = Observation(
         id=f"episode-{number}",
         status="final",
-        category=[_SURVEY],
-        code=_ours("episode", "A twitch or spasm", text=f"A {episode.kind}"),
+        category=[_survey(language)],
+        code=_ours("episode", _(_EPISODE), text=_(_EPISODE_TEXT[episode.kind])),
         effectiveDateTime=when,
         component=components,
     )
@@ -235,24 +278,29 @@ def episode_observation(number: int, episode: EpisodeIn) -> Observation:
     return observation
 
 
-def day_observation(day: DayIn) -> Observation:
+def day_observation(day: DayIn, language: str = ENGLISH) -> Observation:
     """One day's factors as an Observation: a component for each factor logged."""
+    _ = gettext_for(language)
     components: list[ObservationComponent] = []
     for code, part in DAY_PARTS.items():
         value = getattr(day, part.field)
         if value is None or part.many:
             continue
         if part.value == "quantity":
-            components.append(_component(code, valueQuantity=_quantity(value, part)))
+            components.append(
+                _component(code, language, valueQuantity=_quantity(value, part, language))
+            )
         elif part.value == "integer":
-            components.append(_component(code, valueInteger=value))
+            components.append(_component(code, language, valueInteger=value))
         elif part.value == "boolean":
-            components.append(_component(code, valueBoolean=value))
+            components.append(_component(code, language, valueBoolean=value))
         else:
-            components.append(_component(code, valueCodeableConcept=_value_code(value)))
-    components += [_component("medication", valueString=name) for name in day.medications]
+            components.append(
+                _component(code, language, valueCodeableConcept=_value_code(value, language))
+            )
+    components += [_component("medication", language, valueString=name) for name in day.medications]
     for name, value in day.custom.items():
-        concept = _ours(CUSTOM_FACTOR, "A factor of your own", text=name)
+        concept = _ours(CUSTOM_FACTOR, _(_OWN_FACTOR), text=name)
         if value is None:
             absent = CodeableConcept(
                 coding=[Coding(system=DATA_ABSENT, code="unknown", display="Unknown")]
@@ -266,18 +314,21 @@ def day_observation(day: DayIn) -> Observation:
     return Observation(
         id=f"day-{day.date.isoformat()}",
         status="final",
-        category=[_SURVEY],
-        code=_ours("day", "A day's factors"),
+        category=[_survey(language)],
+        code=_ours("day", _(_DAY)),
         effectiveDateTime=day.date.isoformat(),
         component=components or None,
     )
 
 
-def diary_bundle(episodes: Iterable[EpisodeIn], days: Iterable[DayIn]) -> Bundle:
-    """The diary as a `collection` Bundle: the episodes in the order given, then the days.
-    Its codes are objects shared with every other Bundle made: read it, never change it."""
-    resources = [episode_observation(n, e) for n, e in enumerate(episodes, start=1)]
-    resources += [day_observation(d) for d in days]
+def diary_bundle(
+    episodes: Iterable[EpisodeIn], days: Iterable[DayIn], language: str = ENGLISH
+) -> Bundle:
+    """The diary as a `collection` Bundle: the episodes in the order given, then the days,
+    its displays in ``language``. Its codes are objects shared with every other Bundle made:
+    read it, never change it."""
+    resources = [episode_observation(n, e, language) for n, e in enumerate(episodes, start=1)]
+    resources += [day_observation(d, language) for d in days]
     return Bundle(type="collection", entry=[BundleEntry(resource=r) for r in resources] or None)
 
 

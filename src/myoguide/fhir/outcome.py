@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TypeVar
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
@@ -10,6 +11,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, field_problems
+from ..i18n import N_
 from . import FhirInputError, FhirProblem
 
 __all__ = ["operation_outcome", "parse_resource"]
@@ -26,23 +28,38 @@ def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
     kind = model.get_resource_type()
     at = at or kind
     if not isinstance(data, dict):
-        raise FhirInputError([FhirProblem(at, f"expected a {kind} resource (a JSON object)")])
+        raise FhirInputError(
+            [FhirProblem(at, N_("expected a {kind} resource (a JSON object)"), {"kind": kind})]
+        )
     if _depth(data) > MAX_DEPTH:
-        raise FhirInputError([FhirProblem(at, f"nested more than {MAX_DEPTH} levels deep")])
+        raise FhirInputError(
+            [FhirProblem(at, N_("nested more than {depth} levels deep"), {"depth": MAX_DEPTH})]
+        )
     mistyped = _mistyped(data, at)
     if mistyped:
         raise FhirInputError(mistyped)
     found = data.get("resourceType")
     if found != kind:
-        said = f"the resourceType is {found!r}" if found is not None else "it has no resourceType"
-        raise FhirInputError([FhirProblem(f"{at}.resourceType", f"expected {kind}: {said}")])
+        if found is None:
+            wrong = FhirProblem(
+                f"{at}.resourceType", N_("expected {kind}: it has no resourceType"), {"kind": kind}
+            )
+        else:
+            wrong = FhirProblem(
+                f"{at}.resourceType",
+                N_("expected {kind}: the resourceType is {found}"),
+                {"kind": kind, "found": repr(found)},
+            )
+        raise FhirInputError([wrong])
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise FhirInputError([_problem(at, kind, p) for p in field_problems(error)]) from None
     except (ValueError, TypeError) as error:
         # fhir.resources raises a few of its own checks outside pydantic's errors.
-        raise FhirInputError([FhirProblem(at, f"not a valid {kind}: {error}")]) from None
+        raise FhirInputError(
+            [FhirProblem(at, N_("not a valid {kind}: {error}"), {"kind": kind, "error": error})]
+        ) from None
 
 
 # FHIR JSON writes these as a JSON boolean or number; the models would also take 1 for true,
@@ -61,9 +78,9 @@ def _mistyped(data: object, at: str) -> list[FhirProblem]:
             for key, child in value.items():
                 is_bool = isinstance(child, bool)
                 if key in _BOOLEANS and not is_bool:
-                    problems.append(FhirProblem(f"{where}.{key}", "expected true or false"))
+                    problems.append(FhirProblem(f"{where}.{key}", N_("expected true or false")))
                 elif key in _NUMBERS and (is_bool or not isinstance(child, int | float)):
-                    problems.append(FhirProblem(f"{where}.{key}", "expected a JSON number"))
+                    problems.append(FhirProblem(f"{where}.{key}", N_("expected a JSON number")))
                 queue.append((child, f"{where}.{key}"))
         elif isinstance(value, list):
             queue.extend((child, f"{where}[{index}]") for index, child in enumerate(value))
@@ -87,24 +104,29 @@ def _depth(data: object) -> int:
 
 
 def _problem(at: str, kind: str, problem: FieldProblem) -> FhirProblem:
-    message = problem.message
-    if message.startswith("unknown field"):
-        message = f"no such element in a FHIR R4 {kind}"
-    return FhirProblem(f"{at}.{problem.field}".rstrip("."), message)
+    where = f"{at}.{problem.field}".rstrip(".")
+    if problem.message.startswith("unknown field"):
+        return FhirProblem(where, N_("no such element in a FHIR R4 {kind}"), {"kind": kind})
+    # The model's own words (errors.py's, or pydantic's): translated where the catalogue has them.
+    return FhirProblem(where, problem.message)
 
 
-def operation_outcome(error: FhirInputError) -> OperationOutcome:
+def operation_outcome(
+    error: FhirInputError, gettext: Callable[[str], str] | None = None
+) -> OperationOutcome:
     """The problems as FHIR reports them: one issue each, its place in ``expression`` (the
-    first :data:`MAX_ISSUES`, and how many more: a hostile body can hold thousands)."""
+    first :data:`MAX_ISSUES`, and how many more: a hostile body can hold thousands), said
+    in the language of ``gettext`` (English without it); the places are the same in all."""
     problems = error.problems[:MAX_ISSUES]
     if len(error.problems) > MAX_ISSUES:
-        problems.append(FhirProblem("", f"and {len(error.problems) - MAX_ISSUES} more problems"))
+        more = len(error.problems) - MAX_ISSUES
+        problems.append(FhirProblem("", N_("and {count} more problems"), {"count": more}))
     return OperationOutcome(
         issue=[
             OperationOutcomeIssue(
                 severity="error",
                 code="invalid",
-                diagnostics=problem.message,
+                diagnostics=problem.translated(gettext) if gettext else problem.text,
                 expression=[problem.expression] if problem.expression else None,
             )
             for problem in problems

@@ -5,6 +5,14 @@ group item per section. A skip rule (``ask_if``) becomes ``enableWhen`` where FH
 "any"/"all" of simple tests can say it; otherwise (a rule that nests "all" inside "any")
 the SDC ``enableWhenExpression`` in FHIRPath says it. Either way an item is enabled exactly
 when our rule is not known to be false: an unknown answer never hides a question.
+
+Its words are in one language, the knowledge's, which ``language`` names; the codes,
+linkIds, url and version are the same in every language, so a response to the Spanish
+questionnaire is a response to the English one. The other languages are served at the same
+address by ``Accept-Language`` (as HTTP and FHIR's RESTful API choose a representation),
+not as ``translation`` extensions on every text: SDC form fillers render the questionnaire
+they are given and few read those extensions, and a copy of each text in every language
+would make the questionnaire several times as long for the one language a person reads.
 """
 
 from __future__ import annotations
@@ -21,11 +29,12 @@ from fhir.resources.R4B.questionnaire import (
 )
 
 from ..conditions import Condition
+from ..i18n import N_, gettext_for
 from ..knowledge import Knowledge
 from ..knowledge.models import Question
 from ..questionnaire import walk
-from . import CANONICAL
-from .codesystem import NONE_OF_THESE, question_system_id, system_url
+from . import CANONICAL, resource_version
+from .codesystem import NONE_OF_THESE, NONE_OF_THESE_DISPLAY, question_system_id, system_url
 
 __all__ = [
     "ENABLE_WHEN_EXPRESSION",
@@ -57,13 +66,21 @@ _ITEM_TYPES = {
     "number": "decimal",
 }
 _COMPARISONS = (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<"))
+TITLE = N_("Muscle twitch and spasm check")
+PURPOSE = N_(
+    "Tell a muscle twitch from a spasm, find warning signs and likely causes, and say what "
+    "helps. An unanswered question stays unknown; it never counts as no."
+)
 
 EnableTest = tuple[str, str, Any]
 """One ``enableWhen``: (question linkId, operator, answer) with the answer a Python value."""
 
 
 def questionnaire(knowledge: Knowledge) -> Questionnaire:
-    """The whole questionnaire, its version the knowledge version."""
+    """The whole questionnaire in the knowledge's language, its version the knowledge version
+    (the English knowledge's, as in every language)."""
+    _ = gettext_for(knowledge.language)
+    none_of_these = _(NONE_OF_THESE_DISPLAY)
     questions = {q.id: q for q in knowledge.questions.questions}
     groups = []
     for section, section_questions in walk(knowledge):
@@ -74,27 +91,29 @@ def questionnaire(knowledge: Knowledge) -> Questionnaire:
                 linkId=link,
                 type="group",
                 text=section.title,
-                item=[intro, *(_item(q, questions) for q in section_questions)],
+                item=[intro, *(_item(q, questions, none_of_these) for q in section_questions)],
             )
         )
     return Questionnaire(
         id="myoguide",
+        language=knowledge.language,
         url=QUESTIONNAIRE_URL,
-        version=knowledge.version,
+        version=resource_version(knowledge),
         name="Myoguide",
-        title="Muscle twitch and spasm check",
+        title=_(TITLE),
         status="active",
         experimental=False,
         subjectType=["Patient"],
         publisher="myoguide",
         description=knowledge.meta.disclaimer,
-        purpose="Tell a muscle twitch from a spasm, find warning signs and likely causes, and "
-        "say what helps. An unanswered question stays unknown; it never counts as no.",
+        purpose=_(PURPOSE),
         item=groups,
     )
 
 
-def _item(question: Question, questions: dict[str, Question]) -> QuestionnaireItem:
+def _item(
+    question: Question, questions: dict[str, Question], none_of_these: str
+) -> QuestionnaireItem:
     help_item = QuestionnaireItem(
         linkId=f"{question.id}{HELP_SUFFIX}",
         type="display",
@@ -102,6 +121,7 @@ def _item(question: Question, questions: dict[str, Question]) -> QuestionnaireIt
         extension=[
             Extension(
                 url=ITEM_CONTROL,
+                # HL7's display of HL7's code, in every language: it is theirs, not ours.
                 valueCodeableConcept={
                     "coding": [{"system": ITEM_CONTROL_CODES, "code": "help", "display": "Help"}]
                 },
@@ -126,7 +146,7 @@ def _item(question: Question, questions: dict[str, Question]) -> QuestionnaireIt
         fields["answerOption"].append(
             QuestionnaireItemAnswerOption(
                 valueCoding=Coding(
-                    system=system_url("none-of-these"), code=NONE_OF_THESE, display="None of these"
+                    system=system_url("none-of-these"), code=NONE_OF_THESE, display=none_of_these
                 ),
                 extension=[Extension(url=OPTION_EXCLUSIVE, valueBoolean=True)],
             )

@@ -26,16 +26,21 @@ from pydantic import ValidationError
 from ..answers import Answers
 from ..conditions import flatten
 from ..errors import field_problems
+from ..i18n import N_, gettext_for
 from ..knowledge import Knowledge
 from ..knowledge.models import Question
 from ..questionnaire import set_answer, walk
-from . import FhirInputError, FhirProblem
-from .codesystem import NONE_OF_THESE, question_system_id, system_url
+from . import FhirInputError, FhirProblem, Phrase, resource_version
+from .codesystem import NONE_OF_THESE, NONE_OF_THESE_DISPLAY, question_system_id, system_url
 from .questionnaire import QUESTIONNAIRE_URL, SECTION_PREFIX
 
 __all__ = ["ReadResponse", "contained_form", "read_response", "to_response"]
 
 STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+_BOOLEAN = Phrase(N_("valueBoolean (true or false)"))
+_INTEGER = Phrase(N_("valueInteger (a whole number)"))
+_DECIMAL = Phrase(N_("valueDecimal (a number)"))
+_CODING = Phrase(N_("valueCoding (one of the answerOption codings)"))
 _NONE_SYSTEM = system_url("none-of-these")
 NONE_OF_THESE_ANSWER = object()
 """What reading the "none of these" coding gives, before the list is made."""
@@ -57,13 +62,15 @@ def to_response(
     status: str = "completed",
 ) -> QuestionnaireResponse:
     """The answers as a response to our Questionnaire, in its sections and order; each id
-    in `unknown` that has no answer is an item with no answer."""
+    in `unknown` that has no answer is an item with no answer. The items' text is in the
+    knowledge's language."""
     values = flatten(answers)
+    none_of_these = gettext_for(knowledge.language)(NONE_OF_THESE_DISPLAY)
     not_sure = set(unknown)
     groups = []
     for section, questions in walk(knowledge):
         items = [
-            _item(question, values[question.id])
+            _item(question, values[question.id], none_of_these)
             for question in questions
             if values[question.id] is not None or question.id in not_sure
         ]
@@ -74,22 +81,22 @@ def to_response(
                 )
             )
     return QuestionnaireResponse(
-        questionnaire=f"{QUESTIONNAIRE_URL}|{knowledge.version}",
+        questionnaire=f"{QUESTIONNAIRE_URL}|{resource_version(knowledge)}",
         status=status,
         item=groups or None,
     )
 
 
-def _item(question: Question, value: Any) -> QuestionnaireResponseItem:
+def _item(question: Question, value: Any, none_of_these: str) -> QuestionnaireResponseItem:
     answers = (
         None
         if value is None
-        else [QuestionnaireResponseItemAnswer(**a) for a in _values(question, value)]
+        else [QuestionnaireResponseItemAnswer(**a) for a in _values(question, value, none_of_these)]
     )
     return QuestionnaireResponseItem(linkId=question.id, text=question.text, answer=answers)
 
 
-def _values(question: Question, value: Any) -> list[dict[str, Any]]:
+def _values(question: Question, value: Any, none_of_these: str) -> list[dict[str, Any]]:
     if question.type == "yes_no":
         return [{"valueBoolean": value}]
     if question.type == "integer":
@@ -100,11 +107,7 @@ def _values(question: Question, value: Any) -> list[dict[str, Any]]:
         return [{"valueCoding": _coding(question, value)}]
     if not value:
         return [
-            {
-                "valueCoding": Coding(
-                    system=_NONE_SYSTEM, code=NONE_OF_THESE, display="None of these"
-                )
-            }
+            {"valueCoding": Coding(system=_NONE_SYSTEM, code=NONE_OF_THESE, display=none_of_these)}
         ]
     return [{"valueCoding": _coding(question, element)} for element in value]
 
@@ -128,12 +131,21 @@ def read_response(
         if not any((url or "").split("|")[0] == QUESTIONNAIRE_URL for url in derived):
             reader.problem(
                 f"{at}.questionnaire",
-                f"{form!r} names no contained Questionnaire derived from {QUESTIONNAIRE_URL}",
+                N_("{form} names no contained Questionnaire derived from {url}"),
+                form=repr(form),
+                url=QUESTIONNAIRE_URL,
             )
     elif form is not None and form.split("|")[0] != QUESTIONNAIRE_URL:
-        reader.problem(f"{at}.questionnaire", f"answers only {QUESTIONNAIRE_URL} can be read here")
+        reader.problem(
+            f"{at}.questionnaire", N_("answers only {url} can be read here"), url=QUESTIONNAIRE_URL
+        )
     if response.status not in STATUSES:
-        reader.problem(f"{at}.status", f"{response.status!r} is not one of {', '.join(STATUSES)}")
+        reader.problem(
+            f"{at}.status",
+            N_("{status} is not one of {statuses}"),
+            status=repr(response.status),
+            statuses=", ".join(STATUSES),
+        )
     reader.read(response.item or [], at)
     return reader.result()
 
@@ -163,8 +175,8 @@ class _Reader:
         self.places: dict[str, str] = {}
         self.unknown: list[str] = []
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(FhirProblem(where, message))
+    def problem(self, where: str, message: str, **values: object) -> None:
+        self.problems.append(FhirProblem(where, message, values))
 
     def read(self, items: Sequence[QuestionnaireResponseItem], at: str) -> None:
         for index, item in enumerate(items):
@@ -172,24 +184,31 @@ class _Reader:
             link = item.linkId or ""
             if link in self.sections:
                 if item.answer:
-                    self.problem(f"{where}.answer", "a section is not a question: it has no answer")
+                    self.problem(
+                        f"{where}.answer", N_("a section is not a question: it has no answer")
+                    )
                 self.read(item.item or [], where)
                 continue
             question = self.questions.get(link)
             if question is None:
                 self.problem(
-                    f"{where}.linkId", f"{link!r} is not a question of {QUESTIONNAIRE_URL}"
+                    f"{where}.linkId",
+                    N_("{link} is not a question of {url}"),
+                    link=repr(link),
+                    url=QUESTIONNAIRE_URL,
                 )
                 continue
             if link in self.places:
                 self.problem(
                     f"{where}.linkId",
-                    f"{link!r} is answered twice (also at {self.places[link]})",
+                    N_("{link} is answered twice (also at {place})"),
+                    link=repr(link),
+                    place=self.places[link],
                 )
                 continue
             self.places[link] = where
             if item.item:
-                self.problem(f"{where}.item", "a question's item holds no other items")
+                self.problem(f"{where}.item", N_("a question's item holds no other items"))
             if not item.answer:
                 self.unknown.append(link)
                 continue
@@ -201,7 +220,7 @@ class _Reader:
         self, question: Question, answers: Sequence[QuestionnaireResponseItemAnswer], where: str
     ) -> Any:
         if question.type != "multi" and len(answers) > 1:
-            self.problem(f"{where}.answer", "this question takes one answer")
+            self.problem(f"{where}.answer", N_("this question takes one answer"))
             return None
         read = [
             self._one(question, answer, f"{where}.answer[{i}]") for i, answer in enumerate(answers)
@@ -212,26 +231,24 @@ class _Reader:
             return read[0]
         if NONE_OF_THESE_ANSWER in read:
             if len(read) > 1:
-                self.problem(f"{where}.answer", "'none of these' cannot go with other answers")
+                self.problem(f"{where}.answer", N_("'none of these' cannot go with other answers"))
                 return None
             return []
         return read
 
     def _one(self, question: Question, answer: QuestionnaireResponseItemAnswer, where: str) -> Any:
         if answer.item:
-            self.problem(f"{where}.item", "an answer here holds no other items")
+            self.problem(f"{where}.item", N_("an answer here holds no other items"))
             return None
         if question.type == "yes_no":
-            return self._typed(answer.valueBoolean, "valueBoolean (true or false)", answer, where)
+            return self._typed(answer.valueBoolean, _BOOLEAN, answer, where)
         if question.type == "integer":
-            return self._typed(answer.valueInteger, "valueInteger (a whole number)", answer, where)
+            return self._typed(answer.valueInteger, _INTEGER, answer, where)
         if question.type == "number":
             number = answer.valueDecimal if answer.valueDecimal is not None else answer.valueInteger
-            value = self._typed(number, "valueDecimal (a number)", answer, where)
+            value = self._typed(number, _DECIMAL, answer, where)
             return None if value is None else float(Decimal(value))
-        coding = self._typed(
-            answer.valueCoding, "valueCoding (one of the answerOption codings)", answer, where
-        )
+        coding = self._typed(answer.valueCoding, _CODING, answer, where)
         if coding is None:
             return None
         system = system_url(question_system_id(question.id))
@@ -243,26 +260,31 @@ class _Reader:
         ):
             return NONE_OF_THESE_ANSWER
         if coding.system not in {None, system}:
-            self.problem(f"{where}.valueCoding.system", f"expected {system}")
+            self.problem(f"{where}.valueCoding.system", N_("expected {system}"), system=system)
             return None
         if coding.code not in codes:
-            extra = f", or {_NONE_SYSTEM}#{NONE_OF_THESE}" if question.type == "multi" else ""
-            self.problem(
-                f"{where}.valueCoding.code",
-                f"{coding.code!r} is not one of: {', '.join(codes)}{extra}",
-            )
+            found = {"code": repr(coding.code), "codes": ", ".join(codes)}
+            if question.type == "multi":
+                message = N_("{code} is not one of: {codes}, or {none}")
+                found["none"] = f"{_NONE_SYSTEM}#{NONE_OF_THESE}"
+            else:
+                message = N_("{code} is not one of: {codes}")
+            self.problem(f"{where}.valueCoding.code", message, **found)
             return None
         return coding.code
 
     def _typed(
-        self, value: Any, expected: str, answer: QuestionnaireResponseItemAnswer, where: str
+        self, value: Any, expected: Phrase, answer: QuestionnaireResponseItemAnswer, where: str
     ) -> Any:
         if value is None:
             dumped = answer.model_dump(exclude_none=True)
             given = next((key for key in dumped if key.startswith("value")), None)
-            self.problem(
-                where, f"expected {expected}" + (f", got {given}" if given else ", got no value")
-            )
+            if given:
+                self.problem(
+                    where, N_("expected {expected}, got {given}"), expected=expected, given=given
+                )
+            else:
+                self.problem(where, N_("expected {expected}, got no value"), expected=expected)
         return value
 
     def result(self) -> ReadResponse:

@@ -69,6 +69,9 @@ class Knowledge(BaseModel):
 
     version: str
     language: str = ENGLISH
+    english_version: str = ""
+    """The version of the English knowledge this one translates (its own, in English): its
+    ids, rules and weights, which are the same in every language, as FHIR's versions are."""
     meta: Meta
     sources: list[SourceDocument]
     kinds: Kinds
@@ -215,6 +218,7 @@ def _load(directory: Path, language: str) -> Knowledge:
     digest = hashlib.sha256()
     for name in FILES:
         raw[name] = _read(directory, f"{name}.yaml", digest)
+    raw["english_version"] = f"{raw['meta']['version']}+{digest.hexdigest()[:8]}"
     if language != ENGLISH:
         raw.update(_translated(directory, language, raw, digest))
     raw["version"] = f"{raw['meta']['version']}+{digest.hexdigest()[:8]}"

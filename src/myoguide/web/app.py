@@ -37,7 +37,7 @@ from .check import build_check_pages
 from .diary.api import build_diary_api
 from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
-from .fhir import FHIR_PREFIX, build_fhir_router, outcome_response
+from .fhir import FHIR_PREFIX, build_fhir_router, fhir_language, outcome_response
 from .language import page_language
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, knowledge_context, make_templates, render
@@ -111,7 +111,7 @@ def create_app(
     )
     app.include_router(build_router({code: found.knowledge for code, found in engines.items()}))
     app.include_router(adaptive.build_router(engines))
-    app.include_router(build_fhir_router(knowledge, engine))
+    app.include_router(build_fhir_router(knowledge, engine, engines))
     app.include_router(build_diary_api(tuple(engines)))
     app.include_router(build_check_pages(engines, templates))
     app.include_router(build_pages(engines, templates))
@@ -223,7 +223,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(FHIR_PREFIX):
         code = {404: "not-found", 405: "not-supported"}.get(error.status_code, "processing")
         issue = FhirProblem("", str(error.detail))
-        response = outcome_response(error.status_code, [issue], code)
+        language = fhir_language(request, request.app.state.engines)
+        response = outcome_response(error.status_code, [issue], code, language)
         response.headers.update(headers or {})
         return response
     language = json_language(request)
@@ -275,7 +276,8 @@ async def _server_error(request: Request, error: Exception) -> Response:
     """500 for an error that no handler took: a problem like every other answer (the
     failures module puts it inside the middleware, so the security headers come with it)."""
     if request.url.path.startswith(FHIR_PREFIX):
-        return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception")
+        language = fhir_language(request, request.app.state.engines)
+        return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception", language)
     if _wants_json(request):
         language = json_language(request)
         return JSONResponse(

@@ -345,12 +345,12 @@ def _wrong_password(field: str, message: Said) -> RequestValidationError:
 FHIR_JSON = "application/fhir+json"
 
 
-def _fhir_bundle(episodes: list[Episode], days: list[Day]) -> bytes:
-    """The episodes and days as a FHIR Bundle, in a worker thread: building it takes a while
-    for a long diary, and the event loop serves other requests meanwhile."""
+def _fhir_bundle(episodes: list[Episode], days: list[Day], language: str) -> bytes:
+    """The episodes and days as a FHIR Bundle in ``language``, in a worker thread: building
+    it takes a while for a long diary, and the event loop serves other requests meanwhile."""
     from ...fhir.diary import bundle_json, diary_bundle
 
-    return bundle_json(diary_bundle(episodes, days), indent=None).encode()
+    return bundle_json(diary_bundle(episodes, days, language), indent=None).encode()
 
 
 def _json(body: bytes, status_code: int = 200) -> Response:
@@ -716,17 +716,27 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         request: Request,
         token: Token,
         output_format: Annotated[Literal["json", "fhir"], Query(alias="format")] = "json",
+        accept_language: Annotated[
+            str | None,
+            Header(
+                alias="Accept-Language",
+                description="With format=fhir: the language of the codes' displays, e.g. `es`"
+                " (Spanish); English when none of those asked for is available. The codes are"
+                " the same in every language.",
+            ),
+        ] = None,
     ) -> Response:
         """Everything kept about you, as JSON; with `format=fhir`, your episodes and days as a
         FHIR R4 Bundle of Observations (what `myoguide diary import --fhir` reads)."""
         if output_format == "fhir":
+            language = answer_language(accept_language, available)
 
             def entries(book: Diary, _: LoginSession) -> tuple[list[Episode], list[Day]]:
                 return book.episodes(), book.days()
 
             episodes, days = await in_diary(request, token, READ_ONLY, entries, atomic=True)
-            body = await run_in_threadpool(_fhir_bundle, episodes, days)
-            return Response(body, media_type=FHIR_JSON)
+            body = await run_in_threadpool(_fhir_bundle, episodes, days, language)
+            return Response(body, media_type=FHIR_JSON, headers=language_headers(language))
         data = await in_diary(request, token, READ_ONLY, export_data, atomic=True)
         return _json(json.dumps(data, ensure_ascii=False).encode())
 

@@ -501,7 +501,7 @@ def build_diary_pages(engines: Mapping[str, Engine], templates: Jinja2Templates)
         from ...fhir.diary import bundle_json, diary_bundle
 
         book = diary_of(request, login)
-        bundle = diary_bundle(book.episodes(), book.days())
+        bundle = diary_bundle(book.episodes(), book.days(), language(request))
         return _download(bundle_json(bundle), "diary.fhir.json", "fhir")
 
     @router.get("/account/report.pdf")
