@@ -243,7 +243,7 @@ def test_spanish_replies_read(spanish: Knowledge) -> None:
         assert parse_reply(yes_no, reply, "es") is UNKNOWN, reply
     assert parse_reply(_question(spanish, "multi"), "Ninguna de estas", "es") == []
     assert parse_reply(_question(spanish, "number"), "1,5", "es") == 1.5
-    with pytest.raises(ValueError, match='responde sí \\("s"\\) o no'):
+    with pytest.raises(ValueError, match="responde sí \\(«s»\\) o no"):
         parse_reply(yes_no, "quizás", "es")
     # English replies still read in a Spanish check; Spanish ones do not in an English one.
     assert parse_reply(yes_no, "yes", "es") is True
