@@ -337,7 +337,7 @@ def test_cli_follows_lang_in_the_environment(tmp_path: Path) -> None:
     path.write_text(json.dumps({"sensation": "cramping", "locations": ["calf"]}))
     args = ["check", "--answers", str(path), "--format", "markdown"]
     spanish = _cli(*args, env={"LANGUAGE": "", "LANG": "es_ES.UTF-8"})
-    assert "## Qué es: Un espasmo (calambre)" in spanish
+    assert "## ¿Qué es? Un espasmo (calambre)" in spanish
     english = _cli(*args, env={"LANGUAGE": "", "LANG": "es_ES.UTF-8", "LC_ALL": "C"})
     assert "## What it is: A spasm (cramp)" in english
     assert "## What it is" in _cli("--lang", "en", *args, env={"LANGUAGE": "es"})
