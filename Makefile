@@ -90,7 +90,7 @@ bench: dev
 # After changing a sentence in the code: the template (.pot) from every gettext call in the
 # code and templates (babel.cfg), merged into each language's .po; then translate what is new.
 messages: dev
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -c TRANSLATORS: --add-location=file --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k NC_:1c,2 -c TRANSLATORS: --add-location=file --sort-output \
 		--project myoguide --copyright-holder "myoguide developers" -o $(LOCALE)/myoguide.pot .
 	$(BIN)/pybabel -q update -i $(LOCALE)/myoguide.pot -d $(LOCALE) -D myoguide
 

@@ -83,7 +83,10 @@ def test_the_template_holds_every_sentence_the_code_marks(template: Catalog) -> 
     found = {
         message if isinstance(message, str) else message[0]
         for _, _, message, _, _ in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "N_": None}
+            str(ROOT),
+            method_map,
+            options_map,
+            keywords={**DEFAULT_KEYWORDS, "N_": None, "NC_": ((1, "c"), 2)},
         )
         if message
     }
@@ -93,15 +96,18 @@ def test_the_template_holds_every_sentence_the_code_marks(template: Catalog) -> 
 
 
 def test_every_sentence_is_translated(template: Catalog, catalogue: Catalog) -> None:
-    wanted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in template if m.id}
-    have = {m.id if isinstance(m.id, str) else tuple(m.id): m for m in catalogue if m.id}
+    # Keyed by context and id: "nicotine" as a subject and as what a day had are two sentences.
+    wanted = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in template if m.id}
+    have = {
+        (m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalogue if m.id
+    }
     assert wanted - have.keys() == set(), "run `make messages` and translate what is new"
     for key, message in have.items():
         assert key in wanted, f"obsolete: {key!r}"
         assert not message.fuzzy, f"fuzzy: {key!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"untranslated: {key!r}"
-        source = " ".join(key) if isinstance(key, tuple) else key
+        source = " ".join(key[1]) if isinstance(key[1], tuple) else key[1]
         for text in strings:
             # The same {placeholders}: a translation cannot lose or invent a value.
             assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", source)), key
@@ -122,7 +128,9 @@ def test_the_installed_catalogue_is_compiled_from_the_po(catalogue: Catalog) -> 
     for message in catalogue:
         if not message.id or message.fuzzy:
             continue
-        if isinstance(message.id, str):
+        if isinstance(message.id, str) and message.context:
+            assert compiled.pgettext(message.context, message.id) == message.string, message.id
+        elif isinstance(message.id, str):
             assert compiled.gettext(message.id) == message.string, message.id
         else:
             assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
@@ -235,7 +243,7 @@ def test_spanish_replies_read(spanish: Knowledge) -> None:
         assert parse_reply(yes_no, reply, "es") is UNKNOWN, reply
     assert parse_reply(_question(spanish, "multi"), "Ninguna de estas", "es") == []
     assert parse_reply(_question(spanish, "number"), "1,5", "es") == 1.5
-    with pytest.raises(ValueError, match='responde sí \\("s"\\) o no'):
+    with pytest.raises(ValueError, match="responde sí \\(«s»\\) o no"):
         parse_reply(yes_no, "quizás", "es")
     # English replies still read in a Spanish check; Spanish ones do not in an English one.
     assert parse_reply(yes_no, "yes", "es") is True
@@ -329,7 +337,7 @@ def test_cli_follows_lang_in_the_environment(tmp_path: Path) -> None:
     path.write_text(json.dumps({"sensation": "cramping", "locations": ["calf"]}))
     args = ["check", "--answers", str(path), "--format", "markdown"]
     spanish = _cli(*args, env={"LANGUAGE": "", "LANG": "es_ES.UTF-8"})
-    assert "## Qué es: Un espasmo (calambre)" in spanish
+    assert "## ¿Qué es? Un espasmo (calambre)" in spanish
     english = _cli(*args, env={"LANGUAGE": "", "LANG": "es_ES.UTF-8", "LC_ALL": "C"})
     assert "## What it is: A spasm (cramp)" in english
     assert "## What it is" in _cli("--lang", "en", *args, env={"LANGUAGE": "es"})

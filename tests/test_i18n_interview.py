@@ -129,7 +129,7 @@ def test_the_progress_line_is_in_spanish(client: TestClient) -> None:
     screen = reply(client, client.post("/check/start", data={"text": ""}), {"locations": "calf"})
     ids = asked(screen)
     more = screens_left({"locations": ["calf"]})[0] - 1
-    assert f"Pantalla 2, unas {more} más · preguntas 2 a {1 + len(ids)}<" in screen.text
+    assert f"Pantalla 2, alrededor de {more} más · preguntas 2 a {1 + len(ids)}<" in screen.text
     assert f"{len(ids)} preguntas cortas" in screen.text
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "DOMAIN",
     "ENGLISH",
     "LOCALE_DIR",
+    "NC_",
     "N_",
     "Said",
     "decimal_symbol",
@@ -54,6 +55,13 @@ _RANGE = re.compile(r"^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$")
 
 def N_(message: str) -> str:
     """Marks a sentence for the catalogue where it is defined; it is translated where used."""
+    return message
+
+
+def NC_(context: str, message: str) -> str:
+    """As `N_`, with a context: the same English words that another language says in more
+    than one way ("nicotine" as a sentence's subject, "la nicotina", and as what a day had,
+    "nicotina"); translated where used with ``pgettext(context, message)``."""
     return message
 
 

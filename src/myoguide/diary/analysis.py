@@ -40,7 +40,7 @@ from statsmodels.genmod.families import Poisson  # type: ignore[import-untyped]
 from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
 from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
 
-from ..i18n import ENGLISH, N_, decimal_symbol, translations
+from ..i18n import ENGLISH, N_, NC_, decimal_symbol, translations
 from .models import DayIn, DiaryKind, EpisodeIn
 
 __all__ = [
@@ -91,6 +91,10 @@ _VERDICT_ORDER: dict[Verdict, int] = {
     "not_enough_data": 3,
 }
 _NOT_PROOF = N_("This is a pattern in your diary, not proof of a cause.")
+# A factor as a sentence's subject ("No clear link between {topic} and…") and as what a day had
+# ("days with {label}"): other languages say the two differently (an article, quotes), so the
+# topics have a context of their own (the NC_ markers below spell it out for the catalogue).
+_TOPIC = "diary factor as a subject"
 
 KIND_HEADINGS: dict[DiaryKind | None, str] = {
     None: N_("All episodes"),
@@ -137,25 +141,37 @@ def _below(value: float | None, limit: float) -> bool | None:
 
 _BUILT_IN_RULES: dict[str, _Rule] = {
     "caffeine_cups": _Rule(
-        N_("caffeine"), N_("4 or more cups of caffeine"), lambda d: _at_least(d.caffeine_cups, 4)
+        NC_("diary factor as a subject", "caffeine"),
+        N_("4 or more cups of caffeine"),
+        lambda d: _at_least(d.caffeine_cups, 4),
     ),
     "sleep_hours": _Rule(
-        N_("sleep"), N_("less than 6 hours of sleep"), lambda d: _below(d.sleep_hours, 6)
+        NC_("diary factor as a subject", "sleep"),
+        N_("less than 6 hours of sleep"),
+        lambda d: _below(d.sleep_hours, 6),
     ),
     "stress": _Rule(
-        N_("stress"), N_("stress of 7 or more out of 10"), lambda d: _at_least(d.stress, 7)
+        NC_("diary factor as a subject", "stress"),
+        N_("stress of 7 or more out of 10"),
+        lambda d: _at_least(d.stress, 7),
     ),
     "water_glasses": _Rule(
-        N_("water"), N_("fewer than 4 glasses of water"), lambda d: _below(d.water_glasses, 4)
+        NC_("diary factor as a subject", "water"),
+        N_("fewer than 4 glasses of water"),
+        lambda d: _below(d.water_glasses, 4),
     ),
     "exercise": _Rule(
-        N_("exercise"),
+        NC_("diary factor as a subject", "exercise"),
         N_("heavy exercise"),
         lambda d: None if d.exercise is None else d.exercise == "heavy",
     ),
-    "nicotine": _Rule(N_("nicotine"), N_("nicotine"), lambda d: d.nicotine),
+    "nicotine": _Rule(
+        NC_("diary factor as a subject", "nicotine"), N_("nicotine"), lambda d: d.nicotine
+    ),
     "alcohol_units": _Rule(
-        N_("alcohol"), N_("3 or more units of alcohol"), lambda d: _at_least(d.alcohol_units, 3)
+        NC_("diary factor as a subject", "alcohol"),
+        N_("3 or more units of alcohol"),
+        lambda d: _at_least(d.alcohol_units, 3),
     ),
 }
 
@@ -313,6 +329,9 @@ class _Say:
     def gettext(self, message: str) -> str:
         return translations(self.language).gettext(message)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return translations(self.language).pgettext(context, message)
+
     def number(self, text: str) -> str:
         """A number already written ("1.5") with the language's decimal mark."""
         return text.replace(".", decimal_symbol(self.language))
@@ -322,7 +341,7 @@ def _exposures(days: Sequence[DayIn], say: _Say) -> list[_Exposure]:
     exposures = [
         _Exposure(
             factor,
-            say.gettext(rule.topic),
+            say.pgettext(_TOPIC, rule.topic),
             say.gettext(rule.label),
             _as_floats([rule.exposed(d) for d in days]),
         )
@@ -338,14 +357,16 @@ def _exposures(days: Sequence[DayIn], say: _Say) -> list[_Exposure]:
 def _custom_exposure(name: str, raw: list[float | bool | None], say: _Say) -> _Exposure:
     """Yes/no custom factors as they are; numbers above the person's own median."""
     given = [value for value in raw if value is not None]
+    topic = say.pgettext("custom diary factor as a subject", "{name}").format(name=name)
     if all(isinstance(value, bool) for value in given):
-        return _Exposure(name, name, name, _as_floats(raw))
+        label = say.pgettext("custom diary factor as what a day had", "{name}").format(name=name)
+        return _Exposure(name, topic, label, _as_floats(raw))
     median = float(np.median(np.asarray(given, dtype=float)))
     label = say.gettext("more {name} than usual (above {median})").format(
         name=name, median=say.number(f"{median:g}")
     )
     exposed = [None if value is None else float(value) > median for value in raw]
-    return _Exposure(name, name, label, _as_floats(exposed))
+    return _Exposure(name, topic, label, _as_floats(exposed))
 
 
 def _as_floats(flags: Sequence[bool | float | None]) -> Floats:
