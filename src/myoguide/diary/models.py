@@ -134,17 +134,23 @@ def latest_today(now: dt.datetime) -> dt.date:
     return (now.astimezone(dt.UTC) + EARLIEST_OFFSET).date()
 
 
+FUTURE_TIME = N_("{time} is later than now: give a time that has already happened")
+"""Why a time is refused (future_time_problem), for an adapter to translate."""
+FUTURE_DATE = N_("{date} has not come yet: give today or an earlier day")
+"""Why a day is refused (future_date_problem), for an adapter to translate."""
+
+
 def future_time_problem(at: dt.datetime, now: dt.datetime) -> str | None:
     """Why an episode cannot have happened at `at`, if it lies in the future."""
     if at > now + CLOCK_SKEW:
-        return f"{at.isoformat()} is later than now: give a time that has already happened"
+        return FUTURE_TIME.format(time=at.isoformat())
     return None
 
 
 def future_date_problem(date: dt.date, now: dt.datetime) -> str | None:
     """Why a day cannot be logged yet, if it has not begun anywhere."""
     if date > latest_today(now):
-        return f"{date.isoformat()} has not come yet: give today or an earlier day"
+        return FUTURE_DATE.format(date=date.isoformat())
     return None
 
 
