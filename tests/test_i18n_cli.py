@@ -378,8 +378,9 @@ def test_the_diary_asks_in_spanish_and_takes_spanish_replies(
     assert "'pierna': ¿qué parte? Di muslo, rodilla, pantorrilla o pie" in asked
     assert "'99' no está en la lista: da números del 1 al 13" in asked
     assert "  12. Fiebre" in asked
-    questions = asked[: asked.rindex("Números, separados por comas")]
-    assert english_sentences(prose(questions), spanish) == []
+    assert "Episodio 1 añadido: " in asked and "espasmo en pantorrilla, pie, intensidad 7" in asked
+    assert "Por qué:" in asked  # a fever: the check's triage, in Spanish too
+    assert english_sentences(prose(asked), spanish) == []
     [episode] = _listed(db)["episodes"]
     assert (episode["kind"], episode["regions"], episode["intensity"]) == (
         "spasm",
@@ -398,6 +399,11 @@ def test_the_diary_asks_in_spanish_and_takes_spanish_replies(
         True,
         None,
     )
+
+    assert english_sentences(prose(day.stdout), spanish) == []
+    listed = invoke("--lang", "es", "diary", "--db", str(db), "list").output
+    assert "2026-11-01  cafeína 3, sueño 6,5, estrés 4, ejercicio intenso, nicotina sí" in listed
+    assert english_sentences(prose(listed), spanish) == []
 
     kept = _at_terminal(db, "delete", "1", typed="quizá\nno\n")
     assert "[s/N]: Error: respuesta no válida" in kept.stdout

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ..i18n import N_
-from .language import Group, language, option
+from ..i18n import ENGLISH, N_
+from .language import Group, language, ngettext, option
 from .language import gettext as _
 
 if TYPE_CHECKING:
@@ -370,7 +370,7 @@ def add(context: click.Context, /, **flags: Any) -> None:
     }
     episode = _validated(EpisodeIn, data)
     saved = _open(context).add_episode(episode)
-    click.echo(f"Added episode {saved.id}: {_describe(saved)}")
+    click.echo(_("Added episode {id}: {episode}").format(id=saved.id, episode=_describe(saved)))
     _advise(saved)
 
 
@@ -408,7 +408,7 @@ def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
     data.update({name: value for name, value in changes.items() if value is not None})
     saved = book.update_episode(episode_id, _validated(EpisodeIn, data))
     assert saved is not None
-    click.echo(f"Changed episode {saved.id}: {_describe(saved)}")
+    click.echo(_("Changed episode {id}: {episode}").format(id=saved.id, episode=_describe(saved)))
     _advise(saved)
 
 
@@ -427,7 +427,8 @@ def delete(context: click.Context, episode_id: int, yes: bool) -> None:
         question = _("Delete episode {id} ({episode})?")
         _confirm(question.format(id=episode_id, episode=_describe(current)))
     book.delete_episode(episode_id)
-    click.echo(f"Deleted episode {episode_id}: {_describe(current)}")
+    deleted = _("Deleted episode {id}: {episode}")
+    click.echo(deleted.format(id=episode_id, episode=_describe(current)))
 
 
 @diary.command(
@@ -486,7 +487,9 @@ def day(context: click.Context, /, date: str, **flags: Any) -> None:
             click.echo(_("Nothing was saved: every factor was left not logged."))
             return
     saved = book.set_day(_validated(DayIn, data))
-    click.echo(f"Saved {saved.date.isoformat()}: {_describe_day(saved)}")
+    click.echo(
+        _("Saved {date}: {day}").format(date=saved.date.isoformat(), day=_describe_day(saved))
+    )
 
 
 def _logged(value: float | bool | str | None) -> str:
@@ -580,7 +583,7 @@ def list_entries(
         write_episodes(episodes, sys.stdout)
         return
     if not episodes and not days:
-        click.echo("The diary is empty. Log an episode with `myoguide diary add`.")
+        click.echo(_("The diary is empty. Log an episode with `myoguide diary add`."))
         return
     for episode in episodes:
         click.echo(f"#{episode.id:<5} {_describe(episode)}")
@@ -664,25 +667,26 @@ def import_(
             click.echo(f"  {line}", err=True)
         sys.exit(2)
     done = _open(context).import_entries(episodes, days)
-    click.echo(
-        f"Imported {_count(done.episodes_added, 'episode')} and {_count(done.days_added, 'day')}"
-        + (f"; changed {_count(done.days_changed, 'day')}" if done.days_changed else "")
-        + "."
-    )
-    there = [
-        _count(number, thing)
-        for number, thing in (
-            (done.episodes_already_there, "episode"),
-            (done.days_already_there, "day"),
-        )
-        if number
-    ]
+    added = {"episodes": _episodes(done.episodes_added), "days": _days(done.days_added)}
+    if done.days_changed:
+        imported = _("Imported {episodes} and {days}; changed {changed}.")
+        click.echo(imported.format(**added, changed=_days(done.days_changed)))
+    else:
+        click.echo(_("Imported {episodes} and {days}.").format(**added))
+    there = [_episodes(done.episodes_already_there)] if done.episodes_already_there else []
+    there += [_days(done.days_already_there)] if done.days_already_there else []
     if there:
-        click.echo(f"Already in the diary, so not added again: {' and '.join(there)}.")
+        and_ = " " + _("and") + " "
+        already = _("Already in the diary, so not added again: {things}.")
+        click.echo(already.format(things=and_.join(there)))
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+def _episodes(count: int) -> str:
+    return ngettext("{count} episode", "{count} episodes", count).format(count=count)
+
+
+def _days(count: int) -> str:
+    return ngettext("{count} day", "{count} days", count).format(count=count)
 
 
 @diary.command(
@@ -819,7 +823,8 @@ def report(
         message = _("--pdf: cannot write {path}: {reason}")
         _fail(message.format(path=repr(pdf_path), reason=error.strerror or error))
     pages = page_count(pdf)
-    click.echo(f"Wrote {pdf_path} ({pages} page{'' if pages == 1 else 's'})", err=True)
+    wrote = ngettext("Wrote {path} ({count} page)", "Wrote {path} ({count} pages)", pages)
+    click.echo(wrote.format(path=pdf_path, count=pages), err=True)
 
 
 @diary.command(help=N_("Delete the whole diary: every episode and every day."))
@@ -832,7 +837,9 @@ def erase(context: click.Context, yes: bool) -> None:
             _fail(_("--yes is needed to erase without asking"))
         _confirm(_("Delete every episode and day in this diary? This cannot be undone"))
     episodes, days = book.erase()
-    click.echo(f"Erased {episodes} episodes and {days} days.")
+    click.echo(
+        _("Erased {episodes} episodes and {days} days.").format(episodes=episodes, days=days)
+    )
 
 
 def _read(path: str, option: str) -> str:
@@ -857,7 +864,7 @@ def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
     except OSError as error:
         message = _("{option}: cannot write {path}: {reason}")
         _fail(message.format(option=option, path=repr(path), reason=error.strerror or error))
-    click.echo(f"Wrote {path}", err=True)
+    click.echo(_("Wrote {path}").format(path=path), err=True)
 
 
 def _regions(text: str) -> list[str]:
@@ -891,52 +898,80 @@ def _start_of(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time()).astimezone()
 
 
+_KIND_NAMES = {"twitch": N_("twitch"), "spasm": N_("spasm")}
+_DAY_FACTORS = {
+    "caffeine_cups": N_("caffeine {value}"),
+    "sleep_hours": N_("sleep {value}"),
+    "stress": N_("stress {value}"),
+    "water_glasses": N_("water {value}"),
+    "exercise": N_("exercise {value}"),
+    "nicotine": N_("nicotine {value}"),
+    "alcohol_units": N_("alcohol {value}"),
+}
+"""A day's factors as a line of the list names them, in their order."""
+_EXERCISE_NAMES = {"none": N_("none"), "light": N_("light"), "heavy": N_("heavy")}
+
+
 def _describe(episode: Any) -> str:
+    from ..diary.replies import REGIONS, places
+
     when = episode.at.strftime("%Y-%m-%d %H:%M %z")
-    parts = [f"{episode.kind} in {', '.join(episode.regions)}", f"intensity {episode.intensity}"]
+    # English names the places by their ids, as it always has; another language in its words.
+    spoken = language()
+    names = dict(zip(REGIONS, places(spoken), strict=True)) if spoken != ENGLISH else {}
+    where = ", ".join(names.get(region, region) for region in episode.regions)
+    parts = [
+        _("{kind} in {places}").format(kind=_(_KIND_NAMES[episode.kind]), places=where),
+        _("intensity {number}").format(number=episode.intensity),
+    ]
     if episode.duration_s is not None:
         parts.append(f"{episode.duration_s} s")
     text = f"{when}  " + ", ".join(parts)
     if episode.warning_signs:
         from ..diary.safety import sign_names
 
-        text += "; noted: " + ", ".join(name.lower() for name in sign_names(episode.warning_signs))
+        signs = ", ".join(_(name).lower() for name in sign_names(episode.warning_signs))
+        text += "; " + _("noted: {signs}").format(signs=signs)
     return f"{text} ({episode.note})" if episode.note else text
 
 
 def _advise(episode: Any) -> None:
     """What to do about an episode that needs more than self-care: the check's triage."""
     from ..diary.safety import episode_triage
+    from ..engine import default_engine
 
-    triage = episode_triage(episode)
+    triage = episode_triage(episode, default_engine(language()))
     if triage is None:
         return
     click.echo(f"\n{triage.label.upper()}\n{triage.action}")
-    click.echo("Why:")
+    click.echo(_("Why:"))
     for reason in triage.reasons:
         click.echo(f"- {reason.text}")
     click.echo(
-        "This looks only at what you noted with this episode. For a fuller answer, run"
-        " `myoguide check`."
+        _(
+            "This looks only at what you noted with this episode. For a fuller answer, run "
+            "`myoguide check`."
+        )
     )
 
 
 def _describe_day(entry: Any) -> str:
-    shown = {
-        "caffeine": entry.caffeine_cups,
-        "sleep": entry.sleep_hours,
-        "stress": entry.stress,
-        "water": entry.water_glasses,
-        "exercise": entry.exercise,
-        "nicotine": {True: "yes", False: "no"}.get(entry.nicotine),
-        "alcohol": entry.alcohol_units,
-    }
-    parts = [
-        f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
-        for name, value in shown.items()
-        if value is not None
-    ]
+    from ..i18n import decimal_symbol
+
+    point = decimal_symbol(language())
+    parts = []
+    for field, line in _DAY_FACTORS.items():
+        value = getattr(entry, field)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif field == "exercise":
+            value = _(_EXERCISE_NAMES[value])
+        elif isinstance(value, float):
+            value = f"{value:g}".replace(".", point)
+        parts.append(_(line).format(value=value))
     if entry.medications:
-        parts.append("medications " + ", ".join(entry.medications))
+        parts.append(_("medications {names}").format(names=", ".join(entry.medications)))
     parts += [f"{name} {value}" for name, value in entry.custom.items()]
-    return ", ".join(parts) or "nothing logged"
+    return ", ".join(parts) or _("nothing logged")
