@@ -30,8 +30,10 @@ from myoguide.diary.replies import (
     read_scale,
     read_yes_no,
 )
-from myoguide.i18n import translations
+from myoguide.i18n import languages, translations
+from myoguide.knowledge import languages as knowledge_languages
 
+from .test_cli import STARTUP_PROBE
 from .test_i18n import LOCALE_DIR, _read, english_sentences
 
 SPANISH_ENV = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "es_ES.UTF-8"}
@@ -99,6 +101,29 @@ def test_english_help_is_as_it_was() -> None:
     assert "A warning sign noticed with it (repeat for more):\n" in add
     report = invoke("diary", "report", "--help").output
     assert "From this day (YYYY-MM-DD); default the first entry." in " ".join(report.split())
+
+
+def test_the_languages_are_the_knowledges() -> None:
+    assert languages() == tuple(knowledge_languages()) == ("en", "es")
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--lang", "es", "--help"], ENGLISH_ENV), (["diary", "add", "--help"], SPANISH_ENV)],
+    ids=["--lang es", "LANG=es"],
+)
+def test_spanish_help_does_not_import_heavy_modules(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Uso: " in done.stdout
 
 
 def test_the_version_in_spanish() -> None:
