@@ -107,11 +107,20 @@ def test_every_sentence_is_translated(template: Catalog, catalogue: Catalog) -> 
         assert not message.fuzzy, f"fuzzy: {key!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"untranslated: {key!r}"
-        source = " ".join(key[1]) if isinstance(key[1], tuple) else key[1]
-        for text in strings:
-            # The same {placeholders}: a translation cannot lose or invent a value.
-            assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", source)), key
+        # The same {placeholders}: a translation cannot lose or invent a value. A sentence
+        # with a count may name a value in one form only (click's "Did you mean {possibility}?"
+        # and "(Did you mean one of: {possibilities}?)"): every form keeps what both forms
+        # name, and the forms together name all the rest.
+        forms = [set(re.findall(r"{\w+}", source)) for source in _forms(key[1])]
+        every, some = set.intersection(*forms), set.union(*forms)
+        found = [set(re.findall(r"{\w+}", text)) for text in strings]
+        assert all(every <= names <= some for names in found), key
+        assert set.union(*found) == some, key
     assert [(message.id, errors) for message, errors in catalogue.check()] == []
+
+
+def _forms(key: str | tuple[str, ...]) -> tuple[str, ...]:
+    return key if isinstance(key, tuple) else (key,)
 
 
 def test_plural_forms_are_the_languages_own(catalogue: Catalog) -> None:

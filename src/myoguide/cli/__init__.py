@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -16,8 +15,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import __version__
-from ..i18n import ENGLISH, N_, from_environment, gettext_for, translations
+from ..i18n import ENGLISH, N_, gettext_for, translations
 from .diary import diary
+from .language import Program, choose_language, option
+from .language import gettext as _
+from .language import language as _language
 
 if TYPE_CHECKING:
     from ..answers import Answers
@@ -35,15 +37,15 @@ _BANNER_STYLE = {
 
 
 def _format_option(
-    what: str, formats: tuple[str, ...] = FORMATS, more: str = ""
+    text: str, formats: tuple[str, ...] = FORMATS
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    return click.option(
+    return option(
         "--format",
         "output_format",
         type=click.Choice(formats),
         default="text",
         show_default=True,
-        help=f"How to print the {what}.{more}",
+        help=text,
     )
 
 
@@ -53,38 +55,57 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="myoguide")
-@click.option(
+def _show_version(context: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        click.echo(
+            _("%(prog)s, version %(version)s") % {"prog": "myoguide", "version": __version__}
+        )
+        context.exit()
+
+
+def _check_language(_context: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """--lang, refused when we do not speak it (Program.parse_args has chosen it already)."""
+    if value is not None and choose_language(value) is None:
+        from ..i18n import languages
+
+        message = _("--lang: no language {language} (there is: {languages})")
+        _fail(message.format(language=repr(value), languages=", ".join(languages())))
+
+
+@click.group(
+    cls=Program,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "myoguide explains muscle twitches and spasms (cramps): which one it is, what is "
+        "most likely behind it, whether a doctor should see it and how soon, and what helps. "
+        "Every statement is cited.\n\n"
+        "It informs; it does not diagnose. If you think it may be an emergency, call your "
+        "local emergency number now."
+    ),
+)
+@option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
+@option(
     "--lang",
     "language",
     metavar="CODE",
-    help="The language of the check, topics and explanations: en or es. Without it, "
-    "LANGUAGE, LC_ALL, LC_MESSAGES or LANG decide (es_ES.UTF-8 is Spanish); else English.",
+    is_eager=True,
+    expose_value=False,
+    callback=_check_language,
+    help=N_(
+        "The language of the check, topics and explanations: en or es. Without it, "
+        "LANGUAGE, LC_ALL, LC_MESSAGES or LANG decide (es_ES.UTF-8 is Spanish); else English."
+    ),
 )
-@click.pass_context
-def main(context: click.Context, language: str | None) -> None:
-    """myoguide explains muscle twitches and spasms (cramps): which one it is, what is
-    most likely behind it, whether a doctor should see it and how soon, and what helps.
-    Every statement is cited.
-
-    It informs; it does not diagnose. If you think it may be an emergency, call your
-    local emergency number now.
-    """
-    if language is not None:
-        from ..i18n import languages
-
-        code = language.strip().lower().replace("_", "-").split("-")[0]
-        if code not in languages():
-            _fail(f"--lang: no language {language!r} (there is: {', '.join(languages())})")
-        context.meta["language"] = code
-
-
-def _language() -> str:
-    """The language asked for: --lang, else the environment (as gettext reads it)."""
-    context = click.get_current_context(silent=True)
-    chosen = context.find_root().meta.get("language") if context is not None else None
-    return str(chosen) if chosen else from_environment(os.environ)
+def main() -> None:
+    """The ``myoguide`` command; its help is the group's help above."""
 
 
 def _knowledge(language: str) -> Knowledge:
@@ -100,42 +121,51 @@ def _knowledge(language: str) -> Knowledge:
     return load_knowledge(language=language)
 
 
-@main.command()
-@click.option(
+@main.command(
+    help=N_(
+        "Check your twitch or spasm: answer the questions (or pass --answers) and get the "
+        "kind, triage, likely causes and what to do. The questions come one at a time, the "
+        "most useful first, and stop as soon as more answers would not change the result."
+    )
+)
+@option(
     "--answers",
     "answers_path",
     metavar="FILE",
-    help="Read answers from FILE instead of asking: one JSON object, or JSON Lines "
-    "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard input. "
-    "An object may also be a FHIR QuestionnaireResponse (it has a resourceType).",
+    help=N_(
+        "Read answers from FILE instead of asking: one JSON object, or JSON Lines "
+        "(a .jsonl file, or several objects one per line) for a batch. '-' reads standard "
+        "input. An object may also be a FHIR QuestionnaireResponse (it has a resourceType)."
+    ),
 )
-@click.option(
+@option(
     "--text",
     "text",
     metavar="TEXT",
-    help="Start from a description in your own words: show what was understood, then ask "
-    "only what is still unknown.",
+    help=N_(
+        "Start from a description in your own words: show what was understood, then ask "
+        "only what is still unknown."
+    ),
 )
-@click.option(
+@option(
     "--all-questions",
     is_flag=True,
-    help="Ask the whole questionnaire in order, instead of one useful question at a time.",
+    help=N_("Ask the whole questionnaire in order, instead of one useful question at a time."),
 )
 @_format_option(
-    "result",
+    N_(
+        "How to print the result. fhir: a FHIR R4 Bundle with a RiskAssessment and a "
+        "CarePlan (one a line for a batch)."
+    ),
     (*FORMATS, "fhir"),
-    " fhir: a FHIR R4 Bundle with a RiskAssessment and a CarePlan (one a line for a batch).",
 )
 def check(
     answers_path: str | None, text: str | None, all_questions: bool, output_format: str
 ) -> None:
-    """Check your twitch or spasm: answer the questions (or pass --answers) and get the
-    kind, triage, likely causes and what to do. The questions come one at a time, the most
-    useful first, and stop as soon as more answers would not change the result."""
     if text is not None and answers_path is not None:
-        _fail("--text and --answers cannot be used together: give one of them")
+        _fail(_("--text and --answers cannot be used together: give one of them"))
     if text is not None and all_questions:
-        _fail("--text and --all-questions cannot be used together: leave out --all-questions")
+        _fail(_("--text and --all-questions cannot be used together: leave out --all-questions"))
     knowledge = _knowledge(_language())
     if answers_path is None:
         ask = _interview if all_questions else functools.partial(_adaptive_interview, text=text)
@@ -193,10 +223,17 @@ def _read_input(path: str, option: str = "--answers") -> str:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        _fail(f"{option}: cannot read {path!r}: {reason}")
+        _fail(
+            _("{option}: cannot read {path}: {reason}").format(
+                option=option, path=repr(path), reason=reason
+            )
+        )
     if not text.strip():
-        what = "answers as JSON" if option == "--answers" else "a description"
-        _fail(f"{option}: {path!r} is empty; it should hold {what}")
+        if option == "--answers":
+            message = _("{option}: {path} is empty; it should hold answers as JSON")
+        else:
+            message = _("{option}: {path} is empty; it should hold a description")
+        _fail(message.format(option=option, path=repr(path)))
     return text
 
 
@@ -217,7 +254,8 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
         except json.JSONDecodeError as error:
             lines = [line for line in text.splitlines() if line.strip()]
             if len(lines) < 2:
-                _fail(f"--answers: not valid JSON: {error.msg} (line {error.lineno})")
+                message = _("--answers: not valid JSON: {problem} (line {number})")
+                _fail(message.format(problem=error.msg, number=error.lineno))
         else:
             try:
                 if isinstance(single, dict) and "resourceType" in single:
@@ -229,6 +267,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
                 _fail(str(error))
     items: list[tuple[Answers, Any]] = []
     problems: list[str] = []
+    at = _("line {number}: {problem}")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -238,17 +277,19 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             else:
                 items.append((Answers.model_validate_json(line), None))
         except ValidationError as error:
-            problems += [f"line {number}: {p}" for p in field_problems(error)]
+            problems += [at.format(number=number, problem=p) for p in field_problems(error)]
         except FhirInputError as error:
-            problems += [f"line {number}: {p}" for p in error.problems]
+            problems += [at.format(number=number, problem=p) for p in error.problems]
         except json.JSONDecodeError as error:
-            problems.append(f"line {number}: not valid JSON: {error.msg}")
+            problem = _("not valid JSON: {problem}").format(problem=error.msg)
+            problems.append(at.format(number=number, problem=problem))
     if problems:
-        shown = problems[:20]
-        more = f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
-        _fail("nothing was assessed: " + "; ".join(shown) + more)
+        shown = "; ".join(problems[:20])
+        if len(problems) > 20:
+            shown += _("; and {count} more").format(count=len(problems) - 20)
+        _fail(_("nothing was assessed: {problems}").format(problems=shown))
     if not items:
-        _fail("--answers: the input holds no answers")
+        _fail(_("--answers: the input holds no answers"))
     return True, items
 
 
@@ -410,9 +451,10 @@ def _understood(console: Any, knowledge: Knowledge, text: str) -> dict[str, Any]
     from ..freetext import MAX_TEXT, parse
     from ..questionnaire import answer_label
 
-    if len(text) > MAX_TEXT:
-        _fail(f"--text: the description is too long: at most {MAX_TEXT} characters")
     _ = gettext_for(knowledge.language)
+    if len(text) > MAX_TEXT:
+        message = _("--text: the description is too long: at most {count} characters")
+        _fail(message.format(count=MAX_TEXT))
     parsed = parse(text, language=knowledge.language)
     entries = {entry.id: entry for entry in knowledge.questions.questions}
     if not parsed.findings:
@@ -495,55 +537,64 @@ def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None =
             console.print("[red]" + _("Sorry, {problem}.").format(problem=error) + "[/red]")
 
 
-@main.command()
-@click.option("--text", "text", metavar="TEXT", help="The description, in your own words.")
-@click.option(
+@main.command(
+    help=N_(
+        "Read a description in your own words into answers, and print them as JSON with "
+        "each understood piece and where it is in the text. Nothing is kept."
+    )
+)
+@option("--text", "text", metavar="TEXT", help=N_("The description, in your own words."))
+@option(
     "--file",
     "file_path",
     metavar="FILE",
-    help="Read the description from FILE instead ('-' reads standard input).",
+    help=N_("Read the description from FILE instead ('-' reads standard input)."),
 )
-@click.option(
+@option(
     "--today",
     metavar="DATE",
-    help="The day 'since Tuesday' counts back from (YYYY-MM-DD; default: today).",
+    help=N_("The day 'since Tuesday' counts back from (YYYY-MM-DD; default: today)."),
 )
-@click.option(
+@option(
     "--language",
     type=click.Choice(["en", "es"]),
-    help="The language the description is written in: English or Spanish "
-    "(default: the language of --lang, or of the environment).",
+    help=N_(
+        "The language the description is written in: English or Spanish "
+        "(default: the language of --lang, or of the environment)."
+    ),
 )
 def parse(text: str | None, file_path: str | None, today: str | None, language: str | None) -> None:
-    """Read a description in your own words into answers, and print them as JSON with
-    each understood piece and where it is in the text. Nothing is kept."""
     import datetime as dt
 
     from ..freetext import MAX_TEXT
     from ..freetext import parse as read_text
 
     if (text is None) == (file_path is None):
-        _fail("give the description with --text or --file (one of them)")
+        _fail(_("give the description with --text or --file (one of them)"))
     if file_path is not None:
         text = _read_input(file_path, "--file")
     assert text is not None
     if len(text) > MAX_TEXT:
-        _fail(f"the description is too long: at most {MAX_TEXT} characters")
+        message = _("the description is too long: at most {count} characters")
+        _fail(message.format(count=MAX_TEXT))
     day = None
     if today is not None:
         try:
             day = dt.date.fromisoformat(today)
         except ValueError:
-            _fail(f"--today: {today!r} is not a date like 2026-12-01")
+            _fail(_("--today: {date} is not a date like 2026-12-01").format(date=repr(today)))
     parsed = read_text(text, day, language=language or _language())
     click.echo(parsed.model_dump_json(exclude_none=True))
 
 
-@main.command()
-@_format_option("list")
+@main.command(
+    help=N_(
+        "List the reading topics and every knowledge id: kinds, body regions, causes, "
+        "conditions, warning signs and remedies."
+    )
+)
+@_format_option(N_("How to print the list."))
 def topics(output_format: str) -> None:
-    """List the reading topics and every knowledge id: kinds, body regions, causes,
-    conditions, warning signs and remedies."""
     from ..render import topics_data, topics_markdown
 
     knowledge = _knowledge(_language())
@@ -555,12 +606,15 @@ def topics(output_format: str) -> None:
     _print_markdown(topics_markdown(knowledge), output_format)
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body "
+        "region, kind or source) with its citations. `myoguide topics` lists the ids."
+    )
+)
 @click.argument("entry_id", metavar="ID")
-@_format_option("entry")
+@_format_option(N_("How to print the entry."))
 def explain(entry_id: str, output_format: str) -> None:
-    """Read one topic or knowledge entry (a cause, condition, warning sign, remedy, body
-    region, kind or source) with its citations. `myoguide topics` lists the ids."""
     from ..render import entry_data, entry_markdown
 
     knowledge = _knowledge(_language())
@@ -575,11 +629,10 @@ def explain(entry_id: str, output_format: str) -> None:
         import difflib
 
         close = difflib.get_close_matches(entry_id, knowledge.entry_ids(), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        _fail(
-            f"ID: no knowledge entry is called {entry_id!r}.{hint} "
-            "Run 'myoguide topics' to list them."
-        )
+        message = _("ID: no knowledge entry is called {id}.").format(id=repr(entry_id))
+        if close:
+            message += " " + _("Did you mean: {ids}?").format(ids=", ".join(close))
+        _fail(message + " " + _("Run 'myoguide topics' to list them."))
     _print_markdown(text, output_format)
 
 
@@ -592,30 +645,35 @@ def _print_markdown(text: str, output_format: str) -> None:
     _console().print(Markdown(text))
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
+@main.command(
+    help=N_("Serve the web app and the JSON API (pages at /, API at /api/v1, docs at /docs).")
+)
+@option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
+@option(
     "--port",
     default=8000,
     show_default=True,
     type=click.IntRange(0, 65535),
-    help="Port to listen on.",
+    help=N_("Port to listen on."),
 )
-@click.option(
-    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+@option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help=N_("Worker processes."),
 )
-@click.option(
+@option(
     "--trusted-proxy",
     "trusted_proxies",
     multiple=True,
     metavar="ADDRESS",
-    help=(
-        "A reverse proxy's address (or network, like 10.0.0.0/8) whose X-Forwarded-For and"
-        " X-Forwarded-Proto headers to believe; repeat for more. Without it they are ignored."
+    help=N_(
+        "A reverse proxy's address (or network, like 10.0.0.0/8) whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers to believe; repeat for more. Without it they are ignored."
     ),
 )
 def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) -> None:
-    """Serve the web app and the JSON API (pages at /, API at /api/v1, docs at /docs)."""
     import ipaddress
 
     import uvicorn
@@ -625,14 +683,14 @@ def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) 
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise click.BadParameter(
-                f"{proxy!r} is not an IP address or network", param_hint="'--trusted-proxy'"
+                _("{address} is not an IP address or network").format(address=repr(proxy)),
+                param_hint="'--trusted-proxy'",
             ) from None
 
     _exit_unless_free(host, port)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(
-        f"myoguide is serving at http://{shown}:{port}/ (API docs at /docs). Press Ctrl+C to stop."
-    )
+    serving = _("myoguide is serving at {address} (API docs at /docs). Press Ctrl+C to stop.")
+    click.echo(serving.format(address=f"http://{shown}:{port}/"))
     try:
         uvicorn.run(
             "myoguide.web:create_app",
@@ -651,7 +709,9 @@ def serve(host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]) 
         # port after the check above.
         if stopped.code:
             _exit_unless_free(host, port)
-            _fail_to_serve(f"could not start at http://{shown}:{port}/")
+            _fail_to_serve(
+                _("could not start at {address}").format(address=f"http://{shown}:{port}/")
+            )
         raise
 
 
@@ -680,13 +740,10 @@ def _exit_unless_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                _fail_to_serve(
-                    f"port {port} on {host} is already in use; choose another with --port"
-                )
-            _fail_to_serve(
-                f"cannot listen on {host} port {port} ({error.strerror or error});"
-                " check --host and --port"
-            )
+                message = _("port {port} on {host} is already in use; choose another with --port")
+                _fail_to_serve(message.format(port=port, host=host))
+            message = _("cannot listen on {host} port {port} ({reason}); check --host and --port")
+            _fail_to_serve(message.format(host=host, port=port, reason=error.strerror or error))
 
 
 def _fail_to_serve(reason: str) -> NoReturn:

@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from ..i18n import ENGLISH, N_
+from .language import Group, language, ngettext, option
+from .language import gettext as _
+
 if TYPE_CHECKING:
     from ..diary.store import Diary
 
-REGIONS_HELP = "Body regions, comma separated (eyelid, calf, ...; see `myoguide topics`)."
+REGIONS_HELP = N_("Body regions, comma separated (eyelid, calf, ...; see `myoguide topics`).")
 # The ids of models.WarningSign, repeated so that start-up need not import pydantic (a test
 # checks that they agree).
 WARNING_SIGNS = (
@@ -69,7 +73,8 @@ def _open(context: click.Context) -> Diary:
     try:
         store = DiaryStore.open(context.obj.get("db"))
     except (SQLAlchemyError, OSError) as error:
-        _fail(f"--db: cannot open the diary database: {error.__class__.__name__}: {error}")
+        message = _("--db: cannot open the diary database: {problem}")
+        _fail(message.format(problem=f"{error.__class__.__name__}: {error}"))
     context.call_on_close(store.close)
     return store.local_diary()
 
@@ -94,7 +99,7 @@ def parse_duration(text: str) -> int:
     """Seconds from "45", "45s", "2m", "1.5 min", "2h"."""
     match = _DURATION.match(text)
     if not match:
-        raise click.BadParameter("use seconds, or a number with s, m or h (for example 90s, 2m)")
+        raise click.BadParameter(_("use seconds, or a number with s, m or h (for example 90s, 2m)"))
     number, unit = float(match.group(1)), (match.group(2) or "s")[0]
     return round(number * {"s": 1, "m": 60, "h": 3600}[unit])
 
@@ -107,22 +112,23 @@ def parse_moment(text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise click.BadParameter(
-            "use ISO 8601, for example 2026-11-22T08:30+01:00, or 'now'"
+            _("use ISO 8601, for example 2026-11-22T08:30+01:00, or 'now'")
         ) from None
     return moment if moment.tzinfo else moment.astimezone()
 
 
 def parse_date(text: str) -> dt.date:
+    """A date: YYYY-MM-DD, "today" or "yesterday" (or those words in the run's language)."""
     word = text.strip().lower()
     today = dt.date.today()
-    if word in {"today", ""}:
+    if word in {"today", "", _("today")}:
         return today
-    if word == "yesterday":
+    if word in {"yesterday", _("yesterday")}:
         return today - dt.timedelta(days=1)
     try:
         return dt.date.fromisoformat(word)
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD, 'today' or 'yesterday'") from None
+        raise click.BadParameter(_("use YYYY-MM-DD, 'today' or 'yesterday'")) from None
 
 
 PERIOD_LIMITS = (dt.date(2, 1, 1), dt.date(9998, 12, 31))
@@ -134,18 +140,19 @@ def _period_date(text: str) -> dt.date:
     date = parse_date(text)
     first, last = PERIOD_LIMITS
     if not first <= date <= last:
-        raise click.BadParameter(f"use a date from {first.isoformat()} to {last.isoformat()}")
+        message = _("use a date from {first} to {last}")
+        raise click.BadParameter(message.format(first=first.isoformat(), last=last.isoformat()))
     return date
 
 
 def _past_moment(text: str) -> dt.datetime:
     """--at, refused at once when it lies in the future (before any question is asked)."""
-    from ..diary.models import future_time_problem
+    from ..diary.models import future_time_said
 
     moment = parse_moment(text)
-    problem = future_time_problem(moment, dt.datetime.now(dt.UTC))
-    if problem:
-        raise click.BadParameter(problem)
+    said = future_time_said(moment, dt.datetime.now(dt.UTC))
+    if said is not None:
+        raise click.BadParameter(said.translated(_))
     return moment
 
 
@@ -156,69 +163,103 @@ def _converter(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Pa
     return convert
 
 
-@click.group()
-@click.option(
+@click.group(
+    cls=Group,
+    help=N_(
+        "Keep a diary of your twitches and spasms and of your days, and find what sets off "
+        "yours. Your diary stays on your computer unless you point --db elsewhere."
+    ),
+)
+@option(
     "--db",
     metavar="PATH|URL",
     envvar="MYOGUIDE_DATABASE_URL",
-    help="The diary database: a SQLite file or a database URL (postgresql://...). "
-    "Default: $MYOGUIDE_DATABASE_URL, else diary.sqlite3 in your data folder.",
+    help=N_(
+        "The diary database: a SQLite file or a database URL (postgresql://...). "
+        "Default: $MYOGUIDE_DATABASE_URL, else diary.sqlite3 in your data folder."
+    ),
 )
 @click.pass_context
 def diary(context: click.Context, db: str | None) -> None:
-    """Keep a diary of your twitches and spasms and of your days, and find what sets off
-    yours. Your diary stays on your computer unless you point --db elsewhere."""
     context.ensure_object(dict)
     context.obj["db"] = db
 
 
 def _episode_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--kind", type=click.Choice(["twitch", "spasm"]), help="Twitch or spasm."),
-        click.option("--where", "regions", metavar="REGIONS", help=REGIONS_HELP),
-        click.option("--intensity", type=click.IntRange(0, 10), help="How strong, 0 to 10."),
-        click.option(
+        option("--kind", type=click.Choice(["twitch", "spasm"]), help=N_("Twitch or spasm.")),
+        option("--where", "regions", metavar="REGIONS", help=REGIONS_HELP),
+        option("--intensity", type=click.IntRange(0, 10), help=N_("How strong, 0 to 10.")),
+        option(
             "--duration",
             metavar="TIME",
             callback=_converter(parse_duration),
-            help="How long it lasted: seconds, or 90s, 2m, 1h.",
+            help=N_("How long it lasted: seconds, or 90s, 2m, 1h."),
         ),
-        click.option(
+        option(
             "--at",
             "moment",
             metavar="TIME",
             callback=_converter(_past_moment),
-            help="When (ISO 8601, e.g. 2026-11-22T08:30+01:00); default now.",
+            help=N_("When (ISO 8601, e.g. 2026-11-22T08:30+01:00); default now."),
         ),
-        click.option("--note", help="A short note."),
-        click.option(
+        option("--note", help=N_("A short note.")),
+        option(
             "--warning-sign",
             "warning_signs",
             type=click.Choice(WARNING_SIGNS),
             multiple=True,
             metavar="ID",
-            help="A warning sign noticed with it (repeat for more): " + ", ".join(WARNING_SIGNS),
+            help=N_("A warning sign noticed with it (repeat for more): {signs}"),
+            help_values={"signs": ", ".join(WARNING_SIGNS)},
         ),
     ]
-    for option in reversed(options):
-        function = option(function)
+    for add_option in reversed(options):
+        function = add_option(function)
     return function
 
 
-def _ask(label: str, read: Callable[[str], Any], default: str | None = None) -> Any:
-    """One question, asked again with the reason until the reply can be read. With a
-    default, Enter gives it; an empty default means "not logged" (None)."""
+def _ask(label: str, read: Callable[..., Any], default: str | None = None) -> Any:
+    """One question, asked again with the reason until the reply can be read (in the run's
+    language, or English). With a default, Enter gives it; an empty default means "not
+    logged" (None)."""
     from ..diary.replies import ReplyError
 
     def value(reply: str) -> Any:
         if not reply.strip() and default is not None:
             return None  # Enter, with nothing logged before: it stays not logged
         try:
-            return read(reply)
+            return read(reply, language=language())
         except ReplyError as error:
             raise click.BadParameter(str(error)) from None
 
     return click.prompt(label, default=default, show_default=bool(default), value_proc=value)
+
+
+def _yes_no() -> tuple[set[str], set[str]]:
+    """The words for yes and for no: the English ones, and the run's language's."""
+
+    def words(english: set[str], translated: str) -> set[str]:
+        return english | {word.strip() for word in _(translated).lower().split(",")}
+
+    return words({"y", "yes"}, N_("y, yes")), words({"n", "no"}, N_("n, no"))
+
+
+def _confirm(question: str) -> None:
+    """Ask yes or no (as click.confirm does, in the run's language); stop unless yes."""
+    yes, no = _yes_no()
+
+    def value(reply: str) -> bool:
+        if reply.strip().lower() not in yes | no | {""}:
+            raise click.BadParameter(_("invalid input"))
+        return reply.strip().lower() in yes
+
+    # TRANSLATORS: the replies to a question whose answer is no unless one types yes.
+    replies = _("y/N")
+    if not click.prompt(
+        f"{question} [{replies}]", default="", show_default=False, value_proc=value
+    ):
+        raise click.Abort()
 
 
 @contextmanager
@@ -227,29 +268,33 @@ def _nothing_saved_if_stopped() -> Iterator[None]:
     try:
         yield
     except click.Abort:
-        click.echo("\nStopped: nothing was saved.", err=True)
+        click.echo("\n" + _("Stopped: nothing was saved."), err=True)
         sys.exit(1)
 
 
 def _ask_missing(values: dict[str, Any], required: list[str]) -> bool:
     """Ask for what the flags left out, when a person is at the keyboard; True if it asked.
     Each reply is checked as it is typed, so a slip costs one question, not the entry."""
-    from ..diary.replies import PLACES, read_kind, read_regions, read_scale
+    from ..diary.replies import places, read_kind, read_regions, read_scale
 
     missing = [name for name in required if values.get(name) is None]
     if not missing:
         return False
     if not sys.stdin.isatty():
         names = [_FIELD_OPTIONS[name] for name in missing]
-        _fail(" and ".join(names) + (" are" if len(names) > 1 else " is") + " needed")
+        if len(names) == 1:
+            _fail(_("{option} is needed").format(option=names[0]))
+        and_ = " " + _("and") + " "
+        _fail(_("{options} are needed").format(options=and_.join(names)))
     for name in missing:
         if name == "kind":
-            values[name] = _ask("Twitch or spasm (a cramp is a spasm)?", read_kind)
+            values[name] = _ask(_("Twitch or spasm (a cramp is a spasm)?"), read_kind)
         elif name == "regions":
-            click.echo("Places: " + ", ".join(PLACES))
-            values[name] = _ask("Where (one or more places, separated by commas)?", read_regions)
+            click.echo(_("Places: {places}").format(places=", ".join(places(language()))))
+            where = _("Where (one or more places, separated by commas)?")
+            values[name] = _ask(where, read_regions)
         else:
-            values[name] = _ask("How strong, 0 to 10?", read_scale)
+            values[name] = _ask(_("How strong, 0 to 10?"), read_scale)
     return True
 
 
@@ -257,9 +302,9 @@ def _ask_warning_signs() -> list[str]:
     """One question for every warning sign; Enter means none noticed (or not sure)."""
     from ..diary.safety import SIGN_NAMES
 
-    click.echo("Anything else with it? Press Enter if nothing, or if you are not sure.")
+    click.echo(_("Anything else with it? Press Enter if nothing, or if you are not sure."))
     for number, name in enumerate(SIGN_NAMES.values(), start=1):
-        click.echo(f"  {number:>2}. {name}")
+        click.echo(f"  {number:>2}. {_(name)}")
 
     def read(reply: str) -> list[str]:
         chosen = []
@@ -269,46 +314,44 @@ def _ask_warning_signs() -> list[str]:
             elif part in WARNING_SIGNS:
                 chosen.append(part)
             else:
-                raise click.BadParameter(
-                    f"{part!r} is not on the list: give numbers from 1 to {len(WARNING_SIGNS)}"
-                )
+                message = _("{reply} is not on the list: give numbers from 1 to {last}")
+                raise click.BadParameter(message.format(reply=repr(part), last=len(WARNING_SIGNS)))
         return chosen
 
     signs: list[str] = click.prompt(
-        "Numbers, separated by commas", default="", show_default=False, value_proc=read
+        _("Numbers, separated by commas"), default="", show_default=False, value_proc=read
     )
     return signs
 
 
 def _period_options(
-    start_default: str, end_default: str
+    start_help: str, end_help: str
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--from and --to, read as dates."""
 
     def add(function: Callable[..., Any]) -> Callable[..., Any]:
-        function = click.option(
+        function = option(
             "--to",
             "end",
             metavar="DATE",
             callback=_converter(_period_date),
-            help=f"Up to and including this day{end_default}.",
+            help=end_help,
         )(function)
-        return click.option(
+        return option(
             "--from",
             "start",
             metavar="DATE",
             callback=_converter(_period_date),
-            help=f"From this day (YYYY-MM-DD){start_default}.",
+            help=start_help,
         )(function)
 
     return add
 
 
-@diary.command()
+@diary.command(help=N_("Log a twitch or spasm (asks for what the flags leave out)."))
 @_episode_options
 @click.pass_context
 def add(context: click.Context, /, **flags: Any) -> None:
-    """Log a twitch or spasm (asks for what the flags leave out)."""
     from ..diary.models import EpisodeIn
 
     values = dict(flags)
@@ -328,26 +371,29 @@ def add(context: click.Context, /, **flags: Any) -> None:
     }
     episode = _validated(EpisodeIn, data)
     saved = _open(context).add_episode(episode)
-    click.echo(f"Added episode {saved.id}: {_describe(saved)}")
+    click.echo(_("Added episode {id}: {episode}").format(id=saved.id, episode=_describe(saved)))
     _advise(saved)
 
 
-@diary.command()
+@diary.command(
+    help=N_(
+        "Change an episode: only the fields you give change (--warning-sign replaces the "
+        "signs noted)."
+    )
+)
 @click.argument("episode_id", type=int, metavar="ID")
 @_episode_options
-@click.option("--no-warning-signs", is_flag=True, help="Clear the warning signs noted.")
+@option("--no-warning-signs", is_flag=True, help=N_("Clear the warning signs noted."))
 @click.pass_context
 def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
-    """Change an episode: only the fields you give change (--warning-sign replaces the
-    signs noted)."""
     from ..diary.models import EpisodeIn
 
     if flags["no_warning_signs"] and flags["warning_signs"]:
-        _fail("--no-warning-signs: cannot be used with --warning-sign")
+        _fail(_("--no-warning-signs: cannot be used with --warning-sign"))
     book = _open(context)
     current = book.episode(episode_id)
     if current is None:
-        _fail(f"ID: there is no episode {episode_id} (see `myoguide diary list`)")
+        _fail(_("ID: there is no episode {id} (see `myoguide diary list`)").format(id=episode_id))
     data = current.model_dump(exclude={"id"})
     changes = {
         "at": flags["moment"],
@@ -363,57 +409,61 @@ def edit(context: click.Context, /, episode_id: int, **flags: Any) -> None:
     data.update({name: value for name, value in changes.items() if value is not None})
     saved = book.update_episode(episode_id, _validated(EpisodeIn, data))
     assert saved is not None
-    click.echo(f"Changed episode {saved.id}: {_describe(saved)}")
+    click.echo(_("Changed episode {id}: {episode}").format(id=saved.id, episode=_describe(saved)))
     _advise(saved)
 
 
-@diary.command()
+@diary.command(help=N_("Delete an episode (asks first unless --yes)."))
 @click.argument("episode_id", type=int, metavar="ID")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @click.pass_context
 def delete(context: click.Context, episode_id: int, yes: bool) -> None:
-    """Delete an episode (asks first unless --yes)."""
     book = _open(context)
     current = book.episode(episode_id)
     if current is None:
-        _fail(f"ID: there is no episode {episode_id} (see `myoguide diary list`)")
+        _fail(_("ID: there is no episode {id} (see `myoguide diary list`)").format(id=episode_id))
     if not yes:
         if not sys.stdin.isatty():
-            _fail("--yes is needed to delete without asking")
-        click.confirm(f"Delete episode {episode_id} ({_describe(current)})?", abort=True)
+            _fail(_("--yes is needed to delete without asking"))
+        question = _("Delete episode {id} ({episode})?")
+        _confirm(question.format(id=episode_id, episode=_describe(current)))
     book.delete_episode(episode_id)
-    click.echo(f"Deleted episode {episode_id}: {_describe(current)}")
+    deleted = _("Deleted episode {id}: {episode}")
+    click.echo(deleted.format(id=episode_id, episode=_describe(current)))
 
 
-@diary.command()
+@diary.command(
+    help=N_(
+        "Log a day's factors (today unless DATE). Only what you give changes; blank means not "
+        "logged, never zero. With no factor given, at a terminal, it asks for each."
+    )
+)
 @click.argument("date", required=False, default="today", metavar="[DATE]")
-@click.option("--caffeine", type=click.FloatRange(0, 100), help="Cups of coffee, tea, cola...")
-@click.option("--sleep", type=click.FloatRange(0, 24), help="Hours of sleep last night.")
-@click.option("--stress", type=click.IntRange(0, 10), help="Stress, 0 to 10.")
-@click.option("--water", type=click.FloatRange(0, 100), help="Glasses of water.")
-@click.option("--exercise", type=click.Choice(["none", "light", "heavy"]), help="Exercise.")
-@click.option("--nicotine/--no-nicotine", default=None, help="Any nicotine today?")
-@click.option("--alcohol", type=click.FloatRange(0, 100), help="Units of alcohol.")
-@click.option("--medication", multiple=True, metavar="NAME", help="A medicine taken (repeat).")
-@click.option(
+@option("--caffeine", type=click.FloatRange(0, 100), help=N_("Cups of coffee, tea, cola..."))
+@option("--sleep", type=click.FloatRange(0, 24), help=N_("Hours of sleep last night."))
+@option("--stress", type=click.IntRange(0, 10), help=N_("Stress, 0 to 10."))
+@option("--water", type=click.FloatRange(0, 100), help=N_("Glasses of water."))
+@option("--exercise", type=click.Choice(["none", "light", "heavy"]), help=N_("Exercise."))
+@option("--nicotine/--no-nicotine", default=None, help=N_("Any nicotine today?"))
+@option("--alcohol", type=click.FloatRange(0, 100), help=N_("Units of alcohol."))
+@option("--medication", multiple=True, metavar="NAME", help=N_("A medicine taken (repeat)."))
+@option(
     "--custom",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Your own factor, e.g. screen_hours=6 or period=yes (repeat).",
+    help=N_("Your own factor, e.g. screen_hours=6 or period=yes (repeat)."),
 )
 @click.pass_context
 def day(context: click.Context, /, date: str, **flags: Any) -> None:
-    """Log a day's factors (today unless DATE). Only what you give changes; blank means not
-    logged, never zero. With no factor given, at a terminal, it asks for each."""
-    from ..diary.models import DayIn, future_date_problem
+    from ..diary.models import DayIn, future_date_said
 
     try:
         when = parse_date(date)
     except click.BadParameter as error:
         _fail(f"DATE: {error.message}")
-    problem = future_date_problem(when, dt.datetime.now(dt.UTC))
-    if problem:
-        _fail(f"DATE: {problem}")
+    said = future_date_said(when, dt.datetime.now(dt.UTC))
+    if said is not None:
+        _fail("DATE: " + said.translated(_))
     fields = {
         "caffeine_cups": flags["caffeine"],
         "sleep_hours": flags["sleep"],
@@ -430,16 +480,18 @@ def day(context: click.Context, /, date: str, **flags: Any) -> None:
     if flags["custom"]:
         data["custom"] = dict(_custom(item) for item in flags["custom"])
     if len(data) == 1 and not sys.stdin.isatty():
-        _fail("give at least one factor, for example --sleep 6 --caffeine 3")
+        _fail(_("give at least one factor, for example --sleep 6 --caffeine 3"))
     book = _open(context)
     if len(data) == 1:
         with _nothing_saved_if_stopped():
             data.update(_ask_day(book.day(when)))
         if len(data) == 1:
-            click.echo("Nothing was saved: every factor was left not logged.")
+            click.echo(_("Nothing was saved: every factor was left not logged."))
             return
     saved = book.set_day(_validated(DayIn, data))
-    click.echo(f"Saved {saved.date.isoformat()}: {_describe_day(saved)}")
+    click.echo(
+        _("Saved {date}: {day}").format(date=saved.date.isoformat(), day=_describe_day(saved))
+    )
 
 
 def _logged(value: float | bool | str | None) -> str:
@@ -447,7 +499,7 @@ def _logged(value: float | bool | str | None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -458,28 +510,28 @@ def _ask_day(logged: Any) -> dict[str, Any]:
 
     from ..diary.replies import read_amount, read_exercise, read_scale, read_yes_no
 
-    click.echo('Press Enter to skip a factor: it stays as it is ("not logged" is never zero).')
-    questions: list[tuple[str, str, Callable[[str], Any]]] = [
-        ("sleep_hours", "Hours of sleep last night?", partial(read_amount, most=24)),
+    click.echo(_('Press Enter to skip a factor: it stays as it is ("not logged" is never zero).'))
+    questions: list[tuple[str, str, Callable[..., Any]]] = [
+        ("sleep_hours", N_("Hours of sleep last night?"), partial(read_amount, most=24)),
         (
             "caffeine_cups",
-            "Cups of coffee, tea, cola or energy drink?",
+            N_("Cups of coffee, tea, cola or energy drink?"),
             partial(read_amount, most=100),
         ),
-        ("stress", "Stress, 0 to 10?", read_scale),
-        ("water_glasses", "Glasses of water?", partial(read_amount, most=100)),
-        ("exercise", "Exercise: none, light or heavy?", read_exercise),
-        ("nicotine", "Any nicotine (yes or no)?", read_yes_no),
-        ("alcohol_units", "Units of alcohol?", partial(read_amount, most=100)),
+        ("stress", N_("Stress, 0 to 10?"), read_scale),
+        ("water_glasses", N_("Glasses of water?"), partial(read_amount, most=100)),
+        ("exercise", N_("Exercise: none, light or heavy?"), read_exercise),
+        ("nicotine", N_("Any nicotine (yes or no)?"), read_yes_no),
+        ("alcohol_units", N_("Units of alcohol?"), partial(read_amount, most=100)),
     ]
     answers: dict[str, Any] = {}
     for name, label, read in questions:
-        value = _ask(label, read, default=_logged(getattr(logged, name) if logged else None))
+        value = _ask(_(label), read, default=_logged(getattr(logged, name) if logged else None))
         if value is not None:
             answers[name] = value
     medicines = _ask(
-        "Medicines taken (separated by commas)?",
-        lambda reply: [part.strip() for part in reply.split(",") if part.strip()],
+        _("Medicines taken (separated by commas)?"),
+        lambda reply, language: [part.strip() for part in reply.split(",") if part.strip()],
         default=", ".join(logged.medications) if logged else "",
     )
     if medicines:
@@ -487,20 +539,20 @@ def _ask_day(logged: Any) -> dict[str, Any]:
     return answers
 
 
-@diary.command(name="list")
-@_period_options(start_default="", end_default="")
-@click.option(
+@diary.command(name="list", help=N_("List your episodes and days, oldest first."))
+@_period_options(N_("From this day (YYYY-MM-DD)."), N_("Up to and including this day."))
+@option(
     "--limit",
     type=click.IntRange(1),
-    help="At most this many episodes and this many days (the newest of each).",
+    help=N_("At most this many episodes and this many days (the newest of each)."),
 )
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "csv"]),
     default="text",
     show_default=True,
-    help="How to print the list.",
+    help=N_("How to print the list."),
 )
 @click.pass_context
 def list_entries(
@@ -510,7 +562,6 @@ def list_entries(
     limit: int | None,
     output_format: str,
 ) -> None:
-    """List your episodes and days, oldest first."""
     import json
 
     book = _open(context)
@@ -534,7 +585,7 @@ def list_entries(
         write_episodes(episodes, sys.stdout)
         return
     if not episodes and not days:
-        click.echo("The diary is empty. Log an episode with `myoguide diary add`.")
+        click.echo(_("The diary is empty. Log an episode with `myoguide diary add`."))
         return
     for episode in episodes:
         click.echo(f"#{episode.id:<5} {_describe(episode)}")
@@ -544,29 +595,40 @@ def list_entries(
             click.echo(f"{entry.date.isoformat()}  {_describe_day(entry)}")
 
 
-@diary.command(name="import")
-@click.option(
+@diary.command(
+    name="import",
+    help=N_(
+        "Import episodes and days from CSV, or from a FHIR Bundle. Everything is checked "
+        "first; if anything is wrong, nothing is imported. An episode already in the diary is "
+        "not added twice."
+    ),
+)
+@option(
     "--episodes",
     "episodes_path",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Episodes CSV: timestamp,kind,regions,intensity,duration_s,note[,warning_signs]",
+    help=N_("Episodes CSV: timestamp,kind,regions,intensity,duration_s,note[,warning_signs]"),
 )
-@click.option(
+@option(
     "--days",
     "days_path",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Days CSV: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,"
-    "nicotine,alcohol_units",
+    help=N_(
+        "Days CSV: date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,"
+        "nicotine,alcohol_units"
+    ),
 )
-@click.option(
+@option(
     "--fhir",
     "fhir_path",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="A FHIR R4 Bundle of the diary's Observations, as `export --fhir` writes it "
-    "('-' for standard input).",
+    help=N_(
+        "A FHIR R4 Bundle of the diary's Observations, as `export --fhir` writes it "
+        "('-' for standard input)."
+    ),
 )
 @click.pass_context
 def import_(
@@ -575,14 +637,11 @@ def import_(
     days_path: str | None,
     fhir_path: str | None,
 ) -> None:
-    """Import episodes and days from CSV, or from a FHIR Bundle. Everything is checked
-    first; if anything is wrong, nothing is imported. An episode already in the diary is
-    not added twice."""
     from ..diary.csvio import CsvProblem, read_days, read_episodes
     from ..diary.models import DayIn, EpisodeIn
 
     if not episodes_path and not days_path and not fhir_path:
-        _fail("give --episodes FILE, --days FILE, --fhir FILE, or more than one")
+        _fail(_("give --episodes FILE, --days FILE, --fhir FILE, or more than one"))
     episodes: list[EpisodeIn] = []
     days: list[DayIn] = []
     problems: list[str] = []
@@ -604,48 +663,56 @@ def import_(
         except CsvProblem as problem:
             problems += [f"{days_path}, {line}" for line in problem.problems]
     if problems:
-        click.echo("myoguide: error: nothing was imported; fix these places first:", err=True)
+        nothing = _("nothing was imported; fix these places first:")
+        click.echo(f"myoguide: error: {nothing}", err=True)
         for line in problems:
             click.echo(f"  {line}", err=True)
         sys.exit(2)
     done = _open(context).import_entries(episodes, days)
-    click.echo(
-        f"Imported {_count(done.episodes_added, 'episode')} and {_count(done.days_added, 'day')}"
-        + (f"; changed {_count(done.days_changed, 'day')}" if done.days_changed else "")
-        + "."
-    )
-    there = [
-        _count(number, thing)
-        for number, thing in (
-            (done.episodes_already_there, "episode"),
-            (done.days_already_there, "day"),
-        )
-        if number
-    ]
+    added = {"episodes": _episodes(done.episodes_added), "days": _days(done.days_added)}
+    if done.days_changed:
+        imported = _("Imported {episodes} and {days}; changed {changed}.")
+        click.echo(imported.format(**added, changed=_days(done.days_changed)))
+    else:
+        click.echo(_("Imported {episodes} and {days}.").format(**added))
+    there = [_episodes(done.episodes_already_there)] if done.episodes_already_there else []
+    there += [_days(done.days_already_there)] if done.days_already_there else []
     if there:
-        click.echo(f"Already in the diary, so not added again: {' and '.join(there)}.")
+        and_ = " " + _("and") + " "
+        already = _("Already in the diary, so not added again: {things}.")
+        click.echo(already.format(things=and_.join(there)))
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+def _episodes(count: int) -> str:
+    return ngettext("{count} episode", "{count} episodes", count).format(count=count)
 
 
-@diary.command()
-@click.option(
+def _days(count: int) -> str:
+    return ngettext("{count} day", "{count} days", count).format(count=count)
+
+
+@diary.command(
+    help=N_("Export the whole diary as CSV, or as a FHIR Bundle (the formats `import` reads).")
+)
+@option(
     "--episodes",
     "episodes_path",
     metavar="FILE",
-    help="Write episodes CSV here ('-' for standard output).",
+    help=N_("Write episodes CSV here ('-' for standard output)."),
 )
-@click.option(
-    "--days", "days_path", metavar="FILE", help="Write days CSV here ('-' for standard output)."
+@option(
+    "--days",
+    "days_path",
+    metavar="FILE",
+    help=N_("Write days CSV here ('-' for standard output)."),
 )
-@click.option(
+@option(
     "--fhir",
     "fhir_path",
     metavar="FILE",
-    help="Write the whole diary as a FHIR R4 Bundle of Observations here ('-' for standard "
-    "output).",
+    help=N_(
+        "Write the whole diary as a FHIR R4 Bundle of Observations here ('-' for standard output)."
+    ),
 )
 @click.pass_context
 def export(
@@ -654,11 +721,10 @@ def export(
     days_path: str | None,
     fhir_path: str | None,
 ) -> None:
-    """Export the whole diary as CSV, or as a FHIR Bundle (the formats `import` reads)."""
     from ..diary.csvio import write_days, write_episodes
 
     if not episodes_path and not days_path and not fhir_path:
-        _fail("give --episodes FILE, --days FILE, --fhir FILE, or more than one")
+        _fail(_("give --episodes FILE, --days FILE, --fhir FILE, or more than one"))
     book = _open(context)
     if episodes_path:
         _write(episodes_path, "--episodes", lambda out: write_episodes(book.episodes(), out))
@@ -666,44 +732,42 @@ def export(
         _write(days_path, "--days", lambda out: write_days(book.days(), out))
     if fhir_path:
         from ..fhir.diary import bundle_json, diary_bundle
-        from . import _language
 
-        bundle = diary_bundle(book.episodes(), book.days(), _language())
+        bundle = diary_bundle(book.episodes(), book.days(), language())
         _write(fhir_path, "--fhir", lambda out: out.write(bundle_json(bundle) + "\n"))
 
 
-@diary.command()
-@click.option(
+@diary.command(
+    help=N_(
+        "What seems to go with more (or fewer) episodes in your own diary, with how sure. "
+        "Twitches and spasms are analysed apart when the diary holds both."
+    )
+)
+@option(
     "--kind",
     type=click.Choice(["twitch", "spasm"]),
-    help="Only twitches or spasms (default: each kind logged, apart).",
+    help=N_("Only twitches or spasms (default: each kind logged, apart)."),
 )
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="How to print the findings (JSON: one list, each finding with its kind).",
+    help=N_("How to print the findings (JSON: one list, each finding with its kind)."),
 )
 @click.pass_context
 def triggers(context: click.Context, kind: str | None, output_format: str) -> None:
-    """What seems to go with more (or fewer) episodes in your own diary, with how sure.
-    Twitches and spasms are analysed apart when the diary holds both."""
     import json
 
     from ..diary.analysis import KIND_HEADINGS, every_finding, triggers_by_kind
-    from ..i18n import N_, gettext_for
-    from . import _language
 
-    language = _language()
-    _ = gettext_for(language)
     book = _open(context)
     sections = triggers_by_kind(
         book.days(),
         book.episodes(),
         kind=kind,  # type: ignore[arg-type]
-        language=language,
+        language=language(),
     )
     if output_format == "json":
         findings = every_finding(sections)
@@ -718,27 +782,32 @@ def triggers(context: click.Context, kind: str | None, output_format: str) -> No
     click.echo("\n" + _(closing))
 
 
-@diary.command()
-@click.option(
+@diary.command(
+    help=N_(
+        "A one- or two-page PDF for your doctor: episodes and their trend, where, how strong, "
+        "likely triggers with their figures, medications, and the charts."
+    )
+)
+@option(
     "--pdf",
     "pdf_path",
     required=True,
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Write the PDF here.",
+    help=N_("Write the PDF here."),
 )
-@_period_options(start_default="; default the first entry", end_default="; default the last entry")
+@_period_options(
+    N_("From this day (YYYY-MM-DD); default the first entry."),
+    N_("Up to and including this day; default the last entry."),
+)
 @click.pass_context
 def report(
     context: click.Context, pdf_path: str, start: dt.date | None, end: dt.date | None
 ) -> None:
-    """A one- or two-page PDF for your doctor: episodes and their trend, where, how strong,
-    likely triggers with their figures, medications, and the charts."""
     from ..diary.report import diary_period, doctor_report, page_count
-    from . import _language
 
     if start and end and start > end:
-        _fail("--from: comes after --to")
+        _fail(_("--from: comes after --to"))
     book = _open(context)
     # A day either side: the report places each episode on its own local date, whatever the
     # time zone of this computer.
@@ -748,30 +817,31 @@ def report(
     episodes = book.episodes(start_at, end_at)
     days = book.days(start, end)
     period = diary_period(days, episodes, start, end)
-    pdf = doctor_report(days, episodes, period=period, language=_language())
+    pdf = doctor_report(days, episodes, period=period, language=language())
     try:
         with open(pdf_path, "wb") as handle:
             handle.write(pdf)
     except OSError as error:
-        _fail(f"--pdf: cannot write {pdf_path!r}: {error.strerror or error}")
+        message = _("--pdf: cannot write {path}: {reason}")
+        _fail(message.format(path=repr(pdf_path), reason=error.strerror or error))
     pages = page_count(pdf)
-    click.echo(f"Wrote {pdf_path} ({pages} page{'' if pages == 1 else 's'})", err=True)
+    wrote = ngettext("Wrote {path} ({count} page)", "Wrote {path} ({count} pages)", pages)
+    click.echo(wrote.format(path=pdf_path, count=pages), err=True)
 
 
-@diary.command()
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@diary.command(help=N_("Delete the whole diary: every episode and every day."))
+@option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @click.pass_context
 def erase(context: click.Context, yes: bool) -> None:
-    """Delete the whole diary: every episode and every day."""
     book = _open(context)
     if not yes:
         if not sys.stdin.isatty():
-            _fail("--yes is needed to erase without asking")
-        click.confirm(
-            "Delete every episode and day in this diary? This cannot be undone", abort=True
-        )
+            _fail(_("--yes is needed to erase without asking"))
+        _confirm(_("Delete every episode and day in this diary? This cannot be undone"))
     episodes, days = book.erase()
-    click.echo(f"Erased {episodes} episodes and {days} days.")
+    click.echo(
+        _("Erased {episodes} episodes and {days} days.").format(episodes=episodes, days=days)
+    )
 
 
 def _read(path: str, option: str) -> str:
@@ -781,7 +851,9 @@ def _read(path: str, option: str) -> str:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"{option}: cannot read {path!r}: {getattr(error, 'strerror', None) or error}")
+        reason = getattr(error, "strerror", None) or error
+        message = _("{option}: cannot read {path}: {reason}")
+        _fail(message.format(option=option, path=repr(path), reason=reason))
 
 
 def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
@@ -792,8 +864,9 @@ def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             write(handle)
     except OSError as error:
-        _fail(f"{option}: cannot write {path!r}: {error.strerror or error}")
-    click.echo(f"Wrote {path}", err=True)
+        message = _("{option}: cannot write {path}: {reason}")
+        _fail(message.format(option=option, path=repr(path), reason=error.strerror or error))
+    click.echo(_("Wrote {path}").format(path=path), err=True)
 
 
 def _regions(text: str) -> list[str]:
@@ -801,7 +874,7 @@ def _regions(text: str) -> list[str]:
     from ..diary.replies import ReplyError, read_regions
 
     try:
-        return read_regions(text)
+        return read_regions(text, language())
     except ReplyError as error:
         _fail(f"--where: {error}")
 
@@ -809,68 +882,98 @@ def _regions(text: str) -> list[str]:
 def _custom(item: str) -> tuple[str, float | bool]:
     name, sep, raw = item.partition("=")
     if not sep or not name.strip():
-        _fail(f"--custom: {item!r} should look like NAME=VALUE")
+        _fail(_("--custom: {item} should look like NAME=VALUE").format(item=repr(item)))
     value = raw.strip().lower()
-    if value in {"yes", "true", "y"}:
+    yes, no = _yes_no()
+    if value in yes | {"true"}:
         return name.strip(), True
-    if value in {"no", "false", "n"}:
+    if value in no | {"false"}:
         return name.strip(), False
     try:
         return name.strip(), float(value)
     except ValueError:
-        _fail(f"--custom: {name.strip()}: use a number or yes/no, not {raw!r}")
+        message = _("--custom: {name}: use a number or yes/no, not {value}")
+        _fail(message.format(name=name.strip(), value=repr(raw)))
 
 
 def _start_of(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time()).astimezone()
 
 
+_KIND_NAMES = {"twitch": N_("twitch"), "spasm": N_("spasm")}
+_DAY_FACTORS = {
+    "caffeine_cups": N_("caffeine {value}"),
+    "sleep_hours": N_("sleep {value}"),
+    "stress": N_("stress {value}"),
+    "water_glasses": N_("water {value}"),
+    "exercise": N_("exercise {value}"),
+    "nicotine": N_("nicotine {value}"),
+    "alcohol_units": N_("alcohol {value}"),
+}
+"""A day's factors as a line of the list names them, in their order."""
+_EXERCISE_NAMES = {"none": N_("none"), "light": N_("light"), "heavy": N_("heavy")}
+
+
 def _describe(episode: Any) -> str:
+    from ..diary.replies import REGIONS, places
+
     when = episode.at.strftime("%Y-%m-%d %H:%M %z")
-    parts = [f"{episode.kind} in {', '.join(episode.regions)}", f"intensity {episode.intensity}"]
+    # English names the places by their ids, as it always has; another language in its words.
+    spoken = language()
+    names = dict(zip(REGIONS, places(spoken), strict=True)) if spoken != ENGLISH else {}
+    where = ", ".join(names.get(region, region) for region in episode.regions)
+    parts = [
+        _("{kind} in {places}").format(kind=_(_KIND_NAMES[episode.kind]), places=where),
+        _("intensity {number}").format(number=episode.intensity),
+    ]
     if episode.duration_s is not None:
         parts.append(f"{episode.duration_s} s")
     text = f"{when}  " + ", ".join(parts)
     if episode.warning_signs:
         from ..diary.safety import sign_names
 
-        text += "; noted: " + ", ".join(name.lower() for name in sign_names(episode.warning_signs))
+        signs = ", ".join(_(name).lower() for name in sign_names(episode.warning_signs))
+        text += "; " + _("noted: {signs}").format(signs=signs)
     return f"{text} ({episode.note})" if episode.note else text
 
 
 def _advise(episode: Any) -> None:
     """What to do about an episode that needs more than self-care: the check's triage."""
     from ..diary.safety import episode_triage
+    from ..engine import default_engine
 
-    triage = episode_triage(episode)
+    triage = episode_triage(episode, default_engine(language()))
     if triage is None:
         return
     click.echo(f"\n{triage.label.upper()}\n{triage.action}")
-    click.echo("Why:")
+    click.echo(_("Why:"))
     for reason in triage.reasons:
         click.echo(f"- {reason.text}")
     click.echo(
-        "This looks only at what you noted with this episode. For a fuller answer, run"
-        " `myoguide check`."
+        _(
+            "This looks only at what you noted with this episode. For a fuller answer, run "
+            "`myoguide check`."
+        )
     )
 
 
 def _describe_day(entry: Any) -> str:
-    shown = {
-        "caffeine": entry.caffeine_cups,
-        "sleep": entry.sleep_hours,
-        "stress": entry.stress,
-        "water": entry.water_glasses,
-        "exercise": entry.exercise,
-        "nicotine": {True: "yes", False: "no"}.get(entry.nicotine),
-        "alcohol": entry.alcohol_units,
-    }
-    parts = [
-        f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
-        for name, value in shown.items()
-        if value is not None
-    ]
+    from ..i18n import decimal_symbol
+
+    point = decimal_symbol(language())
+    parts = []
+    for field, line in _DAY_FACTORS.items():
+        value = getattr(entry, field)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif field == "exercise":
+            value = _(_EXERCISE_NAMES[value])
+        elif isinstance(value, float):
+            value = f"{value:g}".replace(".", point)
+        parts.append(_(line).format(value=value))
     if entry.medications:
-        parts.append("medications " + ", ".join(entry.medications))
+        parts.append(_("medications {names}").format(names=", ".join(entry.medications)))
     parts += [f"{name} {value}" for name, value in entry.custom.items()]
-    return ", ".join(parts) or "nothing logged"
+    return ", ".join(parts) or _("nothing logged")

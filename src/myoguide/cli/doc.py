@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import click
 
+from ..i18n import ENGLISH
 from . import main
+from .language import speaking
 
 
 def commands() -> Iterator[tuple[str, click.Command, click.Context]]:
@@ -37,8 +39,9 @@ def reference() -> str:
         "Generated from `--help` by `make docs`; do not edit by hand.",
         "",
     ]
-    for name, command, context in commands():
-        lines += [f"## {name}", "", "```", command.get_help(context), "```", ""]
+    with speaking(ENGLISH):
+        for name, command, context in commands():
+            lines += [f"## {name}", "", "```", command.get_help(context), "```", ""]
     return "\n".join(lines)
 
 

@@ -1,0 +1,444 @@
+"""The terminal in Spanish: every --help page, click's own words, every error message and the
+diary's questions and replies; English stays as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from babel.messages.extract import extract_from_file
+from click.testing import CliRunner, Result
+
+from myoguide import Knowledge, load_knowledge
+from myoguide.cli import main
+from myoguide.cli.diary import WARNING_SIGNS
+from myoguide.cli.doc import commands
+from myoguide.diary.replies import (
+    ReplyError,
+    places,
+    read_amount,
+    read_exercise,
+    read_kind,
+    read_region,
+    read_regions,
+    read_scale,
+    read_yes_no,
+)
+from myoguide.i18n import languages, translations
+from myoguide.knowledge import languages as knowledge_languages
+
+from .test_cli import STARTUP_PROBE
+from .test_i18n import LOCALE_DIR, _read, english_sentences
+
+SPANISH_ENV = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "es_ES.UTF-8"}
+ENGLISH_ENV = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+COMMANDS = [name.split()[1:] for name, _, _ in commands()]
+
+
+@pytest.fixture(scope="module")
+def spanish() -> Knowledge:
+    return load_knowledge(language="es")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    return CliRunner().invoke(
+        main, list(args), env=env or ENGLISH_ENV, input=input, prog_name="myoguide"
+    )
+
+
+def prose(text: str) -> str:
+    """The words of a help page or message, without what is typed as it is in any language:
+    option names, ids (``muscle_wasting``), an option's values (``[twitch|spasm]``), the
+    metavars and the program's names."""
+    text = re.sub(r"\[[^\]\s]*\|[^\]\s]*\]", " ", text)  # [text|markdown|json]
+    text = re.sub(r"\S*_\S*|--?[a-z][\w-]*", " ", text)  # ids, --options, -h
+    text = re.sub(r"\b[A-Z][A-Z|=\]\[.]+\b", " ", text)  # FILE, PATH|URL, NAME=VALUE
+    return text.replace("myoguide", " ")
+
+
+# --- help ---
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "myoguide")
+def test_every_help_page_reads_in_spanish(command: list[str], spanish: Knowledge) -> None:
+    done = invoke("--lang", "es", *command, "--help")
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Uso: ")
+    assert "\nOpciones:\n" in done.output
+    assert "Muestra este mensaje y termina." in done.output
+    assert english_sentences(prose(done.output), spanish) == []
+    # The check is not vacuous: the same page in English is flagged.
+    english = invoke(*command, "--help").output
+    assert english_sentences(prose(english), spanish) != []
+
+
+def test_help_follows_the_environment_and_lang_in_any_order() -> None:
+    first = invoke("--lang", "es", "--help").output
+    assert "Órdenes:" in first and "Muestra la versión y termina." in first
+    assert invoke("--help", "--lang", "es").output == first
+    assert invoke("--help", env=SPANISH_ENV).output == first
+    assert invoke("check", "--help", env=SPANISH_ENV).output == (
+        invoke("--lang", "es", "check", "--help").output
+    )
+    # --lang outranks the environment; LC_ALL=C is English, as for the results.
+    assert invoke("--lang", "en", "--help", env=SPANISH_ENV).output == invoke("--help").output
+    assert "Options:" in invoke("--help", env={**SPANISH_ENV, "LC_ALL": "C"}).output
+
+
+def test_english_help_is_as_it_was() -> None:
+    shown = invoke("--help").output
+    assert shown.startswith("Usage: myoguide [OPTIONS] COMMAND [ARGS]...\n\n  myoguide explains")
+    assert "\nOptions:\n  -V, --version  Show the version and exit.\n  --lang CODE  " in shown
+    assert "  -h, --help     Show this message and exit.\n\nCommands:\n  check    Check" in shown
+    add = invoke("diary", "add", "--help").output
+    assert "  --intensity INTEGER RANGE  How strong, 0 to 10.  [0<=x<=10]\n" in add
+    assert "A warning sign noticed with it (repeat for more):\n" in add
+    report = invoke("diary", "report", "--help").output
+    assert "From this day (YYYY-MM-DD); default the first entry." in " ".join(report.split())
+
+
+def test_the_languages_are_the_knowledges() -> None:
+    assert languages() == tuple(knowledge_languages()) == ("en", "es")
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--lang", "es", "--help"], ENGLISH_ENV), (["diary", "add", "--help"], SPANISH_ENV)],
+    ids=["--lang es", "LANG=es"],
+)
+def test_spanish_help_does_not_import_heavy_modules(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE, *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Uso: " in done.stdout
+
+
+def test_the_version_in_spanish() -> None:
+    assert invoke("--version").output.startswith("myoguide, version ")
+    assert invoke("--lang", "es", "--version").output.startswith("myoguide, versión ")
+
+
+# --- click's own words ---
+
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
+"""The modules whose sentences a person can meet at the terminal (not shell completion, the
+editor or Windows consoles, which myoguide does not use)."""
+FOR_DEVELOPERS = {
+    "Name '{name}' defined twice",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument "
+    "instead? Did you mean to pass '--{name}'?",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Unknown color {colour!r}",
+    "Choice({choices})",
+}
+"""click's sentences about mistakes in a program's own code, never shown for what is typed."""
+
+
+def _click_sentences() -> set[str | tuple[str, ...]]:
+    folder = Path(click.__file__).parent
+    found: set[str | tuple[str, ...]] = set()
+    for module in CLICK_MODULES:
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(folder / f"{module}.py")
+        ):
+            found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def test_every_sentence_click_can_show_is_in_the_catalogue() -> None:
+    found = _click_sentences()
+    assert len(found) > 50, "Babel found too few of click's sentences: has click changed?"
+    wanted = {
+        key for key in found if (key if isinstance(key, str) else key[0]) not in FOR_DEVELOPERS
+    }
+    template = {
+        m.id if isinstance(m.id, str) else tuple(m.id) for m in _read(LOCALE_DIR / "myoguide.pot")
+    }
+    assert wanted - template == set(), "list them in src/myoguide/cli/click_words.py"
+    spanish = translations("es")
+    for key in wanted:
+        if isinstance(key, str):
+            assert spanish.gettext(key) != key or key == "Error: {message}", key
+        else:
+            assert spanish.ngettext(key[0], key[1], 2) != key[1], key
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["chek"], "No existe la orden 'chek'. ¿Querías decir 'check'?"),
+        (["check", "--formt", "json"], "No existe la opción '--formt'. ¿Querías decir '--format'?"),
+        (["check", "--format", "pdf"], "Valor no válido en '--format': 'pdf' no es ninguno de"),
+        (["explain"], "Falta un argumento 'ID'."),
+        (["explain", "a", "b"], "Sobra un argumento (b)"),
+        (["diary", "add", "--intensity", "11"], "11 no está en el intervalo 0<=x<=10."),
+        (["diary", "add", "--intensity", "x"], "'x' no es un número válido (integer range)."),
+        (["check", "--answers"], "La opción '--answers' necesita un argumento."),
+        (["serve", "--trusted-proxy", "nowhere"], "'nowhere' no es una dirección IP ni una red"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_clicks_errors_in_spanish(args: list[str], shown: str, spanish: Knowledge) -> None:
+    done = invoke("--lang", "es", *args)
+    assert done.exit_code == invoke(*args).exit_code == 2
+    assert shown in done.output
+    assert "Error: " in done.output
+    assert english_sentences(prose(done.output), spanish) == []
+
+
+def test_clicks_usage_and_hint_in_spanish() -> None:
+    assert invoke("--lang", "es", "check", "--formt", "json").output == (
+        "Uso: myoguide check [OPTIONS]\nPrueba 'myoguide check --help' para ver la ayuda.\n\n"
+        "Error: No existe la opción '--formt'. ¿Querías decir '--format'?\n"
+    )
+
+
+def test_english_errors_are_clicks_own() -> None:
+    done = invoke("check", "--formt", "json")
+    assert done.output == (
+        "Usage: myoguide check [OPTIONS]\nTry 'myoguide check --help' for help.\n\n"
+        "Error: No such option '--formt'. Did you mean '--format'?\n"
+    )
+
+
+# --- myoguide's own errors ---
+
+
+def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
+    empty = tmp / "empty.json"
+    empty.write_text("  \n", encoding="utf-8")
+    broken = tmp / "broken.jsonl"
+    broken.write_text('{"sensation": "cramping"}\n{"resourceType": oops}\n', encoding="utf-8")
+    bad_json = tmp / "bad.json"
+    bad_json.write_text("{", encoding="utf-8")
+    db = ["diary", "--db", str(tmp / "diary.sqlite3")]
+    return [
+        (["check", "--text", "a", "--answers", "b"], None),
+        (["check", "--text", "a", "--all-questions"], None),
+        (["check", "--answers", str(empty)], None),
+        (["check", "--answers", str(bad_json)], None),
+        (["check", "--answers", str(broken)], None),
+        (["parse"], None),
+        (["parse", "--text", "x" * 20_000], None),
+        (["parse", "--text", "cramp", "--today", "Tuesday"], None),
+        (["parse", "--file", str(empty)], None),
+        (["explain", "cafeine"], None),
+        (["explain", "nothing-like-it"], None),
+        ([*db, "edit", "99", "--note", "x"], None),
+        ([*db, "delete", "99"], None),
+        ([*db, "erase"], None),
+        ([*db, "day"], None),
+        ([*db, "day", "someday", "--sleep", "7"], None),
+        ([*db, "day", "2999-01-01", "--sleep", "7"], None),
+        ([*db, "day", "--custom", "screen_hours"], None),
+        ([*db, "day", "--custom", "screen_hours=lots"], None),
+        ([*db, "add"], None),
+        ([*db, "add", "--kind", "spasm", "--intensity", "3"], None),
+        ([*db, "add", "--where", "leg", "--kind", "spasm", "--intensity", "3"], None),
+        ([*db, "add", "--where", "elbow", "--kind", "spasm", "--intensity", "3"], None),
+        ([*db, "add", "--duration", "long"], None),
+        ([*db, "add", "--at", "soon"], None),
+        ([*db, "add", "--at", "2999-01-01T08:00+00:00"], None),
+        ([*db, "edit", "1", "--no-warning-signs", "--warning-sign", "fever"], None),
+        ([*db, "list", "--from", "0001-01-01"], None),
+        ([*db, "import"], None),
+        ([*db, "export"], None),
+        (
+            [
+                *db,
+                "report",
+                "--pdf",
+                str(tmp / "r.pdf"),
+                "--from",
+                "2026-02-01",
+                "--to",
+                "2026-01-01",
+            ],
+            None,
+        ),
+        ([*db, "report", "--pdf", str(tmp / "no" / "r.pdf")], None),
+        (["--lang", "xx", "topics"], None),
+    ]
+
+
+def test_every_error_of_ours_in_spanish(tmp_path: Path, spanish: Knowledge) -> None:
+    db = tmp_path / "diary.sqlite3"
+    assert (
+        invoke(
+            "diary",
+            "--db",
+            str(db),
+            "add",
+            "--kind",
+            "twitch",
+            "--where",
+            "calf",
+            "--intensity",
+            "2",
+        ).exit_code
+        == 0
+    )
+    for args, typed in _error_cases(tmp_path):
+        english = invoke(*args, input=typed)
+        done = invoke(*args, input=typed, env=SPANISH_ENV)
+        assert english.exit_code == done.exit_code == 2, (args, english.output, done.output)
+        assert "Traceback" not in done.output
+        assert done.output != english.output, args
+        assert english_sentences(prose(done.output), spanish) == [], (args, done.output)
+
+
+def test_errors_name_the_same_things_in_both_languages(tmp_path: Path) -> None:
+    english = invoke("explain", "cafeine").output
+    spanish = invoke("--lang", "es", "explain", "cafeine").output
+    assert english == (
+        "myoguide: error: ID: no knowledge entry is called 'cafeine'. Did you mean: caffeine, "
+        "mayo_caffeine, limit_caffeine? "
+        "Run 'myoguide topics' to list them.\n"
+    )
+    assert spanish == (
+        "myoguide: error: ID: ninguna entrada se llama 'cafeine'. ¿Querías decir: caffeine, "
+        "mayo_caffeine, limit_caffeine? "
+        "Usa 'myoguide topics' para verlas todas.\n"
+    )
+    both = invoke("check", "--text", "a", "--answers", "b").output
+    assert (
+        both == "myoguide: error: --text and --answers cannot be used together: give one of them\n"
+    )
+
+
+# --- the diary's replies ---
+
+
+def test_replies_read_spanish_words_and_still_english_ones() -> None:
+    assert read_kind("Calambre", "es") == read_kind("cramp", "es") == "spasm"
+    assert read_kind("sacudida", "es") == "twitch"
+    assert read_region("pantorrilla izquierda", "es") == "calf"
+    assert read_region("Párpado", "es") == read_region("parpado", "es") == "eyelid"
+    assert read_region("la zona lumbar", "es") == "lower_back"
+    assert read_region("left calf", "es") == "calf"
+    assert read_regions("pantorrilla y pies, muslo", "es") == ["calf", "foot", "thigh"]
+    assert read_scale("7 de 10", "es") == 7
+    assert read_amount("6,5", most=24, language="es") == 6.5
+    assert read_exercise("mucho", "es") == read_exercise("a lot", "es") == "heavy"
+    assert read_yes_no("Sí", "es") is True and read_yes_no("no", "es") is False
+    assert places("es")[:2] == ["párpado", "cara"]
+
+
+def test_a_reply_that_cannot_be_read_says_why_in_its_language() -> None:
+    with pytest.raises(ReplyError, match=r"^'pierna': ¿qué parte\? Di muslo, rodilla"):
+        read_region("pierna", "es")
+    with pytest.raises(ReplyError, match=r"^'codo' no es un sitio de la lista: párpado, cara"):
+        read_region("codo", "es")
+    with pytest.raises(ReplyError, match=r"^escribe sacudida, o espasmo"):
+        read_kind("algo", "es")
+    # In English, Spanish words are not taken and the reasons stay as they were (the web
+    # forms translate these messages themselves).
+    with pytest.raises(ReplyError, match=r"^'calambre' is not a place on the list: eyelid"):
+        read_region("calambre")
+    with pytest.raises(ReplyError, match=r"^type twitch, or spasm"):
+        read_kind("calambre")
+    with pytest.raises(ReplyError, match=r"^give a whole number from 0 to 10, for example 7$"):
+        read_scale("siete")
+
+
+def _at_terminal(db: Path, *args: str, typed: str) -> subprocess.CompletedProcess[str]:
+    """`myoguide diary` in Spanish with a terminal as its standard input."""
+    command = Path(sys.executable).parent / "myoguide"
+    leader, follower = os.openpty()
+    environment = {**os.environ, **SPANISH_ENV}
+    environment.pop("MYOGUIDE_DATABASE_URL", None)
+    try:
+        with subprocess.Popen(
+            [str(command), "diary", "--db", str(db), *args],
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        ) as process:
+            os.close(follower)
+            os.write(leader, typed.encode())
+            try:
+                stdout, stderr = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    finally:
+        os.close(leader)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _listed(db: Path) -> dict[str, list[dict[str, object]]]:
+    done = invoke("diary", "--db", str(db), "list", "--format", "json")
+    assert done.exit_code == 0, done.output
+    listed: dict[str, list[dict[str, object]]] = json.loads(done.output)
+    return listed
+
+
+def test_the_diary_asks_in_spanish_and_takes_spanish_replies(
+    tmp_path: Path, spanish: Knowledge
+) -> None:
+    db = tmp_path / "diary.sqlite3"
+    typed = "calambre\npierna\npantorrilla izquierda y pie\nsiete\n7 de 10\n2, 99\n12\n"
+    added = _at_terminal(db, "add", typed=typed)
+    assert added.returncode == 0, added.stderr
+    asked = added.stdout
+    assert "¿Sacudida o espasmo (un calambre es un espasmo)?" in asked
+    assert "Sitios: párpado, cara, cuello" in asked
+    assert "'pierna': ¿qué parte? Di muslo, rodilla, pantorrilla o pie" in asked
+    assert "'99' no está en la lista: da números del 1 al 13" in asked
+    assert "  12. Fiebre" in asked
+    assert "Episodio 1 añadido: " in asked and "espasmo en pantorrilla, pie, intensidad 7" in asked
+    assert "Por qué:" in asked  # a fever: the check's triage, in Spanish too
+    assert english_sentences(prose(asked), spanish) == []
+    [episode] = _listed(db)["episodes"]
+    assert (episode["kind"], episode["regions"], episode["intensity"]) == (
+        "spasm",
+        ["calf", "foot"],
+        7,
+    )
+    assert episode["warning_signs"] == ["fever"]
+
+    day = _at_terminal(db, "day", "2026-11-01", typed="6,5\n3 tazas\n4\n\nmucho\nsí\n\n\n")
+    assert day.returncode == 0, day.stderr
+    assert "¿Horas de sueño anoche?" in day.stdout and "¿Nicotina (sí o no)?" in day.stdout
+    [logged] = _listed(db)["days"]
+    assert (logged["sleep_hours"], logged["caffeine_cups"], logged["stress"]) == (6.5, 3, 4)
+    assert (logged["exercise"], logged["nicotine"], logged["water_glasses"]) == (
+        "heavy",
+        True,
+        None,
+    )
+
+    assert english_sentences(prose(day.stdout), spanish) == []
+    listed = invoke("--lang", "es", "diary", "--db", str(db), "list").output
+    assert "2026-11-01  cafeína 3, sueño 6,5, estrés 4, ejercicio intenso, nicotina sí" in listed
+    assert english_sentences(prose(listed), spanish) == []
+
+    kept = _at_terminal(db, "delete", "1", typed="quizá\nno\n")
+    assert "[s/N]: Error: respuesta no válida" in kept.stdout
+    assert kept.returncode == 1 and "¡Cancelado!" in kept.stderr
+    deleted = _at_terminal(db, "delete", "1", typed="s\n")
+    assert deleted.returncode == 0, deleted.stderr
+    assert _listed(db)["episodes"] == []
+
+
+def test_warning_sign_ids_in_help_are_the_models() -> None:
+    """The help lists the ids as they are typed, in every language."""
+    shown = " ".join(invoke("--lang", "es", "diary", "add", "--help").output.split())
+    assert ", ".join(WARNING_SIGNS) in shown
