@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import __version__
+from ..freetext import LANGUAGES as FREE_TEXT_LANGUAGES
 from ..i18n import ENGLISH, N_, from_environment, gettext_for, translations
 from .diary import diary
 
@@ -510,7 +511,7 @@ def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None =
 )
 @click.option(
     "--language",
-    type=click.Choice(["en", "es"]),
+    type=click.Choice(FREE_TEXT_LANGUAGES),
     help="The language the description is written in: English or Spanish "
     "(default: the language of --lang, or of the environment).",
 )
