@@ -22,6 +22,9 @@ from hypothesis import strategies as st
 
 from myoguide import parse
 from myoguide.answers import Answers, Medical
+from myoguide.freetext import LANGUAGES
+from myoguide.freetext.grammar import load_grammar
+from myoguide.i18n import languages
 from myoguide.knowledge import KnowledgeError, data_dir, load_knowledge, load_lexicon
 
 PHRASINGS = yaml.safe_load(
@@ -351,6 +354,51 @@ def test_the_spanish_lexicon_is_validated_on_load(tmp_path: Path) -> None:
         load_lexicon("es", copy)
     with pytest.raises(KnowledgeError, match="'fr'"):
         load_lexicon("fr", copy)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_grammar_is_validated_on_load_naming_the_file_and_the_key(
+    tmp_path: Path, language: str
+) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    name = "grammar.yaml" if language == "en" else f"grammar.{language}.yaml"
+    path = copy / name
+    original = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert load_grammar(language, copy) == load_grammar(language)
+
+    def broken(change: Any) -> str:
+        data = dict(original)
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(KnowledgeError) as caught:
+            load_grammar(language, copy)
+        return str(caught.value)
+
+    assert f"{name}: negations: Field required" in broken(lambda d: d.pop("negations"))
+    assert f"{name}: plural: Extra inputs" in broken(lambda d: d.update(plural=["s"]))
+    assert f"{name}: months: Input should be a valid dictionary" in broken(
+        lambda d: d.update(months=["one"])
+    )
+    assert f"{name}: weekdays.monday: Input should be a valid integer" in broken(
+        lambda d: d.update(weekdays={"monday": "0"})
+    )
+    assert f"{name}: fold_accents: Input should be a valid boolean" in broken(
+        lambda d: d.update(fold_accents="yes")
+    )
+    assert f"{name}: per_week: Value error, not a regular expression" in broken(
+        lambda d: d.update(per_week="(week")
+    )
+    with pytest.raises(KnowledgeError, match="no free-text grammar in language 'xx'"):
+        load_grammar("xx", copy)
+
+
+def test_every_language_reads_free_text() -> None:
+    """A language is a lexicon file and a grammar file for the reader too: each language of
+    the knowledge has both, and a language needs both to be read."""
+    assert tuple(languages()) == LANGUAGES
+    for language in LANGUAGES:
+        assert load_lexicon(language).terms and load_grammar(language).negations
 
 
 @settings(max_examples=100, deadline=None)

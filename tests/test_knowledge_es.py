@@ -96,13 +96,20 @@ def language_free(value: Any) -> Any:
     return value
 
 
-def test_spanish_loads_and_says_which_language(english: Knowledge, spanish: Knowledge) -> None:
-    assert spanish.language == "es" and english.language == "en"
-    assert languages() == ["en", "es"]
-    assert load_knowledge(language="es") is spanish, "cached per language"
-    assert spanish.meta.version == english.meta.version
-    assert spanish.version.startswith(spanish.meta.version + "+")
-    assert spanish.version != english.version, "the version names the Spanish text too"
+def test_each_translation_loads_and_says_which_language(
+    english: Knowledge, translated: Knowledge
+) -> None:
+    assert english.language == "en" and languages()[0] == "en"
+    assert translated.language in languages()[1:]
+    assert load_knowledge(language=translated.language) is translated, "cached per language"
+    assert translated.meta.version == english.meta.version
+    assert translated.version.startswith(translated.meta.version + "+")
+    assert translated.version != english.version, "the version names the translated text too"
+    assert translated.english_version == english.version
+
+
+def test_spanish_is_one_of_the_languages(spanish: Knowledge) -> None:
+    assert spanish.language == "es" and "es" in languages()
 
 
 def test_every_text_has_its_translation(english: Knowledge, translated: Knowledge) -> None:
@@ -130,6 +137,21 @@ def test_seed_quotes_stay_verbatim_and_are_marked_english(
             assert source.title == english.source(source.id).title
     quoted = [(o, c) for o, c in _citations(translated) if c.quote]
     assert quoted and all(translated.source(c.source).language == "en" for _, c in quoted)
+
+
+def test_a_translation_keeps_a_source_or_gives_its_own_page_whole(
+    english: Knowledge, translated: Knowledge
+) -> None:
+    """A source is the English page, or a page in the translation's language (title, https
+    address and language given together): never a page in a third language."""
+    for source in translated.sources:
+        original = english.source(source.id)
+        if source.language == "en":
+            assert (source.url, source.title) == (original.url, original.title), source.id
+        else:
+            assert source.language == translated.language, source.id
+            assert source.type == "guideline" and source.url != original.url, source.id
+            assert source.url and source.url.startswith("https://"), source.id
 
 
 def test_spanish_pages_replace_english_ones_only_where_they_exist(
@@ -337,7 +359,10 @@ def test_every_problem_is_reported_at_once(copy: Path) -> None:
 
 
 def test_an_unknown_language_is_refused() -> None:
-    with pytest.raises(KnowledgeError, match=r"no knowledge in language 'xx' \(there is: en, es\)"):
+    there_is = re.escape(", ".join(languages()))
+    with pytest.raises(
+        KnowledgeError, match=rf"no knowledge in language 'xx' \(there is: {there_is}\)"
+    ):
         load_knowledge(language="xx")
 
 

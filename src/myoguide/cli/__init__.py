@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import __version__
+from ..freetext import LANGUAGES as FREE_TEXT_LANGUAGES
 from ..i18n import ENGLISH, N_, gettext_for, translations
 from .diary import diary
 from .language import Program, choose_language, option
@@ -100,7 +101,7 @@ def _check_language(_context: click.Context, _param: click.Parameter, value: str
     expose_value=False,
     callback=_check_language,
     help=N_(
-        "The language of the check, topics and explanations: en or es. Without it, "
+        "The language of the check, topics and explanations, by its code (such as es). Without it, "
         "LANGUAGE, LC_ALL, LC_MESSAGES or LANG decide (es_ES.UTF-8 is Spanish); else English."
     ),
 )
@@ -557,9 +558,9 @@ def _ask(console: Any, question: Any, language: str = ENGLISH, why: str | None =
 )
 @option(
     "--language",
-    type=click.Choice(["en", "es"]),
+    type=click.Choice(FREE_TEXT_LANGUAGES),
     help=N_(
-        "The language the description is written in: English or Spanish "
+        "The language the description is written in "
         "(default: the language of --lang, or of the environment)."
     ),
 )

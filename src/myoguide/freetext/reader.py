@@ -28,7 +28,7 @@ from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
 from ..answers import Answers
 from ..knowledge import load_knowledge, load_lexicon
 from ..knowledge.models import Lexicon, check_answer_value
-from .grammar import GRAMMARS, Grammar, fold
+from .grammar import Grammar, fold, reader_grammar
 from .models import Finding, Parsed
 
 GROUP = "myoguide"
@@ -145,7 +145,7 @@ def read(text: str, today: date, language: str = "en") -> Parsed:
 
 @cache
 def _reader(language: str) -> _Reader:
-    grammar = GRAMMARS[language]
+    grammar = reader_grammar(language)
     lexicon = load_lexicon(language)
     if grammar.fold_accents:
         lexicon = _folded(lexicon)

@@ -3,7 +3,7 @@ parse() (CONTRACT.md §6 and §7). Both keep nothing: everything they need is in
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from ..conditions import flatten
 from ..diary.models import IsoDate
 from ..engine import Engine
 from ..errors import Refused
-from ..freetext import MAX_TEXT, Parsed
+from ..freetext import LANGUAGES, MAX_TEXT, Parsed
 from ..interview import Question
 from ..knowledge import load_knowledge
 from .api import answer_language, language_headers
@@ -24,6 +24,12 @@ from .problems import ValidationProblem
 _IN = ConfigDict(extra="forbid")
 # The question ids the schema offers for `unknown` (the packaged questionnaire's).
 _QUESTION_IDS: list[JsonValue] = [q.id for q in load_knowledge().questions.questions]
+if TYPE_CHECKING:
+    TextLanguage = str
+else:
+    # An enumeration of the languages free text is read in: a new one is a lexicon and a
+    # grammar file, and the schema lists it.
+    TextLanguage = Literal[LANGUAGES]
 
 
 class InterviewIn(BaseModel):
@@ -59,8 +65,8 @@ class ParseIn(BaseModel):
     today: IsoDate | None = Field(
         None, description="The day 'since Tuesday' counts back from (default: today)."
     )
-    language: Literal["en", "es"] = Field(
-        "en", description="The language the text is written in: English or Spanish."
+    language: TextLanguage = Field(
+        "en", description="The language the text is written in, as a language code."
     )
 
 

@@ -16,7 +16,14 @@ import jinja2
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
-from ..i18n import ENGLISH, format_date, format_number, from_accept_language, translations
+from ..i18n import (
+    ENGLISH,
+    format_date,
+    format_number,
+    from_accept_language,
+    languages,
+    translations,
+)
 from .sessions import DEV_PREFIX, backend
 
 __all__ = [
@@ -31,7 +38,17 @@ __all__ = [
 LANGUAGE_COOKIE = "__Host-myoguide_lang"
 """Holds only a language code; `__Host-` (this site, every path, HTTPS) when cookies are Secure."""
 LANGUAGE_QUERY = "lang"
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def _own_name(code: str) -> str:
+    """A language in its own words, as Babel's CLDR data has it: "English", "Español"."""
+    from babel import Locale
+
+    name = str(Locale.parse(code).get_display_name(code) or code)
+    return name[:1].upper() + name[1:]
+
+
+LANGUAGE_NAMES = {code: _own_name(code) for code in languages()}
 """Each language in its own words, as the switch shows it."""
 _COOKIE_LIFETIME = 365 * 24 * 3600
 
