@@ -226,8 +226,29 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     broken.write_text('{"sensation": "cramping"}\n{"resourceType": oops}\n', encoding="utf-8")
     bad_json = tmp / "bad.json"
     bad_json.write_text("{", encoding="utf-8")
+    invalid = tmp / "invalid.json"
+    invalid.write_text('{"sensation": "jumpy", "age": -3, "colour": 1}', encoding="utf-8")
+    invalid_line = tmp / "invalid.jsonl"
+    invalid_line.write_text('{"sensation": "jumping"}\n{"sensation": 5}\n', encoding="utf-8")
     db = ["diary", "--db", str(tmp / "diary.sqlite3")]
     return [
+        (["check", "--answers", str(invalid)], None),
+        (["check", "--answers", str(invalid_line)], None),
+        (
+            [
+                *db,
+                "add",
+                "--kind",
+                "spasm",
+                "--where",
+                "calf",
+                "--intensity",
+                "3",
+                "--note",
+                "x" * 5000,
+            ],
+            None,
+        ),
         (["check", "--text", "a", "--answers", "b"], None),
         (["check", "--text", "a", "--all-questions"], None),
         (["check", "--answers", str(empty)], None),

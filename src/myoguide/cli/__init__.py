@@ -212,7 +212,7 @@ def _assess(answers: dict[str, Any], knowledge: Knowledge) -> Assessment:
     try:
         return default_engine(knowledge.language).assess(answers)
     except ValidationError as error:
-        _fail("; ".join(str(p) for p in field_problems(error)))
+        _fail("; ".join(str(p) for p in field_problems(error, language=_language())))
 
 
 def _read_input(path: str, option: str = "--answers") -> str:
@@ -263,7 +263,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
                     return False, [_from_fhir(single)]
                 return False, [(Answers.model_validate(single), None)]
             except ValidationError as error:
-                _fail("; ".join(str(p) for p in field_problems(error)))
+                _fail("; ".join(str(p) for p in field_problems(error, language=_language())))
             except FhirInputError as error:
                 _fail(str(error))
     items: list[tuple[Answers, Any]] = []
@@ -278,7 +278,8 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             else:
                 items.append((Answers.model_validate_json(line), None))
         except ValidationError as error:
-            problems += [at.format(number=number, problem=p) for p in field_problems(error)]
+            found = field_problems(error, language=_language())
+            problems += [at.format(number=number, problem=p) for p in found]
         except FhirInputError as error:
             problems += [at.format(number=number, problem=p) for p in error.problems]
         except json.JSONDecodeError as error:

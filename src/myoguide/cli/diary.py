@@ -90,7 +90,7 @@ def _validated(model: Any, data: dict[str, Any]) -> Any:
         _fail(
             "; ".join(
                 f"{_FIELD_OPTIONS.get(p.field.split('.')[0].split('[')[0], p.field)}: {p.message}"
-                for p in field_problems(error)
+                for p in field_problems(error, language=language())
             )
         )
 
