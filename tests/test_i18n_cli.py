@@ -80,7 +80,7 @@ def test_every_help_page_reads_in_spanish(command: list[str], spanish: Knowledge
 
 def test_help_follows_the_environment_and_lang_in_any_order() -> None:
     first = invoke("--lang", "es", "--help").output
-    assert "Órdenes:" in first and "Muestra la versión y termina." in first
+    assert "Comandos:" in first and "Muestra la versión y termina." in first
     assert invoke("--help", "--lang", "es").output == first
     assert invoke("--help", env=SPANISH_ENV).output == first
     assert invoke("check", "--help", env=SPANISH_ENV).output == (
@@ -181,9 +181,9 @@ def test_every_sentence_click_can_show_is_in_the_catalogue() -> None:
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
-        (["chek"], "No existe la orden 'chek'. ¿Querías decir 'check'?"),
+        (["chek"], "No existe el comando 'chek'. ¿Querías decir 'check'?"),
         (["check", "--formt", "json"], "No existe la opción '--formt'. ¿Querías decir '--format'?"),
-        (["check", "--format", "pdf"], "Valor no válido en '--format': 'pdf' no es ninguno de"),
+        (["check", "--format", "pdf"], "Valor no válido para '--format': 'pdf' no es ninguno de"),
         (["explain"], "Falta un argumento 'ID'."),
         (["explain", "a", "b"], "Sobra un argumento (b)"),
         (["diary", "add", "--intensity", "11"], "11 no está en el intervalo 0<=x<=10."),
@@ -332,7 +332,7 @@ def test_errors_name_the_same_things_in_both_languages(tmp_path: Path) -> None:
         "Run 'myoguide topics' to list them.\n"
     )
     assert spanish == (
-        "myoguide: error: ID: ninguna entrada se llama 'cafeine'. ¿Querías decir: caffeine, "
+        "myoguide: error: ID: no hay ninguna entrada llamada 'cafeine'. ¿Querías decir: caffeine, "
         "mayo_caffeine, limit_caffeine? "
         "Usa 'myoguide topics' para verlas todas.\n"
     )
@@ -361,11 +361,11 @@ def test_replies_read_spanish_words_and_still_english_ones() -> None:
 
 
 def test_a_reply_that_cannot_be_read_says_why_in_its_language() -> None:
-    with pytest.raises(ReplyError, match=r"^'pierna': ¿qué parte\? Di muslo, rodilla"):
+    with pytest.raises(ReplyError, match=r"^'pierna': ¿qué parte\? Escribe muslo, rodilla"):
         read_region("pierna", "es")
     with pytest.raises(ReplyError, match=r"^'codo' no es un sitio de la lista: párpado, cara"):
         read_region("codo", "es")
-    with pytest.raises(ReplyError, match=r"^escribe sacudida, o espasmo"):
+    with pytest.raises(ReplyError, match=r"^escribe sacudida o espasmo"):
         read_kind("algo", "es")
     # In English, Spanish words are not taken and the reasons stay as they were (the web
     # forms translate these messages themselves).
@@ -421,8 +421,8 @@ def test_the_diary_asks_in_spanish_and_takes_spanish_replies(
     asked = added.stdout
     assert "¿Sacudida o espasmo (un calambre es un espasmo)?" in asked
     assert "Sitios: párpado, cara, cuello" in asked
-    assert "'pierna': ¿qué parte? Di muslo, rodilla, pantorrilla o pie" in asked
-    assert "'99' no está en la lista: da números del 1 al 13" in asked
+    assert "'pierna': ¿qué parte? Escribe muslo, rodilla, pantorrilla o pie" in asked
+    assert "'99' no está en la lista: escribe números del 1 al 13" in asked
     assert "  12. Fiebre" in asked
     assert "Episodio 1 añadido: " in asked and "espasmo en pantorrilla, pie, intensidad 7" in asked
     assert "Por qué:" in asked  # a fever: the check's triage, in Spanish too

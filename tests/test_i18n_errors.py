@@ -339,7 +339,7 @@ def test_the_500_and_503_say_what_they_said(app: FastAPI) -> None:
     )
     down = client.get(f"{DIARY}/down", headers=SPANISH)
     assert down.status_code == 503 and down.headers["retry-after"]
-    assert down.json()["detail"].startswith("No podemos llegar")
+    assert down.json()["detail"].startswith("No podemos conectar")
     page = client.get("/diary/down", headers=SPANISH)
     assert page.status_code == 503 and page.headers["content-language"] == "es"
     assert "El diario no está disponible en este momento" in page.text

@@ -101,6 +101,8 @@ GLOSSARY: dict[str, re.Pattern[str]] = {
     # the product's own words
     "computadora": re.compile(r"\bordenador(es)?\b", re.I),
     "revisión (the check)": re.compile(r"\b(hacer la|una) consulta\b", re.I),
+    # the terminal's command: «comando», as Spanish command lines say it («Comandos:»)
+    "comando": re.compile(r"\b(la|una|esta|esa) orden\b|\bórdenes\b", re.I),
 }
 
 
@@ -143,6 +145,36 @@ def test_quotes_are_spanish(every_text: list[Text]) -> None:
         if not where.startswith("es.sources") and '"' in re.sub(r"<[^>]*>", "", es)
     ]
     assert straight == [], "quote with «…»"
+
+
+def _quoted_phrases(text: str) -> list[str]:
+    """Spanish words between straight quotes: what a person types or reads
+    ('myoguide topics', '-', 'now') stays as code, a phrase is quoted «…»."""
+    return [
+        quoted
+        for quoted in re.findall(r"'([^'\n]*)'", text)
+        if " " in quoted and not re.match(r"myoguide\b|-|\{", quoted)
+    ]
+
+
+def test_a_phrase_is_quoted_with_spanish_quotes() -> None:
+    """--today's help once read «hacia atrás 'desde el martes'»."""
+    quoted = [f"{where}: {es}" for where, _, es in _catalogue_texts() if _quoted_phrases(es)]
+    assert quoted == [], "quote with «…»"
+    assert _quoted_phrases("'desde el martes'") and not _quoted_phrases("Usa 'myoguide topics'")
+    assert not _quoted_phrases("usa AAAA-MM-DD, 'hoy' o 'ayer'; prueba '{command} {option}'")
+
+
+GIVE = re.compile(
+    r"\b(da|das|des) (--|al menos|ningún|la descripción|números|[A-Z]{3,}\b)|\bque (no )?des\b"
+)
+
+
+def test_an_option_is_used_and_a_value_written_not_given() -> None:
+    """The English "give --db", "give numbers" is «usa --db», «escribe números», «indica un
+    factor» in Spanish: «da --episodes» and «salvo que des DATE» read as translated."""
+    given = [f"{where}: {es}" for where, _, es in _catalogue_texts() if GIVE.search(es)]
+    assert given == []
 
 
 # --- ¿…? and ¡…! ----------------------------------------------------------------------------
