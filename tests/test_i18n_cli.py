@@ -133,6 +133,14 @@ def test_the_version_in_spanish() -> None:
 
 # --- click's own words ---
 
+
+def test_a_required_option_says_so_in_spanish() -> None:
+    """click says "[required]" through a variable, which no extraction sees."""
+    assert "[required]" in invoke("diary", "report", "--help").output
+    spanish = invoke("--lang", "es", "diary", "report", "--help").output
+    assert "[obligatorio]" in spanish and "required" not in spanish
+
+
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
 """The modules whose sentences a person can meet at the terminal (not shell completion, the
 editor or Windows consoles, which myoguide does not use)."""

@@ -30,6 +30,8 @@ HELP = (
     N_("env var: {var}"),
     N_("(dynamic)"),
     N_("deprecated"),
+    # click passes this one to gettext through a variable ("[required]"), out of Babel's sight.
+    N_("required"),
     N_("DeprecationWarning: The command {name!r} is deprecated.{extra_message}"),
     N_("DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}"),
 )
