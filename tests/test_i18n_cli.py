@@ -368,6 +368,15 @@ def test_replies_read_spanish_words_and_still_english_ones() -> None:
     assert places("es")[:2] == ["párpado", "cara"]
 
 
+def test_the_diary_takes_now_in_spanish(tmp_path: Path) -> None:
+    db = str(tmp_path / "diary.sqlite3")
+    added = ["diary", "--db", db, "add", "--kind", "spasm", "--where", "calf", "--intensity", "3"]
+    assert invoke("--lang", "es", *added, "--at", "ahora").exit_code == 0
+    assert invoke(*added, "--at", "now").exit_code == 0
+    refused = invoke("--lang", "es", *added, "--at", "luego")
+    assert refused.exit_code == 2 and "'ahora'" in refused.output
+
+
 def test_a_reply_that_cannot_be_read_says_why_in_its_language() -> None:
     with pytest.raises(ReplyError, match=r"^'pierna': ¿qué parte\? Escribe muslo, rodilla"):
         read_region("pierna", "es")

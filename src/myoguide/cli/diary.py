@@ -105,8 +105,9 @@ def parse_duration(text: str) -> int:
 
 
 def parse_moment(text: str) -> dt.datetime:
-    """An ISO 8601 time; "now"; or a time without an offset, read in the local time zone."""
-    if text.strip().lower() == "now":
+    """An ISO 8601 time; "now" (or that word in the run's language); or a time without an
+    offset, read in the local time zone."""
+    if text.strip().lower() in {"now", _("now")}:
         return dt.datetime.now().astimezone()
     try:
         moment = dt.datetime.fromisoformat(text.strip())
