@@ -396,7 +396,7 @@ def test_erase_deletes_everything(db: Path) -> None:
     run(db, "day", "today", "--sleep", "6")
     done = run(db, "erase", "--yes")
     assert done.returncode == 0
-    assert "Erased 1 episodes and 1 days" in done.stdout
+    assert "Erased 1 episode and 1 day." in done.stdout
     assert listed(db) == {"episodes": [], "days": []}
 
 

@@ -279,7 +279,9 @@ def test_a_form_begun_in_english_goes_on_in_spanish_without_its_english_whys(
 
 ERRORS: list[tuple[str, Any]] = [
     (ASSESS, "["),
+    (ASSESS, '{"status" "completed"}'),
     (ASSESS, []),
+    (ASSESS, {"resourceType": "QuestionnaireResponse", "status": 5, "item": [{"linkId": 1}]}),
     (ASSESS, {"resourceType": "Patient"}),
     (ASSESS, {"status": "completed"}),
     (ASSESS, {"resourceType": "QuestionnaireResponse", "status": "completed", "answers": 1}),
@@ -319,6 +321,7 @@ def test_problems_are_said_in_spanish_at_the_same_places(
     assert [i.get("expression") for i in spanish] == [i.get("expression") for i in english]
     for said, meant in zip(spanish, english, strict=True):
         assert said["diagnostics"] != meant["diagnostics"]
+        assert not re.search(r"Expecting|input should", said["diagnostics"])
     assert english_in(answers["es"]) == []
 
 

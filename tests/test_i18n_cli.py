@@ -227,6 +227,100 @@ def test_english_errors_are_clicks_own() -> None:
 # --- myoguide's own errors ---
 
 
+FHIR_DIARY = "https://myoguide.org/fhir/CodeSystem/diary"
+BAD_FILES: dict[str, str] = {
+    "episodes.csv": "timestamp,kind,regions,intensity,duration_s,note\n"
+    "2026-11-20T08:00+01:00,wiggle,calf,30,,\n2026-11-20,x\n",
+    "days.csv": "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,"
+    "alcohol_units,custom\n2026-11-20,3,,,,,,,{bad\n2026-11-20,1,,,,,,,\n",
+    "header.csv": "date,sleep\n",
+    "columns.csv": "date,caffeine_cups,sleep_hours,stress,water_glasses,exercise,nicotine,"
+    "alcohol_units,colour\n",
+    "bundle.json": json.dumps(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"resource": {"resourceType": "Patient"}},
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "status": "preliminary",
+                        "code": {"coding": [{"system": FHIR_DIARY, "code": "day"}]},
+                        "effectiveDateTime": "2026-11-20T08:00:00+01:00",
+                        "note": [{"text": "x"}],
+                        "component": [
+                            {"code": {"text": "x"}},
+                            {"code": {"coding": [{"system": FHIR_DIARY, "code": "custom"}]}},
+                        ],
+                    }
+                },
+                {"resource": {"resourceType": "Observation", "status": 5, "code": {}}},
+                {},
+            ],
+        }
+    ),
+    "not-bundle.json": '{"resourceType": "Patient"}',
+    "broken-bundle.json": '{"resourceType": "Bundle", "entry": [}',
+    "response.json": json.dumps(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "status": 5,
+            "item": [{"linkId": "nope"}],
+            "answers": 1,
+        }
+    ),
+    "response-items.json": json.dumps(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "status": "finished",
+            "item": [{"linkId": "nope"}, {"linkId": "age", "answer": [{"valueString": "x"}]}],
+        }
+    ),
+    "responses.jsonl": json.dumps({"resourceType": "QuestionnaireResponse", "status": 5})
+    + "\n"
+    + json.dumps({"resourceType": "QuestionnaireResponse", "status": "x"})
+    + "\n",
+}
+IMPORTS = [
+    ("--episodes", "episodes.csv"),
+    ("--days", "days.csv"),
+    ("--days", "header.csv"),
+    ("--days", "columns.csv"),
+    ("--fhir", "bundle.json"),
+    ("--fhir", "not-bundle.json"),
+    ("--fhir", "broken-bundle.json"),
+]
+ANSWERS = ["response.json", "response-items.json", "responses.jsonl"]
+BAD_JSON: dict[str, str] = {
+    "Expecting value": "[1, ]",
+    "Expecting property name enclosed in double quotes": "{a: 1}",
+    "Expecting ':' delimiter": '{"a" 1}',
+    "Expecting ',' delimiter": "[1 2]",
+    "Unterminated string starting at": '{"a": "x',
+    "Invalid control character at": '{"a": "\x01"}',
+    "Invalid \\escape": '["\\q"]',
+    "Invalid \\uXXXX escape": '["\\u12"]',
+    "Extra data": "{} {}",
+}
+"""Text that is not JSON, by the json module's reason for it."""
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    for name, text in BAD_FILES.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    return {name: tmp / name for name in BAD_FILES}
+
+
+def _bad_json(tmp: Path) -> dict[str, Path]:
+    paths = {}
+    for number, (reason, text) in enumerate(BAD_JSON.items()):
+        path = tmp / f"not-json-{number}.json"
+        path.write_text(text, encoding="utf-8")
+        paths[reason] = path
+    return paths
+
+
 def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     empty = tmp / "empty.json"
     empty.write_text("  \n", encoding="utf-8")
@@ -239,7 +333,15 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     invalid_line = tmp / "invalid.jsonl"
     invalid_line.write_text('{"sensation": "jumping"}\n{"sensation": 5}\n', encoding="utf-8")
     db = ["diary", "--db", str(tmp / "diary.sqlite3")]
+    files = _bad_files(tmp)
     return [
+        *[([*db, "import", option, str(files[name])], None) for option, name in IMPORTS],
+        *[(["check", "--answers", str(files[name])], None) for name in ANSWERS],
+        *[(["check", "--answers", str(path)], None) for path in _bad_json(tmp).values()],
+        (["check", "--answers", str(tmp / "missing.json")], None),
+        (["check", "--answers", str(tmp)], None),
+        ([*db, "export", "--episodes", str(tmp)], None),
+        ([*db, "report", "--pdf", str(tmp / "empty.json" / "r.pdf")], None),
         (["check", "--answers", str(invalid)], None),
         (["check", "--answers", str(invalid_line)], None),
         (
@@ -348,6 +450,121 @@ def test_errors_name_the_same_things_in_both_languages(tmp_path: Path) -> None:
     assert (
         both == "myoguide: error: --text and --answers cannot be used together: give one of them\n"
     )
+
+
+def test_the_json_modules_reasons_in_spanish(tmp_path: Path) -> None:
+    """English keeps the json module's own words; Spanish says each in its own."""
+    spanish_reasons = set()
+    for reason, path in _bad_json(tmp_path).items():
+        english = invoke("check", "--answers", str(path))
+        spanish = invoke("--lang", "es", "check", "--answers", str(path))
+        assert english.output == f"myoguide: error: --answers: not valid JSON: {reason} (line 1)\n"
+        assert spanish.output.startswith("myoguide: error: --answers: no es JSON válido: ")
+        assert reason.split()[0] not in spanish.output, spanish.output
+        spanish_reasons.add(spanish.output)
+    assert len(spanish_reasons) == len(BAD_JSON)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"sensation": "jumping"}\n{"resourceType": oops}\n', encoding="utf-8")
+    said = invoke("--lang", "es", "check", "--answers", str(batch)).output
+    assert "línea 2: no es JSON válido: aquí falta un valor" in said
+    bundle = invoke("--lang", "es", "diary", "--db", str(tmp_path / "d"), "import", "--fhir", "-")
+    assert "Expecting" not in bundle.output
+
+
+def test_a_reason_the_json_module_may_give_one_day_is_said_in_general() -> None:
+    from myoguide.errors import json_reason
+
+    error = json.JSONDecodeError("Something new", '{"a": 1', 3)
+    assert json_reason(error) == "Something new"
+    assert json_reason(error, "es") == "no es JSON válido en la línea 1, columna 4"
+    python_decoder = json.JSONDecodeError("Invalid \\escape: 'q'", '["\\q"]', 2)
+    assert json_reason(python_decoder, "es").startswith("un texto entre comillas")
+
+
+def test_the_systems_reasons_in_spanish(tmp_path: Path) -> None:
+    """The operating system's words (strerror) stay in English, and are said in Spanish."""
+    missing, folder, file = str(tmp_path / "missing.json"), str(tmp_path), tmp_path / "a-file"
+    file.write_text("", encoding="utf-8")
+    cases = [
+        (["check", "--answers", missing], "No such file or directory", "no existe ese archivo"),
+        (["check", "--answers", folder], "Is a directory", "es una carpeta, no un archivo"),
+        (["check", "--answers", f"{missing}/x"], "No such file or directory", "no existe"),
+        (["check", "--answers", "x" * 300], "File name too long", "demasiado largo"),
+    ]
+    db = ["diary", "--db", str(tmp_path / "diary.sqlite3")]
+    cases += [
+        ([*db, "import", "--days", missing], "No such file or directory", "no existe ese"),
+        ([*db, "export", "--days", folder], "Is a directory", "es una carpeta, no un archivo"),
+        ([*db, "report", "--pdf", f"{file}/r.pdf"], "Not a directory", "no es una carpeta"),
+    ]
+    for args, english, spanish in cases:
+        said = invoke(*args)
+        assert said.exit_code == 2 and english in said.output, (args, said.output)
+        said = invoke("--lang", "es", *args)
+        assert said.exit_code == 2 and spanish in said.output, (args, said.output)
+        assert english not in said.output
+    not_utf8 = tmp_path / "latin1.json"
+    not_utf8.write_bytes(b'{"note": "\xe9"}')
+    said = invoke("--lang", "es", "check", "--answers", str(not_utf8)).output
+    assert said.endswith(": no es texto UTF-8\n") and "codec" not in said
+
+
+def test_an_error_number_without_words_of_ours_is_still_said_in_spanish() -> None:
+    import errno
+
+    from myoguide.errors import os_reason
+
+    error = OSError(errno.ENOLINK, os.strerror(errno.ENOLINK))
+    assert os_reason(error) == os.strerror(errno.ENOLINK)
+    assert os_reason(error, "es") == "el sistema no lo permitió (ENOLINK)"
+
+
+def test_import_problems_in_spanish_name_the_same_places(
+    tmp_path: Path, spanish: Knowledge
+) -> None:
+    files = _bad_files(tmp_path)
+    db = ["diary", "--db", str(tmp_path / "diary.sqlite3")]
+    for option, name in IMPORTS:
+        english = invoke(*db, "import", option, str(files[name])).output.splitlines()
+        said = invoke("--lang", "es", *db, "import", option, str(files[name])).output.splitlines()
+        assert len(said) == len(english) > 1
+        for line, meant in zip(said[1:], english[1:], strict=True):
+            assert line != meant
+            assert (
+                line.split(":")[0].replace("línea", "line").replace("columna", "column")
+                == (meant.split(":")[0])
+            )
+        assert english_sentences(prose("\n".join(said)), spanish) == [], said
+    csv = invoke("--lang", "es", *db, "import", "--days", str(files["days.csv"])).output
+    assert "línea 2, columna custom: no es un objeto JSON" in csv
+    assert "línea 3, columna date: 2026-11-20 ya está en la línea 2" in csv
+
+
+def test_erase_counts_in_both_languages(tmp_path: Path) -> None:
+    db = ["diary", "--db", str(tmp_path / "diary.sqlite3")]
+    for language, none, one in [
+        ("en", "Erased 0 episodes and 0 days.", "Erased 1 episode and 1 day."),
+        ("es", "Has borrado 0 episodios y 0 días.", "Has borrado 1 episodio y 1 día."),
+    ]:
+        assert invoke("--lang", language, *db, "erase", "--yes").output == none + "\n"
+        invoke(*db, "add", "--kind", "twitch", "--where", "calf", "--intensity", "2")
+        invoke(*db, "day", "2026-11-20", "--sleep", "7")
+        assert invoke("--lang", language, *db, "erase", "--yes").output == one + "\n"
+    invoke(*db, "day", "2026-11-20", "--sleep", "7")
+    invoke(*db, "day", "2026-11-21", "--sleep", "7")
+    assert invoke(*db, "erase", "--yes").output == "Erased 0 episodes and 2 days.\n"
+
+
+def test_a_factor_of_your_own_is_said_as_the_built_in_ones(tmp_path: Path) -> None:
+    db = ["diary", "--db", str(tmp_path / "diary.sqlite3")]
+    custom = ["--custom", "period=yes", "--custom", "gym=no", "--custom", "screen_hours=6.5"]
+    saved = invoke(*db, "day", "2026-11-20", "--nicotine", *custom).output
+    assert saved == ("Saved 2026-11-20: nicotine yes, period yes, gym no, screen_hours 6.5\n"), (
+        saved
+    )
+    listed = invoke("--lang", "es", *db, "list").output
+    assert "2026-11-20  nicotina sí, period sí, gym no, screen_hours 6,5" in listed
+    assert "True" not in listed and "False" not in listed
 
 
 # --- the diary's replies ---

@@ -298,3 +298,92 @@ def field_problems(error: ValidationError, *, language: str = ENGLISH) -> list[F
             continue
         problems.append(FieldProblem(_location(loc), _message(item, language)))
     return problems
+
+
+# The json module's reasons (its `msg`, without the place), in words of ours: English keeps
+# the module's text exactly, every other language says these.
+JSON_SENTENCES: dict[str, str] = {
+    "Expecting value": N_("a value is missing here"),
+    "Expecting property name enclosed in double quotes": N_(
+        "a field's name in double quotes should come here"
+    ),
+    "Expecting ':' delimiter": N_("a colon (:) is missing after a field's name"),
+    "Expecting ',' delimiter": N_("a comma (,) is missing between two values"),
+    "Unterminated string starting at": N_("a text in quotes is never closed"),
+    "Invalid control character at": N_(
+        "a text in quotes holds a control character (such as a line break)"
+    ),
+    "Invalid \\escape": N_("a text in quotes holds a backslash (\\) where it cannot go"),
+    "Invalid \\uXXXX escape": N_("a text in quotes holds a \\u that is not four hex digits"),
+    "Extra data": N_("there is more after the end of the JSON"),
+    "Illegal trailing comma before end of object": N_("a comma (,) is left before the }"),
+    "Illegal trailing comma before end of array": N_("a comma (,) is left before the ]"),
+}
+UNKNOWN_JSON_PROBLEM = N_("not valid JSON at line {line}, column {column}")
+"""What any other language says for a reason of the json module not in the table above."""
+
+
+def json_reason(error: ValueError, language: str = ENGLISH) -> str:
+    """Why text is not JSON (a json.JSONDecodeError's `msg`), in `language`: the json
+    module's own words in English, the same said in the catalogue's words otherwise."""
+    msg = str(getattr(error, "msg", error))
+    if language == ENGLISH:
+        return msg
+    _ = translations(language).gettext
+    # The pure-Python decoder names the character ("Invalid \\escape: 'x'"); the C one does not.
+    sentence = (
+        JSON_SENTENCES.get(msg)
+        or JSON_SENTENCES.get(msg.split(": ")[0])
+        or JSON_SENTENCES.get(re.sub(r" '.*' at$", " at", msg))
+    )
+    if sentence is not None:
+        return _(sentence)
+    return _(UNKNOWN_JSON_PROBLEM).format(
+        line=getattr(error, "lineno", "?"), column=getattr(error, "colno", "?")
+    )
+
+
+# The operating system's reasons (an OSError's strerror), by errno: English keeps the
+# system's text exactly, every other language says these.
+OS_SENTENCES: dict[str, str] = {
+    "ENOENT": N_("there is no such file or folder"),
+    "EACCES": N_("you do not have permission"),
+    "EPERM": N_("the system does not allow it"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("part of the path is not a folder"),
+    "ENAMETOOLONG": N_("the file's name is too long"),
+    "ENOSPC": N_("there is no space left on the disk"),
+    "EDQUOT": N_("your disk quota is used up"),
+    "EROFS": N_("the disk can only be read, not written"),
+    "EEXIST": N_("it exists already"),
+    "ELOOP": N_("the path goes round in a loop of links"),
+    "EFBIG": N_("the file is too large"),
+    "EIO": N_("the disk could not be read or written"),
+    "EBUSY": N_("the file is in use"),
+    "ETXTBSY": N_("the file is in use"),
+    "EMFILE": N_("too many files are open"),
+    "ENFILE": N_("too many files are open"),
+    "EINVAL": N_("the name or the path is not valid"),
+    "EADDRINUSE": N_("the address is in use already"),
+    "EADDRNOTAVAIL": N_("the address is not one of this computer's"),
+}
+UNKNOWN_OS_PROBLEM = N_("the system refused ({name})")
+"""What any other language says for an errno not in the table above."""
+NOT_UTF8 = N_("it is not UTF-8 text")
+
+
+def os_reason(error: OSError | UnicodeDecodeError, language: str = ENGLISH) -> str:
+    """Why a file could not be read or written, in `language`: the system's own words
+    (its strerror) in English, the same said in the catalogue's words otherwise."""
+    import errno
+
+    if language == ENGLISH:
+        return getattr(error, "strerror", None) or str(error)
+    _ = translations(language).gettext
+    if isinstance(error, UnicodeDecodeError):
+        return _(NOT_UTF8)
+    name = errno.errorcode.get(error.errno or 0, "")
+    sentence = OS_SENTENCES.get(name)
+    if sentence is not None:
+        return _(sentence)
+    return _(UNKNOWN_OS_PROBLEM).format(name=name or type(error).__name__)

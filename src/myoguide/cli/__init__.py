@@ -25,6 +25,7 @@ from .language import language as _language
 if TYPE_CHECKING:
     from ..answers import Answers
     from ..assessment import Assessment
+    from ..fhir import FhirInputError
     from ..knowledge import Knowledge
 
 FORMATS = ("text", "markdown", "json")
@@ -223,7 +224,9 @@ def _read_input(path: str, option: str = "--answers") -> str:
             with open(path, encoding="utf-8-sig") as handle:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+        from ..errors import os_reason
+
+        reason = os_reason(error, _language())
         _fail(
             _("{option}: cannot read {path}: {reason}").format(
                 option=option, path=repr(path), reason=reason
@@ -246,7 +249,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
     from pydantic import ValidationError
 
     from ..answers import Answers
-    from ..errors import field_problems
+    from ..errors import field_problems, json_reason
     from ..fhir import FhirInputError
 
     if not jsonl:
@@ -256,7 +259,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             lines = [line for line in text.splitlines() if line.strip()]
             if len(lines) < 2:
                 message = _("--answers: not valid JSON: {problem} (line {number})")
-                _fail(message.format(problem=error.msg, number=error.lineno))
+                _fail(message.format(problem=json_reason(error, _language()), number=error.lineno))
         else:
             try:
                 if isinstance(single, dict) and "resourceType" in single:
@@ -265,7 +268,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             except ValidationError as error:
                 _fail("; ".join(str(p) for p in field_problems(error, language=_language())))
             except FhirInputError as error:
-                _fail(str(error))
+                _fail("; ".join(_fhir_problems(error)))
     items: list[tuple[Answers, Any]] = []
     problems: list[str] = []
     at = _("line {number}: {problem}")
@@ -281,9 +284,9 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             found = field_problems(error, language=_language())
             problems += [at.format(number=number, problem=p) for p in found]
         except FhirInputError as error:
-            problems += [at.format(number=number, problem=p) for p in error.problems]
+            problems += [at.format(number=number, problem=p) for p in _fhir_problems(error)]
         except json.JSONDecodeError as error:
-            problem = _("not valid JSON: {problem}").format(problem=error.msg)
+            problem = _("not valid JSON: {problem}").format(problem=json_reason(error, _language()))
             problems.append(at.format(number=number, problem=problem))
     if problems:
         shown = "; ".join(problems[:20])
@@ -303,8 +306,16 @@ def _from_fhir(data: object) -> tuple[Answers, Any]:
     from ..fhir.response import read_response
     from ..knowledge import load_knowledge
 
-    response = parse_resource(data, QuestionnaireResponse)
+    response = parse_resource(data, QuestionnaireResponse, language=_language())
     return read_response(response, load_knowledge()).answers, response
+
+
+def _fhir_problems(error: FhirInputError) -> list[str]:
+    """Each problem of a FHIR input at its place, in the language of this run."""
+    return [
+        f"{p.expression}: {p.translated(_)}" if p.expression else p.translated(_)
+        for p in error.problems
+    ]
 
 
 def _print_results(
@@ -744,8 +755,11 @@ def _exit_unless_free(host: str, port: int) -> None:
             if error.errno == errno.EADDRINUSE:
                 message = _("port {port} on {host} is already in use; choose another with --port")
                 _fail_to_serve(message.format(port=port, host=host))
+            from ..errors import os_reason
+
+            reason = os_reason(error, _language())
             message = _("cannot listen on {host} port {port} ({reason}); check --host and --port")
-            _fail_to_serve(message.format(host=host, port=port, reason=error.strerror or error))
+            _fail_to_serve(message.format(host=host, port=port, reason=reason))
 
 
 def _fail_to_serve(reason: str) -> NoReturn:

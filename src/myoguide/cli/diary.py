@@ -650,17 +650,17 @@ def import_(
         from ..fhir.diary import FhirDiaryProblem, read_diary_bundle
 
         try:
-            episodes, days = read_diary_bundle(_read(fhir_path, "--fhir"))
+            episodes, days = read_diary_bundle(_read(fhir_path, "--fhir"), language=language())
         except FhirDiaryProblem as problem:
             problems += [f"{fhir_path}, {place}" for place in problem.problems]
     if episodes_path:
         try:
-            episodes += read_episodes(_read(episodes_path, "--episodes"))
+            episodes += read_episodes(_read(episodes_path, "--episodes"), language=language())
         except CsvProblem as problem:
             problems += [f"{episodes_path}, {line}" for line in problem.problems]
     if days_path:
         try:
-            days += read_days(_read(days_path, "--days"))
+            days += read_days(_read(days_path, "--days"), language=language())
         except CsvProblem as problem:
             problems += [f"{days_path}, {line}" for line in problem.problems]
     if problems:
@@ -823,8 +823,10 @@ def report(
         with open(pdf_path, "wb") as handle:
             handle.write(pdf)
     except OSError as error:
+        from ..errors import os_reason
+
         message = _("--pdf: cannot write {path}: {reason}")
-        _fail(message.format(path=repr(pdf_path), reason=error.strerror or error))
+        _fail(message.format(path=repr(pdf_path), reason=os_reason(error, language())))
     pages = page_count(pdf)
     wrote = ngettext("Wrote {path} ({count} page)", "Wrote {path} ({count} pages)", pages)
     click.echo(wrote.format(path=pdf_path, count=pages), err=True)
@@ -840,9 +842,8 @@ def erase(context: click.Context, yes: bool) -> None:
             _fail(_("--yes is needed to erase without asking"))
         _confirm(_("Delete every episode and day in this diary? This cannot be undone"))
     episodes, days = book.erase()
-    click.echo(
-        _("Erased {episodes} episodes and {days} days.").format(episodes=episodes, days=days)
-    )
+    erased = _("Erased {episodes} and {days}.")
+    click.echo(erased.format(episodes=_episodes(episodes), days=_days(days)))
 
 
 def _read(path: str, option: str) -> str:
@@ -852,7 +853,9 @@ def _read(path: str, option: str) -> str:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
+        from ..errors import os_reason
+
+        reason = os_reason(error, language())
         message = _("{option}: cannot read {path}: {reason}")
         _fail(message.format(option=option, path=repr(path), reason=reason))
 
@@ -865,8 +868,10 @@ def _write(path: str, option: str, write: Callable[[Any], None]) -> None:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             write(handle)
     except OSError as error:
+        from ..errors import os_reason
+
         message = _("{option}: cannot write {path}: {reason}")
-        _fail(message.format(option=option, path=repr(path), reason=error.strerror or error))
+        _fail(message.format(option=option, path=repr(path), reason=os_reason(error, language())))
     click.echo(_("Wrote {path}").format(path=path), err=True)
 
 
@@ -962,19 +967,21 @@ def _describe_day(entry: Any) -> str:
     from ..i18n import decimal_symbol
 
     point = decimal_symbol(language())
+
+    def said(value: float | bool | str) -> str:
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return f"{value:g}".replace(".", point) if isinstance(value, float) else str(value)
+
     parts = []
     for field, line in _DAY_FACTORS.items():
         value = getattr(entry, field)
         if value is None:
             continue
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        elif field == "exercise":
-            value = _(_EXERCISE_NAMES[value])
-        elif isinstance(value, float):
-            value = f"{value:g}".replace(".", point)
-        parts.append(_(line).format(value=value))
+        shown = _(_EXERCISE_NAMES[value]) if field == "exercise" else said(value)
+        parts.append(_(line).format(value=shown))
     if entry.medications:
         parts.append(_("medications {names}").format(names=", ".join(entry.medications)))
-    parts += [f"{name} {value}" for name, value in entry.custom.items()]
+    # A factor of your own as the built-in ones are: yes or no, a number; none when not logged.
+    parts += [f"{name} {said(value)}" for name, value in entry.custom.items() if value is not None]
     return ", ".join(parts) or _("nothing logged")

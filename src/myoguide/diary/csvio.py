@@ -26,6 +26,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from ..errors import field_problems
+from ..i18n import ENGLISH, N_, gettext_for
 from .models import BUILT_IN_FACTORS, Day, DayIn, Episode, EpisodeIn
 
 EPISODE_COLUMNS = ("timestamp", "kind", "regions", "intensity", "duration_s", "note")
@@ -100,9 +101,10 @@ def _cell(value: str, free_text: bool) -> str:
     return value
 
 
-def read_episodes(text: str) -> list[EpisodeIn]:
-    """Every episode in the CSV, or CsvProblem listing every problem of every row."""
-    rows, problems = _rows(text, EPISODE_COLUMNS, EPISODE_EXTRA_COLUMNS)
+def read_episodes(text: str, *, language: str = ENGLISH) -> list[EpisodeIn]:
+    """Every episode in the CSV, or CsvProblem listing every problem of every row (said in
+    `language`)."""
+    rows, problems = _rows(text, EPISODE_COLUMNS, EPISODE_EXTRA_COLUMNS, language)
     episodes: list[EpisodeIn] = []
     for line, row in rows:
         data: dict[str, Any] = {
@@ -117,15 +119,20 @@ def read_episodes(text: str) -> list[EpisodeIn]:
         try:
             episodes.append(EpisodeIn.model_validate(data))
         except ValidationError as error:
-            problems += [_at(line, _column(p.field), p.message) for p in field_problems(error)]
+            problems += [
+                _at(line, _column(p.field), p.message, language)
+                for p in field_problems(error, language=language)
+            ]
     if problems:
         raise CsvProblem(problems)
     return episodes
 
 
-def read_days(text: str) -> list[DayIn]:
-    """Every day in the CSV, or CsvProblem listing every problem of every row."""
-    rows, problems = _rows(text, DAY_COLUMNS, DAY_EXTRA_COLUMNS)
+def read_days(text: str, *, language: str = ENGLISH) -> list[DayIn]:
+    """Every day in the CSV, or CsvProblem listing every problem of every row (said in
+    `language`)."""
+    _ = gettext_for(language)
+    rows, problems = _rows(text, DAY_COLUMNS, DAY_EXTRA_COLUMNS, language)
     days: list[DayIn] = []
     seen: dict[str, int] = {}
     for line, row in rows:
@@ -140,39 +147,48 @@ def read_days(text: str) -> list[DayIn]:
         try:
             data["custom"] = json.loads(custom_text) if custom_text else {}
         except json.JSONDecodeError:
-            problems.append(_at(line, "custom", "not a JSON object"))
+            problems.append(_at(line, "custom", _("not a JSON object"), language))
             data["custom"] = {}
         if row["date"] in seen:
             earlier = seen[row["date"]]
-            problems.append(_at(line, "date", f"{row['date']} is already on line {earlier}"))
+            already = _("{date} is already on line {line}").format(date=row["date"], line=earlier)
+            problems.append(_at(line, "date", already, language))
             continue
         seen[row["date"]] = line
         try:
             days.append(DayIn.model_validate(data))
         except ValidationError as error:
-            problems += [_at(line, _column(p.field), p.message) for p in field_problems(error)]
+            problems += [
+                _at(line, _column(p.field), p.message, language)
+                for p in field_problems(error, language=language)
+            ]
     if problems:
         raise CsvProblem(problems)
     return days
 
 
 def _rows(
-    text: str, required: tuple[str, ...], optional: tuple[str, ...]
+    text: str, required: tuple[str, ...], optional: tuple[str, ...], language: str
 ) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The rows that have every column, and the problems of the header and of the others."""
+    _ = gettext_for(language)
+    on_line = _("line {number}: {problem}")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = reader.fieldnames or []
     missing = [name for name in required if name not in header]
     if missing:
-        return [], [f"line 1: the header is missing {', '.join(missing)}"]
+        problem = _("the header is missing {columns}").format(columns=", ".join(missing))
+        return [], [on_line.format(number=1, problem=problem)]
     unknown = [name for name in header if name not in (*required, *optional)]
     if unknown:
-        return [], [f"line 1: unknown column {', '.join(unknown)}"]
+        problem = _("unknown column {columns}").format(columns=", ".join(unknown))
+        return [], [on_line.format(number=1, problem=problem)]
     rows, problems = [], []
     for row in reader:
         if None in row or any(value is None for value in row.values()):
+            problem = _("wrong number of columns (the header has {count})")
             problems.append(
-                f"line {reader.line_num}: wrong number of columns (the header has {len(header)})"
+                on_line.format(number=reader.line_num, problem=problem.format(count=len(header)))
             )
             continue
         if not any(value.strip() for value in row.values()):
@@ -186,8 +202,9 @@ def _unescaped(cell: str) -> str:
     return cell[1:] if cell.startswith(ESCAPE) else cell
 
 
-def _at(line: int, column: str, message: str) -> str:
-    return f"line {line}, column {column}: {message}"
+def _at(line: int, column: str, message: str, language: str) -> str:
+    where = gettext_for(language)(N_("line {line}, column {column}: {problem}"))
+    return where.format(line=line, column=column, problem=message)
 
 
 def _list(text: str) -> list[str]:

@@ -59,10 +59,11 @@ ASKED_ID = "asked"
 ASKED_TITLE = N_("Muscle twitch and spasm check: the questions asked")
 
 
-def response_in(data: object) -> tuple[QuestionnaireResponse, str]:
-    """The QuestionnaireResponse in a request body, and the FHIRPath where it sits."""
+def response_in(data: object, language: str = ENGLISH) -> tuple[QuestionnaireResponse, str]:
+    """The QuestionnaireResponse in a request body, and the FHIRPath where it sits (what the
+    models find wrong worded in `language`)."""
     if isinstance(data, dict) and data.get("resourceType") == "Parameters":
-        parameters = parse_resource(data, Parameters)
+        parameters = parse_resource(data, Parameters, language=language)
         found = [(index, p) for index, p in enumerate(parameters.parameter or []) if p.name == "in"]
         if len(found) != 1:
             raise FhirInputError(
@@ -76,8 +77,11 @@ def response_in(data: object) -> tuple[QuestionnaireResponse, str]:
         at = f"Parameters.parameter[{index}].resource"
         resource = parameter.resource
         data = resource.model_dump(mode="json", by_alias=True) if resource is not None else None
-        return parse_resource(data, QuestionnaireResponse, at), at
-    return parse_resource(data, QuestionnaireResponse), "QuestionnaireResponse"
+        return parse_resource(data, QuestionnaireResponse, at, language=language), at
+    return (
+        parse_resource(data, QuestionnaireResponse, language=language),
+        "QuestionnaireResponse",
+    )
 
 
 def next_question_response(

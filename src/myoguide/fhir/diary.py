@@ -46,7 +46,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..answers import Region
 from ..diary.models import DayIn, EpisodeIn, Exercise
-from ..errors import FieldProblem, field_problems
+from ..errors import FieldProblem, field_problems, json_reason, pydantic_message
 from ..i18n import ENGLISH, N_, gettext_for
 
 BASE = "https://myoguide.org/fhir/"
@@ -350,12 +350,15 @@ class _Reading:
     """What one Observation gave so far: the model's fields and where each came from."""
 
     path: str
+    language: str = ENGLISH
     data: dict[str, Any] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+    def problem(self, where: str, message: str, **values: object) -> None:
+        """What is wrong at `where`: `message` (marked with N_) said in the reading's language."""
+        said = gettext_for(self.language)(message)
+        self.problems.append(f"{where}: {said.format(**values) if values else said}")
 
     def place_of(self, model_field: str) -> str:
         """The path of a model field ("regions[1]", "custom.name") in the Observation."""
@@ -364,32 +367,38 @@ class _Reading:
         )
 
 
-def read_diary_bundle(text: str | bytes) -> tuple[list[EpisodeIn], list[DayIn]]:
+def read_diary_bundle(
+    text: str | bytes, *, language: str = ENGLISH
+) -> tuple[list[EpisodeIn], list[DayIn]]:
     """The episodes and days of a Bundle `diary_bundle` wrote (or one made the same way), or
-    FhirDiaryProblem naming the place of every problem. Nothing is partly read."""
+    FhirDiaryProblem naming the place of every problem (said in `language`). Nothing is
+    partly read."""
+    _ = gettext_for(language)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FhirDiaryProblem(
-            [f"Bundle: not JSON (line {error.lineno}, column {error.colno}: {error.msg})"]
-        ) from None
+        problem = _("Bundle: not JSON (line {line}, column {column}: {problem})").format(
+            line=error.lineno, column=error.colno, problem=json_reason(error, language)
+        )
+        raise FhirDiaryProblem([problem]) from None
     except UnicodeDecodeError:
-        raise FhirDiaryProblem(["Bundle: not UTF-8 text"]) from None
+        raise FhirDiaryProblem([_("Bundle: not UTF-8 text")]) from None
     except RecursionError:
-        raise FhirDiaryProblem(["Bundle: nested too deeply to be a diary"]) from None
-    return read_diary_data(data)
+        raise FhirDiaryProblem([_("Bundle: nested too deeply to be a diary")]) from None
+    return read_diary_data(data, language=language)
 
 
-def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
+def read_diary_data(data: Any, *, language: str = ENGLISH) -> tuple[list[EpisodeIn], list[DayIn]]:
     """`read_diary_bundle` for JSON already parsed."""
+    _ = gettext_for(language)
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
-        raise FhirDiaryProblem(['Bundle: not a FHIR Bundle (no "resourceType": "Bundle")'])
+        raise FhirDiaryProblem([_('Bundle: not a FHIR Bundle (no "resourceType": "Bundle")')])
     entries = data.get("entry", [])
     if not isinstance(entries, list):
-        raise FhirDiaryProblem(["Bundle.entry: not a list"])
+        raise FhirDiaryProblem([_("Bundle.entry: not a list")])
     shell = {name: value for name, value in data.items() if name != "entry"}
     problems: list[str] = []
-    _validated(Bundle, shell, "Bundle", problems)
+    _validated(Bundle, shell, "Bundle", problems, language)
     episodes: list[EpisodeIn] = []
     days: list[DayIn] = []
     seen_dates: dict[dt.date, str] = {}
@@ -397,26 +406,30 @@ def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
         path = f"Bundle.entry[{index}].resource"
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
-            problems.append(f"Bundle.entry[{index}]: has no resource")
+            problems.append(f"Bundle.entry[{index}]: " + _("has no resource"))
             continue
         kind = resource.get("resourceType")
         if kind != "Observation":
-            what = f"a {kind}" if isinstance(kind, str) else "not a resource"
-            problems.append(f"{path}: {what}, not an Observation of the diary")
+            if isinstance(kind, str):
+                what = _("a {kind}, not an Observation of the diary").format(kind=kind)
+            else:
+                what = _("not a resource, not an Observation of the diary")
+            problems.append(f"{path}: {what}")
             continue
         rest = {name: value for name, value in entry.items() if name != "resource"}
         found: list[str] = []
-        _validated(BundleEntry, rest, f"Bundle.entry[{index}]", found)
-        observation = _validated(Observation, resource, path, found)
+        _validated(BundleEntry, rest, f"Bundle.entry[{index}]", found, language)
+        observation = _validated(Observation, resource, path, found, language)
         if observation is None or found:
             problems += found
             continue
-        read = _read_observation(observation, path)
+        read = _read_observation(observation, path, language)
         problems += read.problems
         if isinstance(read.model, DayIn):
             earlier = seen_dates.get(read.model.date)
             if earlier:
-                problems.append(f"{path}.effectiveDateTime: the same day as {earlier}")
+                same = _("the same day as {place}").format(place=earlier)
+                problems.append(f"{path}.effectiveDateTime: {same}")
             seen_dates[read.model.date] = path
             days.append(read.model)
         elif isinstance(read.model, EpisodeIn):
@@ -426,19 +439,27 @@ def read_diary_data(data: Any) -> tuple[list[EpisodeIn], list[DayIn]]:
     return episodes, days
 
 
-def _validated(model: type[M], data: Mapping[str, Any], path: str, problems: list[str]) -> M | None:
+def _validated(
+    model: type[M], data: Mapping[str, Any], path: str, problems: list[str], language: str
+) -> M | None:
     """The data as the FHIR R4B model, or None with what the model finds wrong added to
-    `problems`, each at its path. The messages never repeat the values: a note is private."""
+    `problems`, each at its path, in `language`. The messages never repeat the values: a
+    note is private."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
         problems += [
-            f"{path}{_fhir_path(problem['loc'])}: {_lower(problem['msg'])}"
+            f"{path}{_fhir_path(problem['loc'])}: {_lower(pydantic_message(problem, language))}"
             for problem in error.errors()
         ]
     except (KeyError, TypeError, ValueError):
         # fhir.resources fails this way on a contained resource of a type it does not know.
-        problems.append(f"{path}: not a valid FHIR R4 {data.get('resourceType', 'resource')}")
+        _ = gettext_for(language)
+        kind = data.get("resourceType")
+        if isinstance(kind, str):
+            problems.append(f"{path}: " + _("not a valid FHIR R4 {kind}").format(kind=kind))
+        else:
+            problems.append(f"{path}: " + _("not a valid FHIR R4 resource"))
     return None
 
 
@@ -456,10 +477,12 @@ class _Read:
     problems: list[str]
 
 
-def _read_observation(observation: Observation, path: str) -> _Read:
-    reading = _Reading(path)
+def _read_observation(observation: Observation, path: str, language: str) -> _Read:
+    reading = _Reading(path, language)
     if observation.status not in READ_STATUSES:
-        reading.problem(f"{path}.status", f"is not one of {', '.join(READ_STATUSES)}")
+        reading.problem(
+            f"{path}.status", N_("is not one of {statuses}"), statuses=", ".join(READ_STATUSES)
+        )
     code = _our_code(observation.code)
     if code == "episode":
         model: type[EpisodeIn | DayIn] = EpisodeIn
@@ -469,7 +492,9 @@ def _read_observation(observation: Observation, path: str) -> _Read:
         _read_day(observation, reading)
     else:
         reading.problem(
-            f"{path}.code", f"not an episode or a day (code episode or day of {DIARY_SYSTEM})"
+            f"{path}.code",
+            N_("not an episode or a day (code episode or day of {system})"),
+            system=DIARY_SYSTEM,
         )
         return _Read(None, reading.problems)
     if reading.problems:
@@ -477,7 +502,8 @@ def _read_observation(observation: Observation, path: str) -> _Read:
     try:
         return _Read(model.model_validate(reading.data), [])
     except ValidationError as error:
-        return _Read(None, [_located(p, reading) for p in field_problems(error)])
+        found = field_problems(error, language=language)
+        return _Read(None, [_located(p, reading) for p in found])
 
 
 def _located(problem: FieldProblem, reading: _Reading) -> str:
@@ -487,8 +513,10 @@ def _located(problem: FieldProblem, reading: _Reading) -> str:
         parts = EPISODE_PARTS | DAY_PARTS
         codes = [code for code, part in parts.items() if part.field == problem.field]
         if codes:
-            needed = f"needs a component with the code {codes[0]} of {DIARY_SYSTEM}"
-            return f"{reading.path}.component: {needed}"
+            needed = gettext_for(reading.language)(
+                N_("needs a component with the code {code} of {system}")
+            )
+            return f"{reading.path}.component: " + needed.format(code=codes[0], system=DIARY_SYSTEM)
     return f"{reading.place_of(problem.field)}: {problem.message}"
 
 
@@ -504,7 +532,9 @@ def _read_episode(observation: Observation, reading: _Reading) -> None:
     reading.places["at"] = f"{path}.effectiveDateTime"
     at = observation.effectiveDateTime
     if not isinstance(at, dt.datetime):
-        reading.problem(f"{path}.effectiveDateTime", "needs a date and a time with its UTC offset")
+        reading.problem(
+            f"{path}.effectiveDateTime", N_("needs a date and a time with its UTC offset")
+        )
     else:
         offset = at.utcoffset()
         assert offset is not None  # FHIR's dateTime has an offset whenever it has a time
@@ -515,14 +545,14 @@ def _read_episode(observation: Observation, reading: _Reading) -> None:
             seconds = extension.valueInteger
             if seconds is None or not -86400 < seconds < 86400:
                 reading.problem(
-                    f"{path}.extension[{index}]", "needs valueInteger: seconds, under a day"
+                    f"{path}.extension[{index}]", N_("needs valueInteger: seconds, under a day")
                 )
             else:
                 zone = dt.timezone(dt.timedelta(seconds=seconds))
         reading.data["at"] = at.astimezone(zone)
     notes = observation.note or []
     if len(notes) > 1:
-        reading.problem(f"{path}.note", "an episode has one note at most")
+        reading.problem(f"{path}.note", N_("an episode has one note at most"))
     reading.places["note"] = f"{path}.note[0].text"
     reading.data["note"] = str(notes[0].text or "") if notes else ""
     reading.data["regions"] = []
@@ -535,11 +565,13 @@ def _read_day(observation: Observation, reading: _Reading) -> None:
     reading.places["date"] = f"{path}.effectiveDateTime"
     date = observation.effectiveDateTime
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        reading.problem(f"{path}.effectiveDateTime", "needs a date (YYYY-MM-DD), without a time")
+        reading.problem(
+            f"{path}.effectiveDateTime", N_("needs a date (YYYY-MM-DD), without a time")
+        )
     else:
         reading.data["date"] = date
     if observation.note:
-        reading.problem(f"{path}.note", "the diary keeps no note with a day")
+        reading.problem(f"{path}.note", N_("the diary keeps no note with a day"))
     reading.data["medications"] = []
     reading.data["custom"] = {}
     _read_components(observation, reading, DAY_PARTS, allow_custom=True)
@@ -556,7 +588,9 @@ def _read_components(
             continue
         part = parts.get(code or "")
         if part is None:
-            reading.problem(f"{where}.code", f"no code of {DIARY_SYSTEM} that the diary knows")
+            reading.problem(
+                f"{where}.code", N_("no code of {system} that the diary knows"), system=DIARY_SYSTEM
+            )
             continue
         value = _value(component, part, where, reading)
         if value is None:
@@ -566,7 +600,7 @@ def _read_components(
             reading.places[f"{part.field}[{len(values)}]"] = where
             values.append(value)
         elif part.field in reading.data:
-            reading.problem(f"{where}.code", f"a second {code}: there is one at most")
+            reading.problem(f"{where}.code", N_("a second {code}: there is one at most"), code=code)
         else:
             reading.places[part.field] = where
             reading.data[part.field] = value
@@ -577,36 +611,45 @@ def _value(component: ObservationComponent, part: Part, where: str, reading: _Re
     if part.value == "code":
         code = _our_code(component.valueCodeableConcept)
         if code is None:
-            reading.problem(where, f"needs valueCodeableConcept with a code of {DIARY_SYSTEM}")
+            reading.problem(
+                where, N_("needs valueCodeableConcept with a code of {system}"), system=DIARY_SYSTEM
+            )
         return code
     if part.value == "integer":
         if component.valueInteger is None:
-            reading.problem(where, "needs valueInteger")
+            reading.problem(where, N_("needs valueInteger"))
         return component.valueInteger
     if part.value == "boolean":
         if component.valueBoolean is None:
-            reading.problem(where, "needs valueBoolean")
+            reading.problem(where, N_("needs valueBoolean"))
         return component.valueBoolean
     if part.value == "string":
         if component.valueString is None:
-            reading.problem(where, "needs valueString")
+            reading.problem(where, N_("needs valueString"))
         return component.valueString
     quantity = component.valueQuantity
     if quantity is None or quantity.value is None:
-        reading.problem(where, "needs valueQuantity with a value")
+        reading.problem(where, N_("needs valueQuantity with a value"))
         return None
     if part.value == "seconds":
         factor = _SECONDS_IN.get(str(quantity.code))
         if quantity.system != UCUM or factor is None:
-            reading.problem(f"{where}.valueQuantity", f"needs the unit s, min or h of {UCUM}")
+            reading.problem(
+                f"{where}.valueQuantity", N_("needs the unit s, min or h of {system}"), system=UCUM
+            )
             return None
         seconds = Decimal(quantity.value) * factor
         if seconds != seconds.to_integral_value():
-            reading.problem(f"{where}.valueQuantity.value", "is not a whole number of seconds")
+            reading.problem(f"{where}.valueQuantity.value", N_("is not a whole number of seconds"))
             return None
         return int(seconds)
     if quantity.code is not None and (quantity.code != part.unit or quantity.system != UCUM):
-        reading.problem(f"{where}.valueQuantity", f"needs the unit {part.unit} of {UCUM}")
+        reading.problem(
+            f"{where}.valueQuantity",
+            N_("needs the unit {unit} of {system}"),
+            unit=part.unit,
+            system=UCUM,
+        )
         return None
     return float(quantity.value)
 
@@ -614,11 +657,11 @@ def _value(component: ObservationComponent, part: Part, where: str, reading: _Re
 def _read_custom(component: ObservationComponent, where: str, reading: _Reading) -> None:
     name = component.code.text if component.code else None
     if not name:
-        reading.problem(f"{where}.code.text", "a factor of your own needs its name here")
+        reading.problem(f"{where}.code.text", N_("a factor of your own needs its name here"))
         return
     custom: dict[str, float | bool | None] = reading.data["custom"]
     if name in custom:
-        reading.problem(f"{where}.code.text", "the same factor is on this day already")
+        reading.problem(f"{where}.code.text", N_("the same factor is on this day already"))
         return
     reading.places[f"custom.{name}"] = where
     if component.valueBoolean is not None:
@@ -628,7 +671,7 @@ def _read_custom(component: ObservationComponent, where: str, reading: _Reading)
     elif component.dataAbsentReason is not None:
         custom[name] = None
     else:
-        reading.problem(where, "needs valueQuantity, valueBoolean or dataAbsentReason")
+        reading.problem(where, N_("needs valueQuantity, valueBoolean or dataAbsentReason"))
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, field_problems
-from ..i18n import N_
+from ..i18n import ENGLISH, N_
 from . import FhirInputError, FhirProblem
 
 __all__ = ["operation_outcome", "parse_resource"]
@@ -22,9 +22,12 @@ MAX_DEPTH = 40
 """Deeper JSON than any of our resources needs; the models read nesting by recursion."""
 
 
-def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
+def parse_resource(
+    data: object, model: type[R], at: str | None = None, *, language: str = ENGLISH
+) -> R:
     """``data`` (parsed JSON) as a ``model`` resource; raises FhirInputError naming each
-    problem by its FHIRPath, which starts with `at` (default: the resource type)."""
+    problem by its FHIRPath, which starts with `at` (default: the resource type). What the
+    model finds wrong is worded in `language` (our own sentences are translated later)."""
     kind = model.get_resource_type()
     at = at or kind
     if not isinstance(data, dict):
@@ -54,7 +57,11 @@ def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise FhirInputError([_problem(at, kind, p) for p in field_problems(error)]) from None
+        english = field_problems(error)
+        said = english if language == ENGLISH else field_problems(error, language=language)
+        raise FhirInputError(
+            [_problem(at, kind, p, s.message) for p, s in zip(english, said, strict=True)]
+        ) from None
     except (ValueError, TypeError) as error:
         # fhir.resources raises a few of its own checks outside pydantic's errors.
         raise FhirInputError(
@@ -103,12 +110,12 @@ def _depth(data: object) -> int:
     return deepest
 
 
-def _problem(at: str, kind: str, problem: FieldProblem) -> FhirProblem:
+def _problem(at: str, kind: str, problem: FieldProblem, said: str) -> FhirProblem:
     where = f"{at}.{problem.field}".rstrip(".")
     if problem.message.startswith("unknown field"):
         return FhirProblem(where, N_("no such element in a FHIR R4 {kind}"), {"kind": kind})
-    # The model's own words (errors.py's, or pydantic's): translated where the catalogue has them.
-    return FhirProblem(where, problem.message)
+    # The model's own words (errors.py's, or pydantic's), said in the language asked for.
+    return FhirProblem(where, said)
 
 
 def operation_outcome(

@@ -139,7 +139,7 @@ def build_fhir_router(
             from ..fhir.serialize import fhir_json
 
             try:
-                response = parse_resource(data, QuestionnaireResponse)
+                response = parse_resource(data, QuestionnaireResponse, language=language)
             except FhirInputError as error:
                 return outcome_response(400, error.problems, "structure", language)
             try:
@@ -167,7 +167,7 @@ def build_fhir_router(
             from ..fhir.serialize import fhir_json
 
             try:
-                response, at = response_in(data)
+                response, at = response_in(data, language)
             except FhirInputError as error:
                 return outcome_response(400, error.problems, "structure", language)
             try:
@@ -193,8 +193,12 @@ async def _body(request: Request, language: str) -> Any:
     try:
         return json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        # The JSON parser's own reason is English; ours is translated.
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else _UNREADABLE
+        # The JSON parser's own reason is English: said in the request's language.
+        from ..errors import json_reason
+
+        reason = (
+            json_reason(error, language) if isinstance(error, json.JSONDecodeError) else _UNREADABLE
+        )
         problem = FhirProblem("", N_("the body is not valid JSON: {reason}"), {"reason": reason})
         return outcome_response(400, [problem], "structure", language)
 
