@@ -230,8 +230,24 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     invalid.write_text('{"sensation": "jumpy", "age": -3, "colour": 1}', encoding="utf-8")
     invalid_line = tmp / "invalid.jsonl"
     invalid_line.write_text('{"sensation": "jumping"}\n{"sensation": 5}\n', encoding="utf-8")
+    fhir = tmp / "fhir.json"
+    fhir.write_text(
+        '{"resourceType": "QuestionnaireResponse", "status": "completed",'
+        ' "item": [{"linkId": "nope"}, {"linkId": "age", "answer": [{"valueString": "x"}]}]}',
+        encoding="utf-8",
+    )
+    fhir_model = tmp / "fhir-model.json"
+    fhir_model.write_text('{"resourceType": "QuestionnaireResponse", "status": 5}', "utf-8")
+    fhir_lines = tmp / "fhir.jsonl"
+    fhir_lines.write_text(
+        fhir.read_text(encoding="utf-8") + "\n" + fhir_model.read_text(encoding="utf-8") + "\n",
+        encoding="utf-8",
+    )
     db = ["diary", "--db", str(tmp / "diary.sqlite3")]
     return [
+        (["check", "--answers", str(fhir)], None),
+        (["check", "--answers", str(fhir_model)], None),
+        (["check", "--answers", str(fhir_lines)], None),
         (["check", "--answers", str(invalid)], None),
         (["check", "--answers", str(invalid_line)], None),
         (

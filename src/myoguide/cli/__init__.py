@@ -265,7 +265,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             except ValidationError as error:
                 _fail("; ".join(str(p) for p in field_problems(error, language=_language())))
             except FhirInputError as error:
-                _fail(str(error))
+                _fail(error.in_language(_language()))
     items: list[tuple[Answers, Any]] = []
     problems: list[str] = []
     at = _("line {number}: {problem}")
@@ -281,7 +281,8 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             found = field_problems(error, language=_language())
             problems += [at.format(number=number, problem=p) for p in found]
         except FhirInputError as error:
-            problems += [at.format(number=number, problem=p) for p in error.problems]
+            said = [p.in_language(_language()) for p in error.problems]
+            problems += [at.format(number=number, problem=p) for p in said]
         except json.JSONDecodeError as error:
             problem = _("not valid JSON: {problem}").format(problem=error.msg)
             problems.append(at.format(number=number, problem=problem))

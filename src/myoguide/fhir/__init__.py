@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..i18n import ENGLISH, gettext_for
+
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
 
@@ -55,6 +57,9 @@ class FhirProblem:
     expression: str
     message: str
     values: Mapping[str, object] = field(default_factory=dict)
+    worded: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
+    """For a problem the FHIR models found (pydantic's words, which no catalogue holds): what
+    is wrong in the language whose code it is given; ``message`` is the English."""
 
     @property
     def text(self) -> str:
@@ -71,6 +76,17 @@ class FhirProblem:
         }
         return gettext(self.message).format(**values)
 
+    def message_in(self, language: str) -> str:
+        """What is wrong, in ``language``."""
+        if self.worded is not None and language != ENGLISH:
+            return self.worded(language)
+        return self.translated(gettext_for(language))
+
+    def in_language(self, language: str) -> str:
+        """Where and what is wrong, in ``language``, as ``str()`` says it in English."""
+        message = self.message_in(language)
+        return f"{self.expression}: {message}" if self.expression else message
+
     def __str__(self) -> str:
         return f"{self.expression}: {self.text}" if self.expression else self.text
 
@@ -81,3 +97,7 @@ class FhirInputError(ValueError):
     def __init__(self, problems: list[FhirProblem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+    def in_language(self, language: str) -> str:
+        """Every problem, each at its place, in ``language``."""
+        return "; ".join(problem.in_language(language) for problem in self.problems)

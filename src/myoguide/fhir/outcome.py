@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from functools import cache
 from typing import TypeVar
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
@@ -11,7 +12,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, field_problems
-from ..i18n import N_
+from ..i18n import ENGLISH, N_
 from . import FhirInputError, FhirProblem
 
 __all__ = ["operation_outcome", "parse_resource"]
@@ -54,7 +55,7 @@ def parse_resource(data: object, model: type[R], at: str | None = None) -> R:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise FhirInputError([_problem(at, kind, p) for p in field_problems(error)]) from None
+        raise FhirInputError(_model_problems(at, kind, error)) from None
     except (ValueError, TypeError) as error:
         # fhir.resources raises a few of its own checks outside pydantic's errors.
         raise FhirInputError(
@@ -103,20 +104,33 @@ def _depth(data: object) -> int:
     return deepest
 
 
-def _problem(at: str, kind: str, problem: FieldProblem) -> FhirProblem:
+def _model_problems(at: str, kind: str, error: ValidationError) -> list[FhirProblem]:
+    """What the model refused, each problem worded in any language when it is said."""
+
+    @cache
+    def said(language: str) -> list[FieldProblem]:
+        return field_problems(error, language=language)
+
+    def worded(index: int) -> Callable[[str], str]:
+        return lambda language: said(language)[index].message
+
+    return [_problem(at, kind, p, worded(i)) for i, p in enumerate(said(ENGLISH))]
+
+
+def _problem(
+    at: str, kind: str, problem: FieldProblem, worded: Callable[[str], str]
+) -> FhirProblem:
     where = f"{at}.{problem.field}".rstrip(".")
     if problem.message.startswith("unknown field"):
         return FhirProblem(where, N_("no such element in a FHIR R4 {kind}"), {"kind": kind})
-    # The model's own words (errors.py's, or pydantic's): translated where the catalogue has them.
-    return FhirProblem(where, problem.message)
+    # The model's own words (errors.py's, or pydantic's), which errors.py says in every language.
+    return FhirProblem(where, problem.message, worded=worded)
 
 
-def operation_outcome(
-    error: FhirInputError, gettext: Callable[[str], str] | None = None
-) -> OperationOutcome:
+def operation_outcome(error: FhirInputError, language: str = ENGLISH) -> OperationOutcome:
     """The problems as FHIR reports them: one issue each, its place in ``expression`` (the
     first :data:`MAX_ISSUES`, and how many more: a hostile body can hold thousands), said
-    in the language of ``gettext`` (English without it); the places are the same in all."""
+    in ``language``; the places are the same in all."""
     problems = error.problems[:MAX_ISSUES]
     if len(error.problems) > MAX_ISSUES:
         more = len(error.problems) - MAX_ISSUES
@@ -126,7 +140,7 @@ def operation_outcome(
             OperationOutcomeIssue(
                 severity="error",
                 code="invalid",
-                diagnostics=problem.translated(gettext) if gettext else problem.text,
+                diagnostics=problem.message_in(language),
                 expression=[problem.expression] if problem.expression else None,
             )
             for problem in problems

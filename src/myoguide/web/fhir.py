@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from ..engine import Engine
 from ..fhir import FhirInputError, FhirProblem, Phrase
-from ..i18n import ENGLISH, N_, gettext_for
+from ..i18n import ENGLISH, N_
 from ..knowledge import Knowledge
 from .api import answer_language, language_headers
 
@@ -46,7 +46,7 @@ def outcome_response(
     """An error as an OperationOutcome with this HTTP status, in ``language``."""
     from ..fhir.outcome import operation_outcome
 
-    outcome = operation_outcome(FhirInputError(problems), gettext_for(language))
+    outcome = operation_outcome(FhirInputError(problems), language)
     outcome.language = language
     for issue in outcome.issue:
         issue.code = code
