@@ -414,3 +414,16 @@ def test_the_diary_api_exports_fhir_in_the_accept_language_language(tmp_path: Pa
     assert english_in(spanish) == []
     assert codes_only(spanish) == codes_only(english)
     assert "Pantorrilla" in exports["es"].text and "Calf" in exports["en"].text
+
+
+def test_a_body_too_large_is_refused_in_spanish(client: TestClient) -> None:
+    """The body limit answers before any route, as an OperationOutcome in the request's
+    language like every other FHIR answer."""
+    headers = {**FHIR_JSON, **IN_SPANISH}
+    response = client.post(ASSESS, content=b" " * (64 * 1024 + 1), headers=headers)
+    body = answered(response, "es", 413)
+    assert english_in(body) == [], body
+    english = client.post(ASSESS, content=b" " * (64 * 1024 + 1), headers=FHIR_JSON)
+    assert english.json()["issue"][0]["diagnostics"] == (
+        "The request body is larger than 65536 bytes."
+    )
