@@ -31,9 +31,6 @@ from .api import answer_language, language_headers
 FHIR_PREFIX = "/fhir/"
 MEDIA_TYPE = "application/fhir+json"
 _JSON_TYPES = {"", "application/json", MEDIA_TYPE}
-ROUTING_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
-"""Starlette's words for a path or a method with no route, in the catalogue too: the
-OperationOutcome that says them (app.py) reads in the request's language."""
 
 
 class FhirResponse(Response):
