@@ -427,3 +427,20 @@ def test_a_body_too_large_is_refused_in_spanish(client: TestClient) -> None:
     assert english.json()["issue"][0]["diagnostics"] == (
         "The request body is larger than 65536 bytes."
     )
+
+
+def test_a_body_that_is_not_json_is_said_without_the_parser_s_english(
+    client: TestClient,
+) -> None:
+    """Python's JSON parser words its reason in English ("Expecting value"): Spanish says
+    where the body stops being JSON instead, as the JSON API does."""
+    sent = '{"resourceType": "QuestionnaireResponse",\n  oops}'
+    headers = {**FHIR_JSON, **IN_SPANISH}
+    spanish = answered(client.post(ASSESS, content=sent, headers=headers), "es", 400)
+    assert spanish["issue"][0]["diagnostics"] == (
+        "el cuerpo no es JSON válido (línea 2, columna 3)"
+    )
+    english = fhir(client.post(ASSESS, content=sent, headers=FHIR_JSON), 400)
+    assert english["issue"][0]["diagnostics"] == (
+        "the body is not valid JSON: Expecting property name enclosed in double quotes"
+    )

@@ -479,3 +479,20 @@ def test_warning_sign_ids_in_help_are_the_models() -> None:
     """The help lists the ids as they are typed, in every language."""
     shown = " ".join(invoke("--lang", "es", "diary", "add", "--help").output.split())
     assert ", ".join(WARNING_SIGNS) in shown
+
+
+def test_a_file_that_is_not_json_is_said_without_the_parser_s_english(tmp_path: Path) -> None:
+    """Python's JSON parser words its reason in English ("Expecting value"): another
+    language says where the file stops being JSON instead, as the API does."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"sensation": "jumping", oops}', encoding="utf-8")
+    english = invoke("check", "--answers", str(broken))
+    assert english.output == (
+        "myoguide: error: --answers: not valid JSON: Expecting property name enclosed in"
+        " double quotes (line 1)\n"
+    )
+    spanish = invoke("--lang", "es", "check", "--answers", str(broken))
+    assert spanish.exit_code == 2
+    assert spanish.output == (
+        "myoguide: error: --answers: no es JSON válido (línea 1, columna 26)\n"
+    )

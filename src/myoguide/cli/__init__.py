@@ -254,9 +254,13 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             single = json.loads(text)
         except json.JSONDecodeError as error:
             lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) < 2:
+            if len(lines) < 2 and _language() == ENGLISH:
                 message = _("--answers: not valid JSON: {problem} (line {number})")
                 _fail(message.format(problem=error.msg, number=error.lineno))
+            if len(lines) < 2:
+                # The parser's reason is English: another language says where the JSON stops.
+                where = _("not valid JSON (line {line}, column {column})")
+                _fail("--answers: " + where.format(line=error.lineno, column=error.colno))
         else:
             try:
                 if isinstance(single, dict) and "resourceType" in single:

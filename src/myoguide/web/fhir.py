@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from ..engine import Engine
 from ..fhir import FhirInputError, FhirProblem, Phrase
-from ..i18n import ENGLISH, N_
+from ..i18n import ENGLISH, N_, gettext_for
 from ..knowledge import Knowledge
 from .api import answer_language, language_headers
 
@@ -190,13 +190,25 @@ async def _body(request: Request, language: str) -> Any:
     try:
         return json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        # The JSON parser's own reason is English; ours is translated.
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else _UNREADABLE
-        problem = FhirProblem("", N_("the body is not valid JSON: {reason}"), {"reason": reason})
-        return outcome_response(400, [problem], "structure", language)
+        return outcome_response(400, [_not_json(error)], "structure", language)
 
 
 _UNREADABLE = Phrase(N_("it cannot be read"))
+_NOT_JSON_AT = N_("the body is not valid JSON (line {line}, column {column})")
+
+
+def _not_json(error: ValueError | RecursionError) -> FhirProblem:
+    """Why the body is not JSON: in English with the parser's own reason; in another
+    language, since that reason is English, where the JSON stops."""
+    if not isinstance(error, json.JSONDecodeError):
+        return FhirProblem("", N_("the body is not valid JSON: {reason}"), {"reason": _UNREADABLE})
+    where = {"line": error.lineno, "column": error.colno}
+    return FhirProblem(
+        "",
+        N_("the body is not valid JSON: {reason}"),
+        {"reason": error.msg},
+        worded=lambda language: gettext_for(language)(_NOT_JSON_AT).format(**where),
+    )
 
 
 def _no_constant(name: str) -> Any:
