@@ -302,6 +302,17 @@ ERRORS: list[tuple[str, Any]] = [
         },
     ),
     (NEXT, {"resourceType": "Parameters"}),
+    # What the FHIR models refuse themselves (pydantic's words), not our reader.
+    (
+        ASSESS,
+        {
+            "resourceType": "QuestionnaireResponse",
+            "status": 5,
+            "authored": "yesterday",
+            "item": [{"linkId": 7}],
+        },
+    ),
+    (NEXT, {"resourceType": "QuestionnaireResponse", "status": "completed", "item": "x"}),
     (NEXT, {"resourceType": "QuestionnaireResponse", "status": "x", "questionnaire": "#gone"}),
 ]
 
@@ -406,3 +417,33 @@ def test_the_diary_api_exports_fhir_in_the_accept_language_language(tmp_path: Pa
     assert english_in(spanish) == []
     assert codes_only(spanish) == codes_only(english)
     assert "Pantorrilla" in exports["es"].text and "Calf" in exports["en"].text
+
+
+def test_a_body_too_large_is_refused_in_spanish(client: TestClient) -> None:
+    """The body limit answers before any route, as an OperationOutcome in the request's
+    language like every other FHIR answer."""
+    headers = {**FHIR_JSON, **IN_SPANISH}
+    response = client.post(ASSESS, content=b" " * (64 * 1024 + 1), headers=headers)
+    body = answered(response, "es", 413)
+    assert english_in(body) == [], body
+    english = client.post(ASSESS, content=b" " * (64 * 1024 + 1), headers=FHIR_JSON)
+    assert english.json()["issue"][0]["diagnostics"] == (
+        "The request body is larger than 65536 bytes."
+    )
+
+
+def test_a_body_that_is_not_json_is_said_without_the_parser_s_english(
+    client: TestClient,
+) -> None:
+    """Python's JSON parser words its reason in English ("Expecting property name…"):
+    Spanish says the same reason in its own words."""
+    sent = '{"resourceType": "QuestionnaireResponse",\n  oops}'
+    headers = {**FHIR_JSON, **IN_SPANISH}
+    spanish = answered(client.post(ASSESS, content=sent, headers=headers), "es", 400)
+    said = spanish["issue"][0]["diagnostics"]
+    assert said.startswith("el cuerpo de la petición no es JSON válido: ")
+    assert "comillas dobles" in said and "Expecting" not in said
+    english = fhir(client.post(ASSESS, content=sent, headers=FHIR_JSON), 400)
+    assert english["issue"][0]["diagnostics"] == (
+        "the body is not valid JSON: Expecting property name enclosed in double quotes"
+    )

@@ -263,6 +263,23 @@ def test_spanish_replies_read(spanish: Knowledge) -> None:
 # --- no English left ---
 
 
+LIBRARY_ENGLISH = (
+    "expecting value",
+    "expecting property",
+    "input should",
+    "value error",
+    "field required",
+    "extra inputs",
+    "no such file",
+    "permission denied",
+    "is a directory",
+    "not a directory",
+    "traceback",
+)
+"""What Python, pydantic and the operating system say in English, in words too few for the
+stop-word count below to notice."""
+
+
 def english_sentences(text: str, knowledge: Knowledge) -> list[str]:
     """The sentences of a rendering (Markdown, or the terminal's text) that read as English,
     leaving out what is meant to stay as it is: code, addresses, English sources' titles and
@@ -275,7 +292,8 @@ def english_sentences(text: str, knowledge: Knowledge) -> list[str]:
     text = re.sub(r"`[^`]*`|<[^>]*>|https?://\S+", " ", text)
     for name in sorted([*kept, *PROPER_NAMES, *KEEP_AS_IS], key=len, reverse=True):
         text = text.replace(re.sub(r"\s+", " ", name), " ")
-    found = []
+    # Libraries' own English is short and may hold one stop word or none ("Expecting value").
+    found = [phrase for phrase in LIBRARY_ENGLISH if phrase in text.lower()]
     for sentence in re.split(r"(?<=[.!?:;])\s+|\s#+\s|\s-\s|\s\d+\.\s", text):
         words = re.findall(r"[^\W\d_]+", sentence.lower())
         stop = [w for w in words if w in ENGLISH_STOP_WORDS]

@@ -332,6 +332,19 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     invalid.write_text('{"sensation": "jumpy", "age": -3, "colour": 1}', encoding="utf-8")
     invalid_line = tmp / "invalid.jsonl"
     invalid_line.write_text('{"sensation": "jumping"}\n{"sensation": 5}\n', encoding="utf-8")
+    fhir = tmp / "fhir.json"
+    fhir.write_text(
+        '{"resourceType": "QuestionnaireResponse", "status": "completed",'
+        ' "item": [{"linkId": "nope"}, {"linkId": "age", "answer": [{"valueString": "x"}]}]}',
+        encoding="utf-8",
+    )
+    fhir_model = tmp / "fhir-model.json"
+    fhir_model.write_text('{"resourceType": "QuestionnaireResponse", "status": 5}', "utf-8")
+    fhir_lines = tmp / "fhir.jsonl"
+    fhir_lines.write_text(
+        fhir.read_text(encoding="utf-8") + "\n" + fhir_model.read_text(encoding="utf-8") + "\n",
+        encoding="utf-8",
+    )
     db = ["diary", "--db", str(tmp / "diary.sqlite3")]
     files = _bad_files(tmp)
     return [
@@ -342,6 +355,9 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
         (["check", "--answers", str(tmp)], None),
         ([*db, "export", "--episodes", str(tmp)], None),
         ([*db, "report", "--pdf", str(tmp / "empty.json" / "r.pdf")], None),
+        (["check", "--answers", str(fhir)], None),
+        (["check", "--answers", str(fhir_model)], None),
+        (["check", "--answers", str(fhir_lines)], None),
         (["check", "--answers", str(invalid)], None),
         (["check", "--answers", str(invalid_line)], None),
         (
@@ -697,3 +713,21 @@ def test_warning_sign_ids_in_help_are_the_models() -> None:
     """The help lists the ids as they are typed, in every language."""
     shown = " ".join(invoke("--lang", "es", "diary", "add", "--help").output.split())
     assert ", ".join(WARNING_SIGNS) in shown
+
+
+def test_a_file_that_is_not_json_is_said_without_the_parser_s_english(tmp_path: Path) -> None:
+    """Python's JSON parser words its reason in English ("Expecting property name…"):
+    another language says the same reason in its own words."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"sensation": "jumping", oops}', encoding="utf-8")
+    english = invoke("check", "--answers", str(broken))
+    assert english.output == (
+        "myoguide: error: --answers: not valid JSON: Expecting property name enclosed in"
+        " double quotes (line 1)\n"
+    )
+    spanish = invoke("--lang", "es", "check", "--answers", str(broken))
+    assert spanish.exit_code == 2
+    assert spanish.output == (
+        "myoguide: error: --answers: no es JSON válido: aquí debería ir el nombre de un campo"
+        " entre comillas dobles (línea 1)\n"
+    )

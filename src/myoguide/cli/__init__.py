@@ -25,7 +25,6 @@ from .language import language as _language
 if TYPE_CHECKING:
     from ..answers import Answers
     from ..assessment import Assessment
-    from ..fhir import FhirInputError
     from ..knowledge import Knowledge
 
 FORMATS = ("text", "markdown", "json")
@@ -268,7 +267,7 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             except ValidationError as error:
                 _fail("; ".join(str(p) for p in field_problems(error, language=_language())))
             except FhirInputError as error:
-                _fail("; ".join(_fhir_problems(error)))
+                _fail(error.in_language(_language()))
     items: list[tuple[Answers, Any]] = []
     problems: list[str] = []
     at = _("line {number}: {problem}")
@@ -284,7 +283,8 @@ def _parse_answers(text: str, jsonl: bool) -> tuple[bool, list[tuple[Answers, An
             found = field_problems(error, language=_language())
             problems += [at.format(number=number, problem=p) for p in found]
         except FhirInputError as error:
-            problems += [at.format(number=number, problem=p) for p in _fhir_problems(error)]
+            said = [p.in_language(_language()) for p in error.problems]
+            problems += [at.format(number=number, problem=p) for p in said]
         except json.JSONDecodeError as error:
             problem = _("not valid JSON: {problem}").format(problem=json_reason(error, _language()))
             problems.append(at.format(number=number, problem=problem))
@@ -308,14 +308,6 @@ def _from_fhir(data: object) -> tuple[Answers, Any]:
 
     response = parse_resource(data, QuestionnaireResponse, language=_language())
     return read_response(response, load_knowledge()).answers, response
-
-
-def _fhir_problems(error: FhirInputError) -> list[str]:
-    """Each problem of a FHIR input at its place, in the language of this run."""
-    return [
-        f"{p.expression}: {p.translated(_)}" if p.expression else p.translated(_)
-        for p in error.problems
-    ]
 
 
 def _print_results(

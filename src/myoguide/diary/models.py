@@ -143,12 +143,6 @@ def future_time_said(at: dt.datetime, now: dt.datetime) -> Said | None:
     return None
 
 
-def future_time_problem(at: dt.datetime, now: dt.datetime) -> str | None:
-    """`future_time_said` in English."""
-    said = future_time_said(at, now)
-    return None if said is None else str(said)
-
-
 def future_date_said(date: dt.date, now: dt.datetime) -> Said | None:
     """Why a day cannot be logged yet, if it has not begun anywhere."""
     if date > latest_today(now):
@@ -157,12 +151,6 @@ def future_date_said(date: dt.date, now: dt.datetime) -> Said | None:
             {"date": date.isoformat()},
         )
     return None
-
-
-def future_date_problem(date: dt.date, now: dt.datetime) -> str | None:
-    """`future_date_said` in English."""
-    said = future_date_said(date, now)
-    return None if said is None else str(said)
 
 
 class EpisodeIn(BaseModel):

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..i18n import gettext_for
+
 if TYPE_CHECKING:
     from ..knowledge import Knowledge
 
@@ -71,6 +73,15 @@ class FhirProblem:
         }
         return gettext(self.message).format(**values)
 
+    def message_in(self, language: str) -> str:
+        """What is wrong, in ``language``."""
+        return self.translated(gettext_for(language))
+
+    def in_language(self, language: str) -> str:
+        """Where and what is wrong, in ``language``, as ``str()`` says it in English."""
+        message = self.message_in(language)
+        return f"{self.expression}: {message}" if self.expression else message
+
     def __str__(self) -> str:
         return f"{self.expression}: {self.text}" if self.expression else self.text
 
@@ -81,3 +92,7 @@ class FhirInputError(ValueError):
     def __init__(self, problems: list[FhirProblem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+    def in_language(self, language: str) -> str:
+        """Every problem, each at its place, in ``language``."""
+        return "; ".join(problem.in_language(language) for problem in self.problems)

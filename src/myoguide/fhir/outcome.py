@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from typing import TypeVar
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
@@ -118,12 +117,10 @@ def _problem(at: str, kind: str, problem: FieldProblem, said: str) -> FhirProble
     return FhirProblem(where, said)
 
 
-def operation_outcome(
-    error: FhirInputError, gettext: Callable[[str], str] | None = None
-) -> OperationOutcome:
+def operation_outcome(error: FhirInputError, language: str = ENGLISH) -> OperationOutcome:
     """The problems as FHIR reports them: one issue each, its place in ``expression`` (the
     first :data:`MAX_ISSUES`, and how many more: a hostile body can hold thousands), said
-    in the language of ``gettext`` (English without it); the places are the same in all."""
+    in ``language``; the places are the same in all."""
     problems = error.problems[:MAX_ISSUES]
     if len(error.problems) > MAX_ISSUES:
         more = len(error.problems) - MAX_ISSUES
@@ -133,7 +130,7 @@ def operation_outcome(
             OperationOutcomeIssue(
                 severity="error",
                 code="invalid",
-                diagnostics=problem.translated(gettext) if gettext else problem.text,
+                diagnostics=problem.message_in(language),
                 expression=[problem.expression] if problem.expression else None,
             )
             for problem in problems

@@ -265,7 +265,7 @@ def _error_page(request: Request, title: str, status: int, detail: str) -> Respo
 
 FRAMEWORK_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
 """The framework's own details (a path or a method that does not exist), in the catalogue
-so that a JSON answer says them in its language."""
+so that a JSON answer, and FHIR's OperationOutcome, says them in its language."""
 SERVER_ERROR = N_(
     "Something went wrong on the server. Try again in a minute; if it keeps happening, tell"
     " whoever runs this site."

@@ -24,16 +24,13 @@ from fastapi.responses import Response
 
 from ..engine import Engine
 from ..fhir import FhirInputError, FhirProblem, Phrase
-from ..i18n import ENGLISH, N_, gettext_for
+from ..i18n import ENGLISH, N_
 from ..knowledge import Knowledge
 from .api import answer_language, language_headers
 
 FHIR_PREFIX = "/fhir/"
 MEDIA_TYPE = "application/fhir+json"
 _JSON_TYPES = {"", "application/json", MEDIA_TYPE}
-ROUTING_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
-"""Starlette's words for a path or a method with no route, in the catalogue too: the
-OperationOutcome that says them (app.py) reads in the request's language."""
 
 
 class FhirResponse(Response):
@@ -46,7 +43,7 @@ def outcome_response(
     """An error as an OperationOutcome with this HTTP status, in ``language``."""
     from ..fhir.outcome import operation_outcome
 
-    outcome = operation_outcome(FhirInputError(problems), gettext_for(language))
+    outcome = operation_outcome(FhirInputError(problems), language)
     outcome.language = language
     for issue in outcome.issue:
         issue.code = code

@@ -73,8 +73,7 @@ class BodyLimit:
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         fhir = scope["path"].startswith("/fhir/")
-        # FHIR's answers stay English; the others in the request's language.
-        language = "en" if fhir else from_accept_language(_latin(headers.get(b"accept-language")))
+        language = from_accept_language(_latin(headers.get(b"accept-language")))
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._refuse(send, fhir, language)
             return
@@ -115,14 +114,16 @@ class BodyLimit:
         detail = gettext_for(language)(TOO_LARGE).format(limit=self.limit)
         # The FHIR endpoints answer every error as FHIR does: an OperationOutcome.
         issue = {"severity": "error", "code": "too-costly", "diagnostics": detail}
-        content: dict[str, Any] = (
-            {"resourceType": "OperationOutcome", "issue": [issue]} if fhir else {"detail": detail}
-        )
+        outcome = {"resourceType": "OperationOutcome", "language": language, "issue": [issue]}
+        content: dict[str, Any] = outcome if fhir else {"detail": detail}
         body = json.dumps(content).encode()
         media_type = b"application/fhir+json" if fhir else b"application/json"
-        headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
-        if not fhir:
-            headers += [(b"content-language", language.encode()), (b"vary", b"Accept-Language")]
+        headers = [
+            (b"content-type", media_type),
+            (b"content-length", str(len(body)).encode()),
+            (b"content-language", language.encode()),
+            (b"vary", b"Accept-Language"),
+        ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
