@@ -18,7 +18,8 @@ from ..errors import Refused
 from ..freetext import LANGUAGES, MAX_TEXT, Parsed
 from ..interview import Question
 from ..knowledge import load_knowledge
-from .api import answer_language, language_headers
+from .api import language_headers
+from .language import request_language
 from .problems import ValidationProblem
 
 _IN = ConfigDict(extra="forbid")
@@ -104,7 +105,7 @@ def build_router(engines: dict[str, Engine]) -> APIRouter:
         first, and the interview never ends while one of them is open."""
         from ..interview import next_question, questions_left
 
-        language = answer_language(accept_language, engines)
+        language = request_language(accept_language, engines)
         response.headers.update(language_headers(language))
         try:
             question = next_question(body.answers, body.unknown, language=language)

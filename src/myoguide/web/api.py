@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..i18n import N_, Said, from_accept_language
+from ..i18n import N_, Said
 from ..knowledge import Knowledge
 from ..knowledge.models import (
     CarePlanEntry,
@@ -22,6 +22,7 @@ from ..knowledge.models import (
     Topic,
     WarningSign,
 )
+from .language import request_language
 from .problems import Problem
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -86,13 +87,6 @@ def _summary(entry: Any) -> EntrySummary:
     return EntrySummary(id=entry.id, name=entry.name, summary=entry.summary)
 
 
-def answer_language(accept_language: str | None, available: Mapping[str, Any]) -> str:
-    """The language to answer in: the request's, when there is an answer in it; else the
-    first available (English, unless the app serves a knowledge base in another language)."""
-    language = from_accept_language(accept_language)
-    return language if language in available else next(iter(available))
-
-
 def language_headers(language: str) -> dict[str, str]:
     """What a response in ``language`` says about it: which one, and that the request's
     Accept-Language chose it (so no cache gives it to someone who asked for another)."""
@@ -116,7 +110,7 @@ def build_router(knowledge_by_language: Mapping[str, Knowledge]) -> APIRouter:
             ),
         ] = None,
     ) -> Knowledge:
-        language = answer_language(accept_language, knowledge_by_language)
+        language = request_language(accept_language, knowledge_by_language)
         response.headers.update(language_headers(language))
         return knowledge_by_language[language]
 

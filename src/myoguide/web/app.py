@@ -31,14 +31,14 @@ from ..fhir import FhirProblem
 from ..i18n import N_, Said, gettext_for, languages
 from ..knowledge import Knowledge, load_knowledge
 from . import adaptive, assessments
-from .api import answer_language, build_router, language_headers
+from .api import build_router, language_headers
 from .caching import PrivateResponses
 from .check import build_check_pages
 from .diary.api import build_diary_api
 from .diary.pages import build_diary_pages
 from .failures import UnexpectedErrors
-from .fhir import FHIR_PREFIX, build_fhir_router, fhir_language, outcome_response
-from .language import page_language
+from .fhir import FHIR_PREFIX, build_fhir_router, outcome_response
+from .language import page_language, request_language
 from .outages import DatabaseOutages, readiness
 from .pages import build_pages, knowledge_context, make_templates, render
 from .problems import validation_detail
@@ -138,7 +138,7 @@ def create_app(
     # Innermost first: a database outage is a 503, anything else unexpected a 500.
     app.add_middleware(DatabaseOutages)
     app.add_middleware(UnexpectedErrors, handler=_server_error)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, languages=tuple(engines))
     app.add_middleware(PrivateResponses)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
@@ -170,11 +170,6 @@ def _wants_json(request: Request) -> bool:
     }
 
 
-def json_language(request: Request) -> str:
-    """The language of a JSON answer: the request's Accept-Language, among those served."""
-    return answer_language(request.headers.get("accept-language"), request.app.state.engines)
-
-
 def _detail(detail: object, language: str) -> object:
     """An error's detail in `language`: a Said, or a sentence of the catalogue; anything
     else (a list of field problems, already worded) as it is."""
@@ -187,7 +182,7 @@ def _detail(detail: object, language: str) -> object:
 
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
-    language = json_language(request)
+    language = request_language(request, request.app.state.engines)
     return JSONResponse(
         jsonable_encoder(validation_detail(error.errors(), language)),
         status_code=422,
@@ -208,7 +203,7 @@ def _allowed_methods(request: Request) -> str:
 
 async def _login_required(request: Request, error: Exception) -> Response:
     if _wants_json(request):
-        language = json_language(request)
+        language = request_language(request, request.app.state.engines)
         return JSONResponse(
             {"detail": gettext_for(language)(N_("Log in first (POST /diary/login)."))},
             status_code=401,
@@ -223,11 +218,11 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(FHIR_PREFIX):
         code = {404: "not-found", 405: "not-supported"}.get(error.status_code, "processing")
         issue = FhirProblem("", str(error.detail))
-        language = fhir_language(request, request.app.state.engines)
+        language = request_language(request, request.app.state.engines)
         response = outcome_response(error.status_code, [issue], code, language)
         response.headers.update(headers or {})
         return response
-    language = json_language(request)
+    language = request_language(request, request.app.state.engines)
     if _wants_json(request):
         headers = {**(headers or {}), **language_headers(language)}
     if error.status_code == 400 and _wants_json(request):
@@ -276,10 +271,10 @@ async def _server_error(request: Request, error: Exception) -> Response:
     """500 for an error that no handler took: a problem like every other answer (the
     failures module puts it inside the middleware, so the security headers come with it)."""
     if request.url.path.startswith(FHIR_PREFIX):
-        language = fhir_language(request, request.app.state.engines)
+        language = request_language(request, request.app.state.engines)
         return outcome_response(500, [FhirProblem("", SERVER_ERROR)], "exception", language)
     if _wants_json(request):
-        language = json_language(request)
+        language = request_language(request, request.app.state.engines)
         return JSONResponse(
             {"detail": gettext_for(language)(SERVER_ERROR)},
             status_code=500,

@@ -18,8 +18,9 @@ from pydantic.json_schema import models_json_schema
 from ..answers import Answers
 from ..assessment import Assessment
 from ..engine import Engine
-from ..i18n import N_, Said, from_accept_language
+from ..i18n import N_, Said
 from ..jsonout import assessment_json
+from .language import request_language
 from .problems import Problem, ValidationProblem, validation_detail
 
 PATH = "/api/v1/assessments"
@@ -42,9 +43,7 @@ class AssessmentEndpoint:
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip()
         body = await _read(receive)
-        language = from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
-        if language not in self.engines:
-            language = next(iter(self.engines))
+        language = request_language(headers, self.engines)
         if (
             content_type
             and content_type != b"application/json"

@@ -26,7 +26,8 @@ from ..engine import Engine
 from ..fhir import FhirInputError, FhirProblem, Phrase
 from ..i18n import ENGLISH, N_
 from ..knowledge import Knowledge
-from .api import answer_language, language_headers
+from .api import language_headers
+from .language import request_language
 
 FHIR_PREFIX = "/fhir/"
 MEDIA_TYPE = "application/fhir+json"
@@ -52,11 +53,6 @@ def outcome_response(
     )
 
 
-def fhir_language(request: Request, available: Mapping[str, object]) -> str:
-    """The language to answer a FHIR request in: its Accept-Language's, among ``available``."""
-    return answer_language(request.headers.get("accept-language"), available)
-
-
 def build_fhir_router(
     knowledge: Knowledge, engine: Engine, engines: Mapping[str, Engine] | None = None
 ) -> APIRouter:
@@ -69,7 +65,7 @@ def build_fhir_router(
     by_language.update((code, e) for code, e in (engines or {}).items() if code not in by_language)
 
     def engine_for(request: Request) -> Engine:
-        return by_language[fhir_language(request, by_language)]
+        return by_language[request_language(request, by_language)]
 
     # Made at the first request, not at start-up (the FHIR models take a while to import),
     # then kept: they change only with the knowledge.
@@ -105,14 +101,14 @@ def build_fhir_router(
 
     @router.get("/Questionnaire/{questionnaire_id}")
     def read_questionnaire(questionnaire_id: str, request: Request) -> Response:
-        language = fhir_language(request, by_language)
+        language = request_language(request, by_language)
         if questionnaire_id != "myoguide":
             return _not_found("Questionnaire", questionnaire_id, language)
         return answer(form(language), language)
 
     @router.get("/CodeSystem/{system_id}")
     def read_code_system(system_id: str, request: Request) -> Response:
-        language = fhir_language(request, by_language)
+        language = request_language(request, by_language)
         found = systems(language).get(system_id)
         if found is None:
             return _not_found("CodeSystem", system_id, language)

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
+from starlette.requests import HTTPConnection
 
 from ..i18n import (
     ENGLISH,
@@ -33,6 +34,7 @@ __all__ = [
     "format_moment",
     "page_language",
     "remember_language",
+    "request_language",
 ]
 
 LANGUAGE_COOKIE = "__Host-myoguide_lang"
@@ -68,14 +70,34 @@ def _asked(request: Request) -> str | None:
     return value or None
 
 
+def request_language(
+    asked: HTTPConnection | dict[bytes, bytes] | str | None,
+    available: Collection[str],
+) -> str:
+    """The language to answer a request in: the one its `Accept-Language` prefers among
+    `available` (the languages served, in order), else the first of them (English, unless
+    the app serves a knowledge base in another language). `asked` is the request, an ASGI
+    scope's headers (as a dict of bytes), or the header's value."""
+    header: str | bytes | None
+    if isinstance(asked, HTTPConnection):
+        header = asked.headers.get("accept-language")
+    elif isinstance(asked, dict):
+        header = asked.get(b"accept-language")
+    else:
+        header = asked
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")  # HTTP's headers are Latin-1
+    language = from_accept_language(header)
+    return language if language in available else next(iter(available))
+
+
 def page_language(request: Request, available: Collection[str]) -> str:
     """The language to show a page in: the switch's (`?lang=`), then the one the cookie
-    remembers, then the browser's `Accept-Language`; English when none is available."""
+    remembers, then the browser's `Accept-Language` (as `request_language`)."""
     for chosen in (_asked(request), request.cookies.get(_cookie_name(request))):
         if chosen is not None and chosen in available:
             return chosen
-    found = from_accept_language(request.headers.get("accept-language"))
-    return found if found in available else ENGLISH
+    return request_language(request, available)
 
 
 def remember_language(request: Request, response: Response, language: str) -> None:

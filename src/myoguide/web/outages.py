@@ -20,8 +20,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..diary.store import database_timeout
-from ..i18n import N_, from_accept_language, gettext_for
-from .language import page_language
+from ..i18n import N_, gettext_for
+from .language import page_language, request_language
 from .security import ASGIApp, Message, Receive, Scope, Send
 
 RETRY_AFTER_S = 15
@@ -139,7 +139,7 @@ class DatabaseOutages:
         headers = {"Retry-After": str(RETRY_AFTER_S)}
         response: Response
         if scope["path"].startswith("/api/") or scope["path"] == "/readyz":
-            language = from_accept_language(request.headers.get("accept-language"))
+            language = request_language(request, request.app.state.engines)
             headers.update({"Content-Language": language, "Vary": "Accept-Language"})
             detail = gettext_for(language)(DOWN_DETAIL)
             response = JSONResponse({"detail": detail}, 503, headers=headers)

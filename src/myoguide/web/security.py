@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
-from ..i18n import N_, from_accept_language, gettext_for
+from ..i18n import ENGLISH, N_, gettext_for
+from .language import request_language
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -60,11 +61,15 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuses request bodies over the limit with 413, whether declared or streamed."""
+    """Refuses request bodies over the limit with 413, whether declared or streamed, in the
+    request's language among `languages` (those the app serves)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, languages: Collection[str] = (ENGLISH,)
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.languages = languages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,10 +77,8 @@ class BodyLimit:
             return
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
-        fhir = scope["path"].startswith("/fhir/")
-        language = from_accept_language(_latin(headers.get(b"accept-language")))
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send, fhir, language)
+            await self._refuse(scope, headers, send)
             return
         received = 0
         started = False
@@ -93,7 +96,7 @@ class BodyLimit:
                 if received > self.limit:
                     if not started:
                         refused = True
-                        await self._refuse(send, fhir, language)
+                        await self._refuse(scope, headers, send)
                     return {"type": "http.disconnect"}
             return message
 
@@ -110,7 +113,9 @@ class BodyLimit:
             if not refused:
                 raise
 
-    async def _refuse(self, send: Send, fhir: bool, language: str) -> None:
+    async def _refuse(self, scope: Scope, asked: dict[bytes, bytes], send: Send) -> None:
+        language = request_language(asked, self.languages)
+        fhir = scope["path"].startswith("/fhir/")
         detail = gettext_for(language)(TOO_LARGE).format(limit=self.limit)
         # The FHIR endpoints answer every error as FHIR does: an OperationOutcome.
         issue = {"severity": "error", "code": "too-costly", "diagnostics": detail}
@@ -126,11 +131,6 @@ class BodyLimit:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-def _latin(header: bytes | None) -> str | None:
-    """A header's bytes as text (HTTP's headers are Latin-1)."""
-    return None if header is None else header.decode("latin-1")
 
 
 class HeadAsGet:

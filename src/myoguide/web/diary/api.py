@@ -37,7 +37,8 @@ from ...diary.models import (
 from ...diary.safety import EpisodeTriage, episode_triage
 from ...diary.store import MAX_ID, Diary
 from ...i18n import ENGLISH, N_, Said, format_date
-from ..api import answer_language, language_headers
+from ..api import language_headers
+from ..language import request_language
 from ..problems import Problem, ValidationProblem
 from ..sessions import (
     CSRF_HEADER,
@@ -622,7 +623,7 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         found = await in_diary(request, token, READ_ONLY, lambda book, _: book.day(date))
         if found is None:
             # The day as people write it; English as it always was, in ISO.
-            language = answer_language(request.headers.get("accept-language"), available)
+            language = request_language(request, available)
             day = date.isoformat() if language == ENGLISH else format_date(date, language)
             raise HTTPException(404, Said(N_("Nothing is logged for {date}."), {"date": day}))
         return _json(found.model_dump_json().encode())
@@ -684,7 +685,7 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         twitches and spasms apart when both are logged, each finding with its `kind`."""
         from ...diary.analysis import every_finding, triggers_by_kind
 
-        language = answer_language(accept_language, available)
+        language = request_language(accept_language, available)
 
         def work(book: Diary, _: LoginSession) -> list[TriggerFinding]:
             days, episodes = book.days(), book.episodes()
@@ -729,7 +730,7 @@ def build_diary_api(languages: Sequence[str] = (ENGLISH,)) -> APIRouter:
         """Everything kept about you, as JSON; with `format=fhir`, your episodes and days as a
         FHIR R4 Bundle of Observations (what `myoguide diary import --fhir` reads)."""
         if output_format == "fhir":
-            language = answer_language(accept_language, available)
+            language = request_language(accept_language, available)
 
             def entries(book: Diary, _: LoginSession) -> tuple[list[Episode], list[Day]]:
                 return book.episodes(), book.days()
