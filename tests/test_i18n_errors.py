@@ -331,6 +331,22 @@ def test_anonymous_errors_in_spanish_and_english(
     assert before.headers["content-language"] == "en"
 
 
+def test_every_knowledge_group_says_its_404_in_each_language(
+    app: FastAPI, spanish: Knowledge
+) -> None:
+    client = browser(app)
+    groups = client.get("/api/v1/knowledge").json()["groups"]
+    assert len(groups) == 8
+    for group in groups:
+        english = client.get(f"/api/v1/knowledge/{group}/zz")
+        said = client.get(f"/api/v1/knowledge/{group}/zz", headers=SPANISH)
+        assert english.status_code == said.status_code == 404, group
+        assert re.fullmatch(r"No [a-z -]+ is called 'zz'\.", english.json()["detail"]), group
+        assert said.headers["content-language"] == "es"
+        assert said.json()["detail"] != english.json()["detail"], group
+        assert english_in(said.json()["detail"], spanish) == [], group
+
+
 def test_the_500_and_503_say_what_they_said(app: FastAPI) -> None:
     client = browser(app)
     assert client.get("/api/v1/explode").json()["detail"] == (

@@ -4,7 +4,7 @@ language of the request's Accept-Language (ids are the same in every language)."
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, ConfigDict
@@ -30,19 +30,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-NOT_FOUND = {
-    "topic": N_("No topic is called {id}."),
-    "kind": N_("No kind is called {id}."),
-    "region": N_("No region is called {id}."),
-    "factor": N_("No factor is called {id}."),
-    "rule-out": N_("No rule-out is called {id}."),
-    "warning sign": N_("No warning sign is called {id}."),
-    "care-plan item": N_("No care-plan item is called {id}."),
-    "source": N_("No source is called {id}."),
-}
-"""The 404 of each group's entries, by what one is called."""
-
-
 class EntrySummary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,17 +52,53 @@ class QuestionsOut(Questionnaire):
     knowledge_version: str
 
 
-def _groups(knowledge: Knowledge) -> list[tuple[str, str, type[BaseModel], Sequence[Any]]]:
-    """(path, what one is called, model, entries) for each knowledge group."""
+class _Group(NamedTuple):
+    """A group of the knowledge base as the API serves it."""
+
+    path: str
+    noun: str
+    """What one entry is called, in the documentation."""
+    not_found: str
+    """The 404's sentence for an id (`{id}`) that is none of the group's."""
+    model: type[BaseModel]
+    entries: Sequence[Any]
+
+
+def _groups(knowledge: Knowledge) -> list[_Group]:
+    """Each knowledge group, with its entries in ``knowledge``."""
     return [
-        ("topics", "topic", Topic, knowledge.topics),
-        ("kinds", "kind", KindInfo, knowledge.kinds.kinds),
-        ("regions", "region", Region, knowledge.regions),
-        ("factors", "factor", Factor, knowledge.factors),
-        ("rule-outs", "rule-out", RuleOutEntry, knowledge.rule_outs),
-        ("warning-signs", "warning sign", WarningSign, knowledge.warning_signs),
-        ("care-plan", "care-plan item", CarePlanEntry, knowledge.care_plan),
-        ("sources", "source", SourceDocument, knowledge.sources),
+        _Group("topics", "topic", N_("No topic is called {id}."), Topic, knowledge.topics),
+        _Group("kinds", "kind", N_("No kind is called {id}."), KindInfo, knowledge.kinds.kinds),
+        _Group("regions", "region", N_("No region is called {id}."), Region, knowledge.regions),
+        _Group("factors", "factor", N_("No factor is called {id}."), Factor, knowledge.factors),
+        _Group(
+            "rule-outs",
+            "rule-out",
+            N_("No rule-out is called {id}."),
+            RuleOutEntry,
+            knowledge.rule_outs,
+        ),
+        _Group(
+            "warning-signs",
+            "warning sign",
+            N_("No warning sign is called {id}."),
+            WarningSign,
+            knowledge.warning_signs,
+        ),
+        _Group(
+            "care-plan",
+            "care-plan item",
+            N_("No care-plan item is called {id}."),
+            CarePlanEntry,
+            knowledge.care_plan,
+        ),
+        _Group(
+            "sources",
+            "source",
+            N_("No source is called {id}."),
+            SourceDocument,
+            knowledge.sources,
+        ),
     ]
 
 
@@ -144,27 +167,23 @@ def build_router(knowledge_by_language: Mapping[str, Knowledge]) -> APIRouter:
             knowledge_version=knowledge.version,
             disclaimer=knowledge.meta.disclaimer,
             groups={
-                path: [_summary(entry) for entry in entries]
-                for path, _, _, entries in _groups(knowledge)
+                group.path: [_summary(entry) for entry in group.entries]
+                for group in _groups(knowledge)
             },
         )
 
     groups = {language: _groups(knowledge) for language, knowledge in knowledge_by_language.items()}
-    for index, (path, noun, model, _) in enumerate(next(iter(groups.values()))):
-        translated = {language: found[index][3] for language, found in groups.items()}
-        _add_group(router, path, noun, model, translated, localised)
+    for index, group in enumerate(next(iter(groups.values()))):
+        translated = {language: found[index].entries for language, found in groups.items()}
+        _add_group(router, group, translated, localised)
     return router
 
 
 def _add_group(
-    router: APIRouter,
-    path: str,
-    noun: str,
-    model: type[BaseModel],
-    entries: Mapping[str, Sequence[Any]],
-    localised: Any,
+    router: APIRouter, group: _Group, entries: Mapping[str, Sequence[Any]], localised: Any
 ) -> None:
     """A group's routes; ``entries`` holds the group in each language, by language."""
+    path, noun, model = group.path, group.noun, group.model
     by_id = {language: {entry.id: entry for entry in found} for language, found in entries.items()}
 
     async def list_group(knowledge: Knowledge = localised) -> Sequence[Any]:
@@ -173,7 +192,7 @@ def _add_group(
     async def one_entry(entry_id: str, knowledge: Knowledge = localised) -> Any:
         entry = by_id[knowledge.language].get(entry_id)
         if entry is None:
-            raise HTTPException(404, detail=Said(NOT_FOUND[noun], {"id": repr(entry_id)}))
+            raise HTTPException(404, detail=Said(group.not_found, {"id": repr(entry_id)}))
         return entry
 
     common: dict[str, Any] = {"tags": ["knowledge"], "response_model_exclude_none": True}
