@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 __all__ = [
+    "DATA_DIR",
     "DOMAIN",
     "ENGLISH",
     "LOCALE_DIR",
@@ -43,6 +44,9 @@ ENGLISH = "en"
 DOMAIN = "myoguide"
 LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 """Where the catalogues are (a string: pathlib costs the terminal's start-up time)."""
+DATA_DIR = os.path.join(os.path.dirname(__file__), "knowledge", "data")
+"""Where the knowledge files and their translations are: found here, not by the knowledge
+package, whose import loads pydantic and YAML, which the terminal's start-up does without."""
 
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 """Where a terminal says its language, in the order gettext reads them."""
@@ -88,14 +92,20 @@ class Said:
         return self.translated(gettext_for(language))
 
 
-@cache
-def languages() -> tuple[str, ...]:
-    """The languages myoguide speaks: English, and each one the knowledge is translated into.
+def languages(directory: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """The languages myoguide speaks: English, and each one the knowledge (the packaged one,
+    or the one in ``directory``) is translated into, one overlay folder each."""
+    if directory is None:
+        return _packaged_languages()
+    return _overlays(os.fspath(directory))
 
-    Its overlay folders are listed as knowledge.languages() does, without importing the
-    knowledge package (pydantic, YAML), so a Spanish terminal starts as fast as an English one.
-    """
-    data = os.path.join(os.path.dirname(__file__), "knowledge", "data")
+
+@cache
+def _packaged_languages() -> tuple[str, ...]:
+    return _overlays(DATA_DIR)
+
+
+def _overlays(data: str) -> tuple[str, ...]:
     found = (name for name in os.listdir(data) if os.path.isdir(os.path.join(data, name)))
     return (ENGLISH, *sorted(name for name in found if name.isalpha()))
 

@@ -10,15 +10,12 @@ import os
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import DATA_DIR, ENGLISH, languages
+
 if TYPE_CHECKING:
     from .models import Finding, Parsed
 
 __all__ = ["LANGUAGES", "MAX_TEXT", "Finding", "Parsed", "parse"]
-
-ENGLISH = "en"
-# The knowledge folder (myoguide.knowledge.data_dir()), found without importing the knowledge
-# package, which loads pydantic and YAML.
-_DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "knowledge", "data")
 
 MAX_TEXT = 5000
 """Characters of a description read at most: a long one, far below any request limit."""
@@ -34,20 +31,16 @@ def grammar_file(language: str) -> str:
     return "grammar.yaml" if language == ENGLISH else f"grammar.{language}.yaml"
 
 
-def _languages(directory: str) -> tuple[str, ...]:
-    files = set(os.listdir(directory))
-    found = {
-        name.split(".")[1]
-        for name in files
-        if name.startswith("grammar.") and name.count(".") == 2 and name.endswith(".yaml")
-    }
-    others = sorted(code for code in found if code.isalpha() and lexicon_file(code) in files)
-    english = [ENGLISH] if {lexicon_file(ENGLISH), grammar_file(ENGLISH)} <= files else []
-    return (*english, *others)
+def _readable(language: str) -> bool:
+    return all(
+        os.path.isfile(os.path.join(DATA_DIR, name))
+        for name in (lexicon_file(language), grammar_file(language))
+    )
 
 
-LANGUAGES = _languages(_DATA_DIR)
-"""The languages free text is read in: those with a lexicon file and a grammar file."""
+LANGUAGES = tuple(code for code in languages() if _readable(code))
+"""The languages free text is read in: those myoguide speaks that have a lexicon file and a
+grammar file."""
 
 
 def parse(text: str, today: date | None = None, *, language: str = ENGLISH) -> Parsed:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from ..i18n import DATA_DIR, ENGLISH, languages
 from .models import (
     CarePlanEntry,
     Citation,
@@ -38,9 +38,6 @@ __all__ = [
     "load_knowledge",
     "load_lexicon",
 ]
-
-ENGLISH = "en"
-"""The language of the knowledge files themselves; others are overlays on them."""
 
 FILES = (
     "meta",
@@ -188,13 +185,7 @@ class Knowledge(BaseModel):
 
 
 def data_dir() -> Path:
-    return Path(str(resources.files(__package__) / "data"))
-
-
-def languages(directory: Path | str | None = None) -> list[str]:
-    """The languages the knowledge is in: English, and one per overlay folder."""
-    found = Path(directory) if directory is not None else data_dir()
-    return [ENGLISH, *sorted(p.name for p in found.iterdir() if p.is_dir() and p.name.isalpha())]
+    return Path(DATA_DIR)
 
 
 def load_knowledge(directory: Path | str | None = None, *, language: str = ENGLISH) -> Knowledge:
