@@ -594,11 +594,18 @@ def test_replies_read_spanish_words_and_still_english_ones() -> None:
     assert read_region("la zona lumbar", "es") == "lower_back"
     assert read_region("left calf", "es") == "calf"
     assert read_regions("pantorrilla y pies, muslo", "es") == ["calf", "foot", "thigh"]
-    assert read_scale("7 de 10", "es") == 7
+    assert read_scale("7 de 10", "es") == read_scale("7 Sobre 10", "es") == 7
+    assert read_scale("7 out of 10", "es") == read_scale("7/10", "es") == 7
     assert read_amount("6,5", most=24, language="es") == 6.5
     assert read_exercise("mucho", "es") == read_exercise("a lot", "es") == "heavy"
     assert read_yes_no("Sí", "es") is True and read_yes_no("no", "es") is False
     assert places("es")[:2] == ["párpado", "cara"]
+
+
+def test_a_score_in_english_takes_the_english_words() -> None:
+    assert read_scale("7 out of 10") == read_scale("7 of 10") == read_scale("7 / 10") == 7
+    with pytest.raises(ReplyError, match="give a whole number from 0 to 10"):
+        read_scale("7 de 10")
 
 
 def test_the_diary_takes_now_in_spanish(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import get_args
 
 from ..answers import Region
@@ -55,7 +56,6 @@ _UNCLEAR = {
 _LETTERS = r"[^\W\d_]+"
 # A number, then perhaps words of letters only ("3 cups"; "1e3" is not a number here).
 _NUMBER = re.compile(rf"^\s*(\d+(?:[.,]\d+)?)\s*((?:{_LETTERS}\s*)*)$")
-_SCALE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/|out of|of|de|sobre)\s*10\s*$")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", "none"}
 _EXERCISE: dict[str, Exercise] = {
@@ -114,6 +114,8 @@ _UNCLEAR_WORDS = {
 }
 # TRANSLATORS: words that join two places ("calf and foot"), separated by commas.
 _AND_WORDS = N_("and")
+# TRANSLATORS: words between a score and its 10 ("7 out of 10", "7/10"), separated by commas.
+_SCALE_WORDS = N_("out of, of, /")
 
 
 class ReplyError(ValueError):
@@ -127,6 +129,12 @@ def _words(text: str) -> str:
 def _plain(text: str) -> str:
     """Words without accents, as people often type them ("parpado" for "párpado")."""
     decomposed = unicodedata.normalize("NFKD", _words(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _unaccented(text: str) -> str:
+    """The text in lower case without accents, every other character as it is."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -213,9 +221,18 @@ def read_regions(text: str, language: str = ENGLISH) -> list[str]:
     return list(dict.fromkeys(read_region(part, language) for part in parts))
 
 
+@cache
+def _scale(language: str) -> re.Pattern[str]:
+    """A score out of 10 in the English words ("7/10", "7 out of 10") or the language's."""
+    english = [word.strip() for word in _SCALE_WORDS.split(",")]
+    words = dict.fromkeys([*english, *_translated(_SCALE_WORDS, language)])
+    joins = "|".join(r"\s+".join(map(re.escape, word.split())) for word in words)
+    return re.compile(rf"^\s*(\d+(?:[.,]\d+)?)\s*(?:{joins})\s*10\s*$")
+
+
 def read_scale(text: str, language: str = ENGLISH) -> int:
     """A whole number from 0 to 10: "7", "7/10", "7 out of 10"."""
-    match = _SCALE.match(text.lower()) or _NUMBER.match(text)
+    match = _scale(language).match(_unaccented(text)) or _NUMBER.match(text)
     problem = N_("give a whole number from 0 to 10, for example 7")
     if match is None or (match.re is _NUMBER and match.group(2)):
         raise ReplyError(gettext_for(language)(problem))
