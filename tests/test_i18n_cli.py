@@ -224,6 +224,22 @@ def test_english_errors_are_clicks_own() -> None:
     )
 
 
+def test_another_click_program_keeps_its_own_words() -> None:
+    """Importing myoguide's commands, even running them in Spanish, leaves another click
+    program in click's English: myoguide speaks through click only while it runs."""
+
+    @click.command()
+    @click.argument("name")
+    def other(name: str) -> None:
+        """Not myoguide."""
+
+    assert "Falta un argumento 'ID'." in invoke("--lang", "es", "explain").output
+    done = CliRunner().invoke(other, [], env={"LANGUAGE": "es", "LC_ALL": "es_ES.UTF-8"})
+    assert done.exit_code == 2
+    assert "Usage: other [OPTIONS] NAME" in done.output
+    assert "Error: Missing argument 'NAME'." in done.output
+
+
 # --- myoguide's own errors ---
 
 

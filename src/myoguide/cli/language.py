@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import ModuleType
 from typing import Any, TypeVar
 
 import click
@@ -63,12 +64,13 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 @contextmanager
 def speaking(code: str | None) -> Iterator[None]:
-    """Within ``with speaking("en"):`` the terminal's words are in that language (the
-    generated CLI reference is English whatever the environment says); None: as the
-    environment says, until --lang is read."""
+    """Within ``with speaking("en"):`` the terminal's words, click's own among them, are in
+    that language (the generated CLI reference is English whatever the environment says);
+    None: as the environment says, until --lang is read. Outside, click is left as it was."""
     token = _chosen.set(code)
     try:
-        yield
+        with _click_speaking_ours():
+            yield
     finally:
         _chosen.reset(token)
 
@@ -83,8 +85,10 @@ def choose_language(value: str | None) -> str | None:
     return code if code in languages() else None
 
 
-def _speak_through_click() -> None:
-    """Point click's own sentences at our catalogue.
+@contextmanager
+def _click_speaking_ours() -> Iterator[None]:
+    """Point click's own sentences at our catalogue while myoguide runs, and back after, so
+    another click program that imports myoguide's commands keeps its own language.
 
     click looks them up with the standard library's gettext, imported into each of its
     modules as ``_`` and ``ngettext``. That gettext takes its language from the process's
@@ -96,16 +100,24 @@ def _speak_through_click() -> None:
     catalogue is gettext's NullTranslations. tests/test_i18n_cli.py checks that every
     sentence click can show is in the catalogue, and that it is shown translated.
     """
+    ours: dict[str, tuple[Callable[..., str], Callable[..., str]]] = {
+        "_": (stdlib_gettext.gettext, gettext),
+        "ngettext": (stdlib_gettext.ngettext, ngettext),
+    }
+    changed: list[tuple[ModuleType, str, Callable[..., str]]] = []
     for name, module in list(sys.modules.items()):
         if name != "click" and not name.startswith("click."):
             continue
-        if getattr(module, "_", None) is stdlib_gettext.gettext:
-            module._ = gettext  # type: ignore[attr-defined]
-        if getattr(module, "ngettext", None) is stdlib_gettext.ngettext:
-            module.ngettext = ngettext  # type: ignore[attr-defined]
-
-
-_speak_through_click()
+        for attribute, (theirs, replacement) in ours.items():
+            # Only click's own: inside a run already speaking ours, nothing is changed.
+            if getattr(module, attribute, None) is theirs:
+                setattr(module, attribute, replacement)
+                changed.append((module, attribute, theirs))
+    try:
+        yield
+    finally:
+        for module, attribute, theirs in changed:
+            setattr(module, attribute, theirs)
 
 
 class Command(click.Command):
