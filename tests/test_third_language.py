@@ -1,7 +1,7 @@
 """A third language is a translation away, not a rewrite: a copy of the installed package
 given a pseudo language, "fr" made of the Spanish files (knowledge overlay, catalogue,
-lexicon and grammar), speaks it in the command line, the pages and the JSON API with no
-change to the code."""
+lexicon and grammar), speaks it in the command line, the pages, the JSON API (its errors
+too), FHIR and the diary's replies with no change to the code."""
 
 from __future__ import annotations
 
@@ -101,6 +101,7 @@ WEB = """
 import json, re, sys
 from fastapi.testclient import TestClient
 import myoguide
+from myoguide.diary.replies import read_scale
 from myoguide.web.app import create_app
 
 given = json.loads(sys.argv[1])
@@ -114,19 +115,25 @@ for code in given["languages"]:
     result = client.post("/api/v1/assessments", json=given["answers"], headers=asked)
     text = {"text": given["text"], "today": given["today"], "language": code}
     parsed = client.post("/api/v1/parse", json=text)
+    wrong = client.post("/api/v1/assessments", json=given["wrong"], headers=asked)
+    fhir = client.get("/fhir/Questionnaire/myoguide", headers=asked)
     out[code] = {
         "home": [home.status_code, home.headers.get("content-language"),
                  re.search(r'<html lang="([a-z]+)">', home.text)[1],
                  switch[0] if switch else ""],
         "result": [result.status_code, result.headers.get("content-language"), result.json()],
         "parsed": [parsed.status_code, parsed.json()],
+        "wrong": [wrong.status_code, wrong.headers.get("content-language"), wrong.json()],
+        "fhir": [fhir.status_code, fhir.headers.get("content-language"), fhir.json()],
+        "scale": read_scale(given["scale"], code),
     }
 schema = client.get("/openapi.json").json()["components"]["schemas"]["ParseIn"]
 out["enum"] = schema["properties"]["language"]["enum"]
 print(json.dumps(out))
 """
-"""Asks the app of the package on PYTHONPATH for its home page, an assessment and a parse
-in each language given, and prints what it answered."""
+"""Asks the app of the package on PYTHONPATH for its home page, an assessment, a parse, a
+refused assessment and the FHIR Questionnaire in each language given, reads a diary score
+in it, and prints what it answered."""
 
 
 def words(value: object) -> object:
@@ -142,6 +149,8 @@ def test_the_pages_and_the_api_speak_the_new_language(package: Path) -> None:
         "answers": EYELID_TWITCH,
         "text": TEXT,
         "today": TODAY,
+        "wrong": {"sensation": "wiggly"},
+        "scale": "7 de 10",
     }
     done = run(package, "-c", WEB, json.dumps(given))
     assert done.returncode == 0, done.stderr
@@ -158,6 +167,14 @@ def test_the_pages_and_the_api_speak_the_new_language(package: Path) -> None:
     assert out[NEW]["parsed"] == out[MODEL]["parsed"]
     assert out[NEW]["parsed"][0] == 200
     assert out[NEW]["parsed"][1]["answers"] == READ
+    status, content_language, refused = out[NEW]["wrong"]
+    assert (status, content_language) == (422, NEW)
+    assert refused == out[MODEL]["wrong"][2] != {}, "the Spanish reason, as the new one's"
+    assert refused["detail"][0]["field"] == "sensation"
+    status, content_language, questionnaire = out[NEW]["fhir"]
+    assert (status, content_language, questionnaire["language"]) == (200, NEW, NEW)
+    assert words(questionnaire) == words(out[MODEL]["fhir"][2])
+    assert out[NEW]["scale"] == out[MODEL]["scale"] == 7
 
 
 def test_without_the_files_the_language_is_not_offered() -> None:
