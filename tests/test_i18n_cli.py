@@ -363,7 +363,12 @@ def _error_cases(tmp: Path) -> list[tuple[list[str], str | None]]:
     )
     db = ["diary", "--db", str(tmp / "diary.sqlite3")]
     files = _bad_files(tmp)
+    not_a_database = tmp / "not-a-database.sqlite3"
+    not_a_database.write_bytes(b"this is no SQLite file, " * 100)
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/diary"
     return [
+        (["diary", "--db", str(not_a_database), "list"], None),
+        (["diary", "--db", unreachable, "list"], None),
         *[([*db, "import", option, str(files[name])], None) for option, name in IMPORTS],
         *[(["check", "--answers", str(files[name])], None) for name in ANSWERS],
         *[(["check", "--answers", str(path)], None) for path in _bad_json(tmp).values()],

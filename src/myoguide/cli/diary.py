@@ -74,9 +74,27 @@ def _open(context: click.Context) -> Diary:
         store = DiaryStore.open(context.obj.get("db"))
     except (SQLAlchemyError, OSError) as error:
         message = _("--db: cannot open the diary database: {problem}")
-        _fail(message.format(problem=f"{error.__class__.__name__}: {error}"))
+        _fail(message.format(problem=_database_problem(error)))
     context.call_on_close(store.close)
     return store.local_diary()
+
+
+def _database_problem(error: Exception) -> str:
+    """Why the diary's database cannot be opened: the library's own words in English (they
+    help whoever runs the database); in another language, the kind of failure in its words."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    from ..errors import os_reason
+
+    if language() == ENGLISH:
+        return f"{error.__class__.__name__}: {error}"
+    if isinstance(error, OSError):
+        return os_reason(error, language())
+    if isinstance(error, OperationalError):
+        return _("the database could not be reached or opened: check --db, and that it runs")
+    if isinstance(error, DatabaseError):
+        return _("the file is not a diary database")
+    return _("the database gave an error ({kind})").format(kind=error.__class__.__name__)
 
 
 def _validated(model: Any, data: dict[str, Any]) -> Any:
