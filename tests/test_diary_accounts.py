@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -318,6 +320,36 @@ def test_an_older_world_readable_file_is_made_private(tmp_path: Path) -> None:
     path.chmod(0o644)
     DiaryStore.open(str(path)).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_file_that_is_no_diary_is_left_as_it_was(tmp_path: Path) -> None:
+    """--db naming the wrong file (run as root, /etc/passwd once became unreadable to every
+    other user): it is refused, and its content, mode and time stay as they were."""
+    path = tmp_path / "accounts.txt"
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n" * 40, encoding="utf-8")
+    path.chmod(0o644)
+    before = path.stat()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from myoguide.cli import main; main()",
+            "diary",
+            "--db",
+            str(path),
+            "list",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "not a database" in done.stderr
+    after = path.stat()
+    assert stat.S_IMODE(after.st_mode) == 0o644
+    assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
+    assert path.read_text(encoding="utf-8").startswith("root:x:0:0")
+    assert not path.with_name(path.name + "-wal").exists()
 
 
 def at_revision(url: str, revision: str) -> None:

@@ -103,13 +103,34 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     return on_connect
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
+
+
 def _keep_private(path: Path) -> None:
     """Only its owner may read a diary file; SQLite gives its -wal and -shm files the same
-    mode. A file made by an older version is tightened too."""
-    path.touch(mode=0o600, exist_ok=True)
+    mode. A file made by an older version is tightened too; a file that is not an SQLite
+    database (``--db`` naming the wrong file) is left exactly as it is, mode and time, and
+    opening it fails with "not a database"."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if not _is_sqlite(path):
+            return
+    else:
+        os.close(descriptor)
     for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if each.exists() and each.stat().st_mode & 0o077 and each.stat().st_uid == os.getuid():
             each.chmod(0o600)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Whether a file is an SQLite database, or empty (SQLite makes an empty file one)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) in {b"", SQLITE_HEADER}
+    except OSError:
+        return False
 
 
 POSTGRES_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 0}
