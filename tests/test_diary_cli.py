@@ -50,9 +50,13 @@ def run(
     return done
 
 
-def run_at_terminal(db: Path, *args: str, typed: str) -> subprocess.CompletedProcess[str]:
-    """The command with a terminal as its standard input, as when a person types the replies."""
+def run_at_terminal(
+    db: Path, *args: str, typed: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command with a terminal as its standard input, as when a person types the replies
+    (``env``: variables to set, such as the terminal's language)."""
     environment = {k: v for k, v in os.environ.items() if k != "MYOGUIDE_DATABASE_URL"}
+    environment.update(env or {})
     leader, follower = os.openpty()
     try:
         with subprocess.Popen(

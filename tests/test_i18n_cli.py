@@ -34,6 +34,7 @@ from myoguide.i18n import languages, translations
 from myoguide.knowledge import languages as knowledge_languages
 
 from .test_cli import STARTUP_PROBE
+from .test_diary_cli import run_at_terminal
 from .test_i18n import LOCALE_DIR, _read, english_sentences
 
 SPANISH_ENV = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "es_ES.UTF-8"}
@@ -657,29 +658,7 @@ def test_a_reply_that_cannot_be_read_says_why_in_its_language() -> None:
 
 def _at_terminal(db: Path, *args: str, typed: str) -> subprocess.CompletedProcess[str]:
     """`myoguide diary` in Spanish with a terminal as its standard input."""
-    command = Path(sys.executable).parent / "myoguide"
-    leader, follower = os.openpty()
-    environment = {**os.environ, **SPANISH_ENV}
-    environment.pop("MYOGUIDE_DATABASE_URL", None)
-    try:
-        with subprocess.Popen(
-            [str(command), "diary", "--db", str(db), *args],
-            stdin=follower,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-        ) as process:
-            os.close(follower)
-            os.write(leader, typed.encode())
-            try:
-                stdout, stderr = process.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise
-    finally:
-        os.close(leader)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return run_at_terminal(db, *args, typed=typed, env=SPANISH_ENV)
 
 
 def _listed(db: Path) -> dict[str, list[dict[str, object]]]:
