@@ -10,9 +10,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..knowledge import ENGLISH, KnowledgeError, data_dir
+from ..knowledge import ENGLISH, KnowledgeError, data_dir, read_data
 from . import grammar_file
 
 
@@ -139,12 +137,9 @@ def _packaged(language: str) -> Grammar:
 
 def _load(directory: Path, language: str) -> Grammar:
     name = grammar_file(language)
-    try:
-        raw: Any = yaml.safe_load((directory / name).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise KnowledgeError(f"no free-text grammar in language {language!r}: {error}") from error
-    except yaml.YAMLError as error:
-        raise KnowledgeError(f"{name}: not valid YAML: {error}") from error
+    if not (directory / name).is_file():
+        raise KnowledgeError(f"no free-text grammar in language {language!r}")
+    raw = read_data(directory, name)
     try:
         return Grammar.model_validate(raw)
     except ValidationError as error:

@@ -37,6 +37,7 @@ __all__ = [
     "languages",
     "load_knowledge",
     "load_lexicon",
+    "read_data",
 ]
 
 FILES = (
@@ -208,7 +209,7 @@ def _load(directory: Path, language: str) -> Knowledge:
     raw: dict[str, Any] = {}
     digest = hashlib.sha256()
     for name in FILES:
-        raw[name] = _read(directory, f"{name}.yaml", digest)
+        raw[name] = read_data(directory, f"{name}.yaml", digest)
     raw["english_version"] = f"{raw['meta']['version']}+{digest.hexdigest()[:8]}"
     if language != ENGLISH:
         raw.update(_translated(directory, language, raw, digest))
@@ -233,7 +234,7 @@ def _translated(
     ]
     translated: dict[str, Any] = {}
     for name in wanted:
-        overlay = _read(directory, f"{language}/{name}.yaml", digest)
+        overlay = read_data(directory, f"{language}/{name}.yaml", digest)
         translated[name], found = translate(name, files[name], english[name], overlay, language)
         problems += found
     if problems:
@@ -261,20 +262,23 @@ def _lexicon(directory: Path, language: str) -> Lexicon:
     name = "lexicon.yaml" if language == ENGLISH else f"lexicon.{language}.yaml"
     if not (directory / name).is_file():
         raise KnowledgeError(f"no free-text lexicon in language {language!r}")
-    raw = _read(directory, name, hashlib.sha256())
+    raw = read_data(directory, name)
     try:
         return Lexicon.model_validate(raw)
     except ValidationError as error:
         raise KnowledgeError(f"{name} is invalid:\n{error}") from error
 
 
-def _read(directory: Path, name: str, digest: Any) -> Any:
+def read_data(directory: Path, name: str, digest: Any = None) -> Any:
+    """One YAML data file of the package (``digest``, if given, is updated with its text);
+    a file that cannot be read or is not YAML is a KnowledgeError naming it."""
     path = directory / name
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise KnowledgeError(f"cannot read knowledge file {path}: {error}") from error
-    digest.update(text.encode())
+    if digest is not None:
+        digest.update(text.encode())
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
